@@ -1,0 +1,84 @@
+"""Turning a file's bytes into text: UTF-8 first, then an honest fallback, never a crash."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from brief_reader.sanitize import strip_controls
+
+# Bytes that never appear in text files; a few of them in the first block means binary.
+_BINARY_SNIFF = 8192
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """Text decoded from bytes, with a note when it was not plain UTF-8."""
+
+    text: str
+    encoding: str
+    note: str | None = None
+
+
+class BinaryContentError(ValueError):
+    """The bytes are not text."""
+
+
+def looks_binary(data: bytes) -> bool:
+    """True when `data` holds NUL bytes or many control bytes: an image, an archive, a binary."""
+    head = data[:_BINARY_SNIFF]
+    if not head:
+        return False
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE)):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
+    return controls / len(head) > 0.05
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode `data` as text, say how if it was not UTF-8; raise BinaryContentError if binary.
+
+    Order: a byte-order mark, strict UTF-8, then charset detection, then cp1252 (which maps
+    almost every byte, so old Windows files read as their authors meant).
+    """
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return Decoded(strip_controls(data.decode(encoding)), encoding)
+            except UnicodeDecodeError:
+                break
+    if looks_binary(data):
+        raise BinaryContentError("binary file, not text")
+    try:
+        return Decoded(strip_controls(data.decode("utf-8")), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    guess = _detect(data)
+    if guess is not None:
+        try:
+            text = data.decode(guess)
+            return Decoded(strip_controls(text), guess, f"not UTF-8; read as {guess}")
+        except (UnicodeDecodeError, LookupError):
+            pass
+    text = data.decode("cp1252", errors="replace")
+    return Decoded(strip_controls(text), "cp1252", "not UTF-8; read as cp1252")
+
+
+def _detect(data: bytes) -> str | None:
+    """The most likely encoding of `data` by charset detection, or None."""
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    best = from_bytes(data[:65536]).best()
+    if best is None or best.encoding in ("utf_8", "ascii"):
+        return None
+    return str(best.encoding)

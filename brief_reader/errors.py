@@ -1,0 +1,24 @@
+"""Errors brief-reader reports to the user as one line, never as a traceback."""
+
+from __future__ import annotations
+
+
+class BriefReaderError(Exception):
+    """An error with a message fit to show a user as it is."""
+
+
+class ReadError(BriefReaderError):
+    """A file could not be read as an article; the message names the file and the reason."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class NotFoundError(BriefReaderError):
+    """An article id, prefix or path did not match anything."""
+
+
+class StoreError(BriefReaderError):
+    """The user's annotation database could not be opened or written."""

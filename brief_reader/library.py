@@ -1,0 +1,321 @@
+"""The user's library: which files it holds, reading them, adding and removing articles.
+
+The library is the folder of articles the user added (`user_data_dir/articles/`) plus any extra
+folders named in the settings; with nothing added it is the five sample articles shipped in
+`seeds/`. Listing the files costs a stat each, so callers (the search index) can tell what
+changed without reading anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from brief_reader.article import Article
+from brief_reader.errors import BriefReaderError, NotFoundError, ReadError
+from brief_reader.paths import Paths, seeds_dir
+from brief_reader.reading import SUPPORTED_SUFFIXES, read_file
+from brief_reader.settings import load_settings
+
+# Files a folder of articles often holds that are not articles.
+_SKIPPED_NAMES = re.compile(r"^(?:readme|license|licence|changelog|source|notice)(?:\.\w+)?$", re.I)
+
+
+@dataclass(frozen=True)
+class LibraryFile:
+    """One file of the library, as a stat sees it: enough to know whether it changed."""
+
+    path: Path
+    root: Path
+    identity: str
+    mtime_ns: int
+    size: int
+
+
+@dataclass
+class LoadResult:
+    """The articles read, and one error per file that could not be read."""
+
+    articles: list[Article] = field(default_factory=list)
+    errors: list[ReadError] = field(default_factory=list)
+
+
+def walk(root: Path) -> Iterator[Path]:
+    """Article files under `root`, sorted, following symlinks but never round a loop."""
+    seen: set[tuple[int, int]] = set()
+
+    def visit(folder: Path) -> Iterator[Path]:
+        try:
+            info = folder.stat()
+        except OSError:
+            return
+        key = (info.st_dev, info.st_ino)
+        if key in seen:
+            return
+        seen.add(key)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            if is_dir:
+                yield from visit(path)
+            elif (
+                path.suffix.lower() in SUPPORTED_SUFFIXES
+                and not _SKIPPED_NAMES.match(entry.name)
+            ):
+                yield path
+
+    yield from visit(root)
+
+
+def _stat_file(path: Path, root: Path) -> LibraryFile:
+    info = path.stat()
+    try:
+        identity = path.relative_to(root).as_posix()
+    except ValueError:
+        identity = path.name
+    return LibraryFile(path, root, identity, info.st_mtime_ns, info.st_size)
+
+
+def read_library_file(library_file: LibraryFile) -> list[Article]:
+    """Read the articles of one library file; a ReadError says why not."""
+    return read_file(library_file.path, library_file.identity)
+
+
+def _load_files(
+    files: Sequence[LibraryFile],
+    errors: list[ReadError],
+    progress: Callable[[int, int], None] | None = None,
+) -> LoadResult:
+    result = LoadResult(errors=errors)
+    seen_ids: set[str] = set()
+    for done, library_file in enumerate(files, start=1):
+        try:
+            articles = read_library_file(library_file)
+        except ReadError as error:
+            result.errors.append(error)
+            continue
+        for article in articles:
+            if article.id in seen_ids:
+                # Two roots holding the same relative name: the root's name tells them apart.
+                from brief_reader.article import article_id
+
+                key = f"{library_file.root.name}/{library_file.identity}#{article.row or ''}"
+                article = replace(article, id=article_id(key))
+            seen_ids.add(article.id)
+            result.articles.append(article)
+        if progress is not None:
+            progress(done, len(files))
+    result.articles = canonicalise_credits(result.articles)
+    return result
+
+
+def load_paths(
+    paths: Sequence[Path], progress: Callable[[int, int], None] | None = None
+) -> LoadResult:
+    """Read the given files and folders (instead of the library); a missing path is an error."""
+    files: list[LibraryFile] = []
+    errors: list[ReadError] = []
+    for given in paths:
+        path = Path(given)
+        if not path.exists() and not path.is_symlink():
+            raise NotFoundError(f"{path}: no such file or folder")
+        try:
+            if path.is_dir():
+                files.extend(_stat_file(p, path) for p in walk(path))
+            else:
+                files.append(_stat_file(path, path.parent))
+        except OSError as error:
+            errors.append(ReadError(path, _reason(error)))
+    return _load_files(files, errors, progress)
+
+
+def _reason(error: OSError) -> str:
+    if error.errno == 40:
+        return "symlink loop"
+    return f"cannot be read ({error.strerror or type(error).__name__})"
+
+
+class Library:
+    """The user's articles (or the samples while they have added none)."""
+
+    def __init__(self, paths: Paths) -> None:
+        self.paths = paths
+
+    def roots(self) -> list[Path]:
+        """The folders the library reads: the user's articles, extra folders, else the seeds."""
+        roots = [self.paths.articles_dir]
+        roots += [Path(p).expanduser() for p in load_settings(self.paths).library_folders]
+        if not any(next(walk(root), None) for root in roots if root.is_dir()):
+            return [seeds_dir()]
+        return [root for root in roots if root.is_dir()]
+
+    @property
+    def uses_samples(self) -> bool:
+        """True while the library is the built-in samples (the user has added nothing)."""
+        return self.roots() == [seeds_dir()]
+
+    def files(self) -> list[LibraryFile]:
+        """Every article file with its stat: a stat per file, nothing read."""
+        out: list[LibraryFile] = []
+        for root in self.roots():
+            for path in walk(root):
+                try:
+                    out.append(_stat_file(path, root))
+                except OSError:
+                    continue
+        return out
+
+    def load(self, progress: Callable[[int, int], None] | None = None) -> LoadResult:
+        """Read every article of the library."""
+        return _load_files(self.files(), [], progress)
+
+    def add(self, sources: Sequence[Path]) -> AddReport:
+        """Copy files (or the article files of folders) into the user's library.
+
+        Exact duplicates of a file already there are skipped; a file that cannot be read as an
+        article is not copied, and the reason is reported.
+        """
+        report = AddReport()
+        target_dir = self.paths.articles_dir
+        existing = {_file_hash(f.path) for f in self._own_files()}
+        for given in sources:
+            path = Path(given)
+            if not path.exists():
+                raise NotFoundError(f"{path}: no such file or folder")
+            candidates = list(walk(path)) if path.is_dir() else [path]
+            for candidate in candidates:
+                try:
+                    articles = read_file(candidate, candidate.name)
+                    digest = _file_hash(candidate)
+                except ReadError as error:
+                    report.errors.append(error)
+                    continue
+                except OSError as error:
+                    report.errors.append(ReadError(candidate, _reason(error)))
+                    continue
+                if digest in existing:
+                    report.skipped.append(candidate)
+                    continue
+                try:
+                    target_dir.mkdir(parents=True, exist_ok=True)
+                    target = _free_name(target_dir, candidate.name)
+                    _copy_atomic(candidate, target)
+                except OSError as error:
+                    raise BriefReaderError(
+                        f"{target_dir}: cannot write to the library ({_reason(error)})"
+                    ) from None
+                existing.add(digest)
+                report.added.append((target, len(articles)))
+        return report
+
+    def _own_files(self) -> list[LibraryFile]:
+        root = self.paths.articles_dir
+        if not root.is_dir():
+            return []
+        return [_stat_file(p, root) for p in walk(root)]
+
+    def remove(self, article: Article) -> Path:
+        """Delete the user's copy of the file holding `article`; samples cannot be removed."""
+        root = self.paths.articles_dir.resolve()
+        path = article.path.resolve()
+        if root not in path.parents:
+            raise BriefReaderError(
+                f"{article.location}: not a file you added (only files in {root} can be removed)"
+            )
+        try:
+            path.unlink()
+        except OSError as error:
+            raise BriefReaderError(f"{path}: cannot be removed ({_reason(error)})") from None
+        return path
+
+
+@dataclass
+class AddReport:
+    """What `Library.add` did: files copied (with their article counts), skipped, refused."""
+
+    added: list[tuple[Path, int]] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    errors: list[ReadError] = field(default_factory=list)
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    target = folder / name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    counter = 2
+    while target.exists():
+        target = folder / f"{stem}-{counter}{suffix}"
+        counter += 1
+    return target
+
+
+def _copy_atomic(source: Path, target: Path) -> None:
+    """Copy through a temporary file and a rename, so a crash never leaves half an article."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".adding-")
+    try:
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            shutil.copyfileobj(src, out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def find_article(articles: Sequence[Article], ref: str) -> Article:
+    """The article whose id is `ref` or starts with it; NotFoundError if none or several."""
+    ref = ref.strip().lower()
+    if not ref:
+        raise NotFoundError("no article id given")
+    exact = [a for a in articles if a.id == ref]
+    if exact:
+        return exact[0]
+    matches = [a for a in articles if a.id.startswith(ref)]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise NotFoundError(f"no article with id {ref!r} (see `brief-reader list`)")
+    listed = ", ".join(a.id for a in matches[:5])
+    raise NotFoundError(f"id prefix {ref!r} matches {len(matches)} articles: {listed}")
+
+
+def canonicalise_credits(articles: list[Article]) -> list[Article]:
+    """Credits given as a domain ("techcrunch.com") take the spelling others use ("TechCrunch")."""
+    names: dict[str, str] = {}
+    for article in articles:
+        for value in (article.credit, article.source):
+            if value and "." not in value:
+                names.setdefault(re.sub(r"\W+", "", value).casefold(), value)
+    out: list[Article] = []
+    for article in articles:
+        credit = article.credit
+        if credit and re.fullmatch(r"[\w.-]+\.[a-z]{2,}", credit):
+            label = credit.split(".")[-2] if credit.count(".") >= 1 else credit
+            known = names.get(re.sub(r"\W+", "", label).casefold())
+            if known is not None:
+                article = replace(article, credit=known)
+        out.append(article)
+    return out

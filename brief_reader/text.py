@@ -1,0 +1,95 @@
+"""Normalising text for matching, and tokens that point back into the original text.
+
+Display keeps the article's own characters; matching and indexing go through `fold` so that
+`high-risk`, `High‑Risk` (non-breaking hyphen) and `"high risk"` meet. Tokens carry the offsets
+of the original characters so a match found on folded text can be shown in the original.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Characters NFKC leaves alone that readers still see as the same thing.
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u00ad": "",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\ufeff": "",
+    }
+)
+
+# A word: letters and digits, with inner apostrophes kept ("Anthropic's", "don't").
+_WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+
+def fold_char_run(text: str) -> str:
+    """Fold quotes, dashes and spaces to ASCII kin, then NFKC, then casefold; accents removed."""
+    text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE))
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """Return `text` normalised for matching (NFKC, curly quotes, dashes, case, accents)."""
+    return fold_char_run(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A folded word and the span of original characters it came from."""
+
+    text: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=4096)
+def _fold_word(word: str) -> str:
+    return fold_char_run(word)
+
+
+def tokens(text: str) -> list[Token]:
+    """Split `text` into folded word tokens with offsets into `text` itself.
+
+    Hyphens and dashes split words, so `high-risk` gives `high`, `risk` like `high risk` does.
+    Apostrophes inside a word are kept after folding (`Anthropic’s` -> `anthropic's`).
+    """
+    source = text.translate(_APOSTROPHES)
+    out: list[Token] = []
+    for match in _WORD_RE.finditer(source):
+        folded = _fold_word(match.group())
+        if folded:
+            out.append(Token(folded, match.start(), match.end()))
+    return out
+
+
+# Same-length mapping of apostrophe look-alikes, so offsets into `source` are offsets into `text`.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})

@@ -1,0 +1,1 @@
+"""brief-reader's terminal face: the Textual app and the command line."""

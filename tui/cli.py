@@ -1,0 +1,89 @@
+"""The `brief-reader` command: the app with no arguments, subcommands for everything else."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from brief_reader import __version__
+from brief_reader.errors import BriefReaderError
+from brief_reader.paths import resolve_paths
+
+# Command groups, each a module of tui.commands with register(subparsers).
+COMMAND_MODULES = ("library_cmd",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="brief-reader",
+        description=(
+            "Read one news story as told by many outlets: search, compare sources side by side, "
+            "keep notes. With no command, opens the app on your library."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"brief-reader {__version__}")
+    parser.add_argument(
+        "--home",
+        type=Path,
+        metavar="DIR",
+        help="keep all per-user data (library, notes, index, settings) under DIR "
+        "(also BRIEF_READER_HOME)",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    app_parser = subparsers.add_parser("app", help="open the app (the default)")
+    app_parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                            help="files or folders to read instead of the library")
+    app_parser.set_defaults(run=_run_app)
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"tui.commands.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def _run_app(args: argparse.Namespace, ctx: object) -> int:
+    from tui.commands import Context
+
+    assert isinstance(ctx, Context)
+    from tui.app import run_app
+
+    return run_app(ctx.paths, ctx.inputs)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit status (the script entry point exits with it)."""
+    from tui.commands import Context, warn
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.home is not None:
+        os.environ["BRIEF_READER_HOME"] = str(args.home)
+    paths = resolve_paths(args.home)
+    run = getattr(args, "run", _run_app)
+    inputs = list(getattr(args, "paths", None) or [])
+    for given in inputs:
+        if not given.exists() and not given.is_symlink():
+            warn(f"{given}: no such file or folder")
+            return 2
+    ctx = Context(paths=paths, inputs=inputs)
+    try:
+        status = int(run(args, ctx))
+    except BriefReaderError as error:
+        warn(str(error))
+        status = 1
+    except KeyboardInterrupt:
+        status = 130
+    except BrokenPipeError:
+        # `brief-reader list | head`: the reader went away; not an error worth a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        status = 0
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

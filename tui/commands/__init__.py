@@ -1,0 +1,96 @@
+"""The command line's subcommands, one module per group; `tui.cli` registers them all.
+
+Each module has `register(subparsers)`, which adds its parsers with `set_defaults(run=...)`;
+`run(args, ctx)` returns the exit status. Nothing here imports Textual: the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from brief_reader.article import Article
+from brief_reader.errors import BriefReaderError, NotFoundError
+from brief_reader.paths import Paths
+from brief_reader.sanitize import for_terminal
+
+Runner = Callable[[argparse.Namespace, "Context"], int]
+
+
+@dataclass
+class Context:
+    """What every command gets: the user's paths and the PATHS given instead of the library."""
+
+    paths: Paths
+    inputs: list[Path] = field(default_factory=list)
+    quiet: bool = False
+    _articles: list[Article] | None = None
+
+    def articles(self) -> list[Article]:
+        """The articles of the PATHS given, else of the library; read errors go to stderr."""
+        if self._articles is None:
+            from brief_reader.library import Library, load_paths
+
+            result = load_paths(self.inputs) if self.inputs else Library(self.paths).load()
+            for error in result.errors:
+                warn(str(error))
+            for article in result.articles:
+                for note in article.warnings:
+                    warn(f"{article.location}: {note}")
+            self._articles = result.articles
+        return self._articles
+
+    def find(self, ref: str) -> Article:
+        """The article whose id is `ref` or starts with it; an error if none or several."""
+        from brief_reader.library import find_article
+
+        return find_article(self.articles(), ref)
+
+
+def add_paths_argument(parser: argparse.ArgumentParser) -> None:
+    """Every command reads these files or folders instead of the library when given."""
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders to read instead of the library",
+    )
+
+
+def add_json_argument(parser: argparse.ArgumentParser) -> None:
+    """Listing commands print one JSON document to stdout with --json."""
+    parser.add_argument("--json", action="store_true", help="print one JSON document, nothing else")
+
+
+def print_json(document: Any) -> None:
+    """Print `document` as JSON on stdout (UTF-8, not ASCII-escaped)."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
+    sys.stdout.write("\n")
+
+
+def out(text: str = "") -> None:
+    """Print user-facing text on stdout with control characters and escapes removed."""
+    sys.stdout.write(for_terminal(text) + "\n")
+
+
+def warn(message: str) -> None:
+    """Print a one-line warning on stderr."""
+    sys.stderr.write("brief-reader: " + for_terminal(message).replace("\n", " ") + "\n")
+
+
+__all__ = [
+    "BriefReaderError",
+    "Context",
+    "NotFoundError",
+    "add_json_argument",
+    "add_paths_argument",
+    "out",
+    "print_json",
+    "warn",
+]
