@@ -1,0 +1,298 @@
+"""Notes and tags in the app: the flows behind n, t, a and e, over the annotation store.
+
+Every store call is guarded: a read-only home, a full disk or a damaged database gives a
+notification and the app keeps reading.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+
+from brief_reader.anchor import make_anchor
+from brief_reader.annotations import ResolvedAnnotation, resolve_all
+from brief_reader.article import Article
+from brief_reader.errors import BriefReaderError
+from tui.screens.dialogs import (
+    ConfirmDialog,
+    ExportDialog,
+    NoteDialog,
+    NoteResult,
+    NotesChoice,
+    NotesPanel,
+    TagDialog,
+    TagResult,
+)
+from tui.widgets.reader import ReaderView
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from tui.app import BriefReaderApp
+
+
+def _app(screen: Screen[Any]) -> BriefReaderApp:
+    from tui.app import BriefReaderApp
+
+    assert isinstance(screen.app, BriefReaderApp)
+    return screen.app
+
+
+def _store_or_say(screen: Screen[Any]) -> Any:
+    store = _app(screen).annotations
+    if store is None:
+        screen.notify("Notes are unavailable (the notes database could not be opened).",
+                      severity="error", markup=False)
+    return store
+
+
+def resolved_for(app: BriefReaderApp, article: Article) -> list[ResolvedAnnotation]:
+    """The article's annotations placed in its current text (orphans included)."""
+    store = app.annotations
+    if store is None:
+        return []
+    try:
+        return resolve_all(store.annotations_for(article.id), article.body)
+    except BriefReaderError:
+        return []
+
+
+def annotated_spans(app: BriefReaderApp, article: Article) -> list[tuple[int, int]]:
+    """The passages of the article that carry a note or a tag, for the reader's marks."""
+    return [
+        (r.start, r.end)
+        for r in resolved_for(app, article)
+        if r.start is not None and r.end is not None
+    ]
+
+
+def _refresh(screen: Screen[Any], article: Article) -> None:
+    app = _app(screen)
+    store = app.annotations
+    try:
+        updated = store.apply_overrides([article])[0] if store is not None else article
+    except BriefReaderError:
+        updated = article
+    app.replace_article(updated)
+    refresh = getattr(screen, "refresh_annotations", None)
+    if refresh is not None:
+        refresh()
+    _reindex(app, updated)
+
+
+def _reindex(app: BriefReaderApp, article: Article) -> None:
+    """Make tag: and note: searches see the change."""
+    index = app.index
+    update = getattr(index, "update_annotations", None)
+    if update is None or app.annotations is None:
+        return
+    try:
+        annotations = app.annotations.annotations_for(article.id)
+        tags = set(app.annotations.article_tags(article.id))
+        for annotation in annotations:
+            tags.update(annotation.tags)
+        notes = "\n".join(a.note for a in annotations if a.note)
+        update(article.id, sorted(tags), notes)
+    except Exception as error:  # the index is a cache: say so, never stop the user
+        app.notify(f"Search will see this change after the next sync ({error}).",
+                   severity="warning", markup=False)
+
+
+def note_flow(screen: Screen[Any], reader: ReaderView, article: Article | None) -> None:
+    """n: a note on the sentence under the cursor (or the whole article)."""
+    store = _store_or_say(screen)
+    if store is None or article is None:
+        return
+    span = reader.cursor_span if reader.article is article or (
+        reader.article is not None and reader.article.id == article.id) else None
+    quote = article.body[span[0] : span[1]] if span else None
+    try:
+        known = store.all_tags()
+    except BriefReaderError:
+        known = []
+
+    def done(result: NoteResult | None) -> None:
+        if result is None:
+            return
+        if not result.note.strip() and not result.tags:
+            screen.notify("Empty note not saved.", timeout=2)
+            return
+        anchor = None if result.whole_article or span is None else make_anchor(
+            article.body, span[0], span[1])
+        try:
+            store.add_note(article.id, result.note, quote_anchor=anchor, tags=result.tags)
+        except BriefReaderError as error:
+            screen.notify(f"Note not saved: {error}", severity="error", markup=False)
+            return
+        screen.notify("Note saved.", timeout=2)
+        _refresh(screen, article)
+
+    screen.app.push_screen(NoteDialog(quote, known_tags=known), done)
+
+
+def tag_flow(screen: Screen[Any], reader: ReaderView, article: Article | None) -> None:
+    """t: edit the article's tags, or tag the passage under the cursor."""
+    store = _store_or_say(screen)
+    if store is None or article is None:
+        return
+    try:
+        current = list(store.article_tags(article.id))
+        known = store.all_tags()
+    except BriefReaderError as error:
+        screen.notify(str(error), severity="error", markup=False)
+        return
+    span = reader.cursor_span if reader.article is not None and reader.article.id == article.id \
+        else None
+    quote = article.body[span[0] : span[1]] if span else None
+
+    def done(result: TagResult | None) -> None:
+        if result is None:
+            return
+        try:
+            if result.passage and span is not None:
+                if not result.tags:
+                    return
+                store.add_note(article.id, "", quote_anchor=make_anchor(article.body, *span),
+                               tags=result.tags)
+                screen.notify("Passage tagged.", timeout=2)
+            else:
+                wanted = {t.lstrip("#").casefold() for t in result.tags}
+                removed = [t for t in current if t not in wanted]
+                if removed:
+                    store.untag_article(article.id, removed)
+                if wanted:
+                    store.tag_article(article.id, sorted(wanted))
+                screen.notify("Tags saved.", timeout=2)
+        except BriefReaderError as error:
+            screen.notify(f"Tags not saved: {error}", severity="error", markup=False)
+            return
+        _refresh(screen, article)
+
+    screen.app.push_screen(TagDialog(article.title, current, known, quote), done)
+
+
+def _row(resolved: ResolvedAnnotation) -> Text:
+    annotation = resolved.annotation
+    text = Text()
+    if annotation.quote is None:
+        text.append("article note", style="bold")
+    elif resolved.orphan:
+        text.append("orphan (passage not found in the current text)", style="bold italic")
+    else:
+        text.append(f"passage at {resolved.start}", style="bold")
+    if annotation.tags:
+        text.append("  " + " ".join(f"#{t}" for t in annotation.tags))
+    text.append(f"  {annotation.updated}", style="dim")
+    if annotation.quote:
+        text.append("\n“" + annotation.quote[:160].replace("\n", " ") + "”", style="italic")
+    if annotation.note:
+        text.append("\n" + annotation.note[:300])
+    return text
+
+
+def notes_flow(screen: Screen[Any], reader: ReaderView, article: Article | None) -> None:
+    """a: the article's annotations; jump to, edit or delete one."""
+    store = _store_or_say(screen)
+    if store is None or article is None:
+        return
+    resolved = resolved_for(_app(screen), article)
+
+    def done(choice: NotesChoice | None) -> None:
+        if choice is None or not 0 <= choice.index < len(resolved):
+            return
+        chosen = resolved[choice.index]
+        if choice.action == "jump":
+            if chosen.start is not None:
+                reader.focus()
+                reader.move_cursor_to(chosen.start)
+            else:
+                screen.notify("That note is on the whole article (or its passage is gone).",
+                              timeout=3)
+        elif choice.action == "edit":
+            _edit(screen, article, chosen)
+        elif choice.action == "delete":
+            _delete(screen, article, chosen)
+
+    screen.app.push_screen(NotesPanel(article.title, [_row(r) for r in resolved]), done)
+
+
+def _edit(screen: Screen[Any], article: Article, chosen: ResolvedAnnotation) -> None:
+    store = _app(screen).annotations
+    annotation = chosen.annotation
+
+    def done(result: NoteResult | None) -> None:
+        if result is None:
+            return
+        try:
+            store.update_note(annotation.id, note=result.note, tags=result.tags)
+        except BriefReaderError as error:
+            screen.notify(f"Note not saved: {error}", severity="error", markup=False)
+            return
+        screen.notify("Note updated.", timeout=2)
+        _refresh(screen, article)
+
+    screen.app.push_screen(
+        NoteDialog(annotation.quote, annotation.note, list(annotation.tags), store.all_tags(),
+                   allow_article=False),
+        done,
+    )
+
+
+def _delete(screen: Screen[Any], article: Article, chosen: ResolvedAnnotation) -> None:
+    store = _app(screen).annotations
+
+    def done(yes: bool | None) -> None:
+        if not yes:
+            return
+        try:
+            store.delete(chosen.annotation.id)
+        except BriefReaderError as error:
+            screen.notify(f"Not deleted: {error}", severity="error", markup=False)
+            return
+        screen.notify("Note deleted.", timeout=2)
+        _refresh(screen, article)
+
+    what = "this note" if chosen.annotation.note else "this tagged passage"
+    screen.app.push_screen(ConfirmDialog(f"Delete {what}? This cannot be undone."), done)
+
+
+def default_export_path() -> Path:
+    """Where an export goes unless the user says otherwise: the current folder."""
+    return Path.cwd() / "brief-reader-notes.md"
+
+
+def export_flow(screen: Screen[Any]) -> None:
+    """e: write every note and tag to a Markdown file."""
+    store = _store_or_say(screen)
+    if store is None:
+        return
+
+    def done(target: Path | None) -> None:
+        if target is None:
+            return
+        app = _app(screen)
+        app.run_worker(
+            lambda: _export(app, target), thread=True, exclusive=True, group="export",
+            exit_on_error=False, name="export",
+        )
+
+    screen.app.push_screen(ExportDialog(default_export_path()), done)
+
+
+def _export(app: BriefReaderApp, target: Path) -> None:
+    from brief_reader.export import export_markdown_file
+
+    count = export_markdown_file(app.annotations, app.articles, target,
+                                 stories=_stories(app))
+    app.call_from_thread(app.notify, f"Exported {count} notes and tags to {target}",
+                         markup=False)
+
+
+def _stories(app: BriefReaderApp) -> list[tuple[str, list[str]]] | None:
+    shared = app.shared
+    stories = getattr(shared, "stories", None)
+    if not stories:
+        return None
+    return [(story.name, list(story.article_ids)) for story in stories]

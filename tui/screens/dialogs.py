@@ -1,0 +1,265 @@
+"""Small dialogs: write a note, tag, confirm, choose an export file, list an article's notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Button, Checkbox, Input, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+
+class LastWordSuggester(Suggester):
+    """Completes the last word typed from the user's existing tags."""
+
+    def __init__(self, tags: list[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+        self.tags = sorted(tags)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, _, last = value.rpartition(" ")
+        last = last.lstrip("#")
+        if not last:
+            return None
+        for tag in self.tags:
+            if tag.startswith(last.casefold()) and tag != last.casefold():
+                return (head + " " if head else "") + tag
+        return None
+
+
+@dataclass
+class NoteResult:
+    """What the note dialog gave back."""
+
+    note: str
+    tags: list[str]
+    whole_article: bool
+
+
+class NoteDialog(ModalScreen[NoteResult | None]):
+    """Write (or edit) a note on a quoted passage or on the whole article."""
+
+    HELP_TITLE = "Note"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="note.cancel"),
+        Binding("ctrl+s", "save", "Save", id="note.save"),
+    ]
+
+    def __init__(self, quote: str | None, note: str = "", tags: list[str] | None = None,
+                 known_tags: list[str] | None = None, *, allow_article: bool = True) -> None:
+        super().__init__()
+        self.quote = quote
+        self.note = note
+        self.tags = tags or []
+        self.known_tags = known_tags or []
+        self.allow_article = allow_article
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static(Text("Note", style="bold"), classes="dialog-title")
+            if self.quote:
+                yield Static(Text("“" + self.quote + "”", style="italic"), id="note-quote")
+            yield TextArea(self.note, id="note-text")
+            yield Input(" ".join(self.tags), placeholder="tags (words, space-separated)",
+                        id="note-tags", suggester=LastWordSuggester(self.known_tags))
+            if self.quote and self.allow_article:
+                yield Checkbox("on the whole article, not this passage", id="note-article")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#note-text", TextArea).focus()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        """Save the note."""
+        note = self.query_one("#note-text", TextArea).text
+        tags = self.query_one("#note-tags", Input).value.split()
+        boxes = self.query("#note-article")
+        whole = bool(boxes) and self.query_one("#note-article", Checkbox).value
+        self.dismiss(NoteResult(note, tags, whole or not self.quote))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Close without saving."""
+        self.dismiss(None)
+
+
+@dataclass
+class TagResult:
+    """What the tag dialog gave back."""
+
+    tags: list[str]
+    passage: bool
+
+
+class TagDialog(ModalScreen[TagResult | None]):
+    """Edit the tags of the article, or tag the passage under the cursor."""
+
+    HELP_TITLE = "Tags"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="tag.cancel")]
+
+    def __init__(self, title: str, tags: list[str], known_tags: list[str],
+                 quote: str | None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.tags = tags
+        self.known_tags = known_tags
+        self.quote = quote
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static(Text("Tags of: " + self.title_text, style="bold"), classes="dialog-title")
+            yield Input(" ".join(self.tags), placeholder="tags, space-separated (Tab completes)",
+                        id="tag-input", suggester=LastWordSuggester(self.known_tags))
+            if self.known_tags:
+                yield Static(Text("Your tags: " + " ".join(self.known_tags[:30])),
+                             classes="dialog-hint")
+            if self.quote:
+                yield Checkbox("tag the passage under the cursor instead", id="tag-passage")
+                yield Static(Text("“" + self.quote[:200] + "”", style="italic"),
+                             classes="dialog-hint")
+            yield Static(Text("Enter saves · Escape cancels"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#tag-input", Input).focus()
+
+    @on(Input.Submitted, "#tag-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        boxes = self.query("#tag-passage")
+        passage = bool(boxes) and self.query_one("#tag-passage", Checkbox).value
+        self.dismiss(TagResult(event.value.split(), passage))
+
+    def action_cancel(self) -> None:
+        """Close without changing tags."""
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Ask before doing something that cannot be undone."""
+
+    BINDINGS = [
+        Binding("y", "yes", "Yes", id="confirm.yes"),
+        Binding("n,escape", "no", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static(Text(self.question), classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Yes (y)", variant="error", id="yes")
+                yield Button("No (n)", id="no")
+
+    @on(Button.Pressed, "#yes")
+    def action_yes(self) -> None:
+        """Yes."""
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#no")
+    def action_no(self) -> None:
+        """No."""
+        self.dismiss(False)
+
+
+class ExportDialog(ModalScreen[Path | None]):
+    """Choose the Markdown file to export notes and tags to."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+
+    def __init__(self, default: Path) -> None:
+        super().__init__()
+        self.default = default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog", classes="dialog"):
+            yield Static(Text("Export notes and tags as Markdown to:", style="bold"),
+                         classes="dialog-title")
+            yield Input(str(self.default), id="export-path")
+            yield Static(Text("Enter exports · Escape cancels"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path", Input).focus()
+
+    @on(Input.Submitted, "#export-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        self.dismiss(Path(value).expanduser() if value else None)
+
+    def action_cancel(self) -> None:
+        """Close without exporting."""
+        self.dismiss(None)
+
+
+@dataclass
+class NotesChoice:
+    """What the user did in the notes panel: jump to, edit or delete annotation `index`."""
+
+    action: str
+    index: int
+
+
+class NotesPanel(ModalScreen[NotesChoice | None]):
+    """The article's annotations: Enter jumps to one, e edits it, d deletes it."""
+
+    HELP_TITLE = "Notes"
+    BINDINGS = [
+        Binding("escape", "cancel", "Close", id="notes.close"),
+        Binding("e", "edit", "Edit", id="notes.edit"),
+        Binding("d,delete", "delete", "Delete", id="notes.delete"),
+    ]
+
+    def __init__(self, title: str, rows: list[Text]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="notes-box", classes="dialog"):
+            yield Static(Text("Notes on: " + self.title_text, style="bold"),
+                         classes="dialog-title")
+            if self.rows:
+                yield OptionList(*[Option(row) for row in self.rows], id="notes-list")
+                yield Static(Text("Enter jumps to it · e edits · d deletes · Escape closes"),
+                             classes="dialog-hint")
+            else:
+                yield Static(Text("No notes on this article yet. Press n in the reader to write "
+                                  "one on the sentence under the cursor."), classes="dialog-hint")
+
+    def _index(self) -> int | None:
+        lists = self.query("#notes-list")
+        if not lists:
+            return None
+        highlighted = self.query_one("#notes-list", OptionList).highlighted
+        return highlighted
+
+    @on(OptionList.OptionSelected, "#notes-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(NotesChoice("jump", event.option_index))
+
+    def action_edit(self) -> None:
+        """Edit the highlighted note."""
+        index = self._index()
+        if index is not None:
+            self.dismiss(NotesChoice("edit", index))
+
+    def action_delete(self) -> None:
+        """Delete the highlighted note (asks first)."""
+        index = self._index()
+        if index is not None:
+            self.dismiss(NotesChoice("delete", index))
+
+    def action_cancel(self) -> None:
+        """Close the panel."""
+        self.dismiss(None)

@@ -1,0 +1,391 @@
+"""The library screen: the article list beside the reader."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from brief_reader.article import Article
+from brief_reader.text import fold
+from tui.shared_view import highlights_for, shared_count
+from tui.widgets.reader import ReaderView
+
+if TYPE_CHECKING:
+    from tui.app import BriefReaderApp
+
+SORTS = ("outlet", "date", "title", "shared")
+# Widths of the columns other than the article's, with each column's padding of one cell a side.
+_FIXED_CELLS = (1 + 2) + (3 + 2) + 2
+
+
+class LibraryScreen(Screen[None]):
+    """The article list (outlet, date, title, tags, shared) and the selected article."""
+
+    HELP_TITLE = "Library"
+    BINDINGS = [
+        Binding("slash", "search", "Search", id="library.search", key_display="/"),
+        Binding("c", "compare", "Compare", id="library.compare"),
+        Binding("m", "mark", "Mark", id="library.mark"),
+        Binding("t", "tag", "Tag", id="library.tag"),
+        Binding("n", "note", "Note", id="library.note"),
+        Binding("a", "notes", "Notes", id="library.notes"),
+        Binding("e", "export", "Export", id="library.export"),
+        Binding("s", "sort", "Sort", id="library.sort"),
+        Binding("f", "filter", "Filter", id="library.filter"),
+        Binding("u", "unique", "Only this source", id="library.unique", show=False),
+        Binding("escape", "clear", "Clear filter/marks", id="library.clear", show=False),
+        Binding("j", "list_down", "Next article", id="library.down", show=False),
+        Binding("k", "list_up", "Previous article", id="library.up", show=False),
+        Binding("g", "list_top", "First article", id="library.top", show=False),
+        Binding("G", "list_bottom", "Last article", id="library.bottom", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.marked: list[str] = []
+        self.sort_key = "outlet"
+        self.filter_text = ""
+        self._shown: list[Article] = []
+        self._article_width = 40
+
+    @property
+    def brief_app(self) -> BriefReaderApp:
+        """The app, typed."""
+        from tui.app import BriefReaderApp
+
+        assert isinstance(self.app, BriefReaderApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="library-main"):
+            with Vertical(id="list-pane"):
+                yield Input(placeholder="filter: outlet, date, tag or title words",
+                            id="filter", classes="hidden")
+                yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
+            yield ReaderView(id="reader")
+        yield Static("", id="status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#articles", DataTable)
+        table.add_column(Text(" "), key="mark", width=1)
+        table.add_column(Text("⇄", justify="right"), key="shared", width=3)
+        table.add_column(Text("Article"), key="article", width=40)
+        self.set_status(self.brief_app.status_text or ("Reading articles…" if not
+                                                      self.brief_app.loaded else ""))
+        if self.brief_app.loaded:
+            self.refresh_table()
+        table.focus()
+
+    # --- the list ------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Give the article column what the pane has left."""
+        table = self.query_one("#articles", DataTable)
+        width = table.scrollable_content_region.width or table.size.width
+        if not width:
+            return
+        self._article_width = max(width - _FIXED_CELLS - 1, 16)
+        for key, column in table.columns.items():
+            if key.value == "article":
+                column.width, column.auto_width = self._article_width, False
+        self.refresh_table()
+
+    def set_status(self, text: str) -> None:
+        """Show what background work is doing (empty when idle)."""
+        status = self.query_one("#status", Static)
+        status.update(Text(text))
+        status.set_class(not text, "idle")
+
+    def _visible(self) -> list[Article]:
+        articles = list(self.brief_app.articles)
+        words = fold(self.filter_text).split()
+        if words:
+            def matches(article: Article) -> bool:
+                hay = fold(" ".join([article.source or "", article.date or "", article.title,
+                                     *(f"#{t} {t}" for t in article.tags)]))
+                return all(self._term_matches(word, article, hay) for word in words)
+
+            articles = [a for a in articles if matches(a)]
+        shared = self.brief_app.shared
+
+        def order(article: Article) -> tuple[Any, ...]:
+            if self.sort_key == "date":
+                return (article.date or "", fold(article.title))
+            if self.sort_key == "title":
+                return (fold(article.title),)
+            if self.sort_key == "shared":
+                return (-shared_count(shared, article.id), fold(article.title))
+            return (fold(article.source or "~"), article.date or "", fold(article.title))
+
+        articles.sort(key=order, reverse=self.sort_key == "date")
+        return articles
+
+    @staticmethod
+    def _term_matches(word: str, article: Article, hay: str) -> bool:
+        field, _, value = word.partition(":")
+        if value and field in ("outlet", "source"):
+            return value in fold(article.source or "")
+        if value and field == "date":
+            return (article.date or "").startswith(value)
+        if value and field == "tag":
+            return value.lstrip("#") in article.tags
+        return word in hay
+
+    def refresh_table(self) -> None:
+        """Rebuild the rows from the app's articles, keeping the selection."""
+        table = self.query_one("#articles", DataTable)
+        current = self.current_article()
+        self._shown = self._visible()
+        shared = self.brief_app.shared
+        table.clear()
+        for article in self._shown:
+            count = shared_count(shared, article.id)
+            table.add_row(
+                Text("●" if article.id in self.marked else " ", style="bold"),
+                Text(str(count) if count else "·" if shared is not None else "", justify="right"),
+                self._article_cell(article),
+                height=2,
+                key=article.id,
+            )
+        if current is not None and current.id in {a.id for a in self._shown}:
+            table.move_cursor(row=table.get_row_index(current.id))
+        if not self._shown:
+            self.query_one("#reader", ReaderView).show(None)
+        self.sub_title = self._subtitle()
+        self._show_current()
+
+    def _article_cell(self, article: Article) -> Text:
+        """Two lines: the title, then outlet · date · tags (dim)."""
+        width = self._article_width
+        title = Text(article.title, style="bold", no_wrap=True, overflow="ellipsis")
+        title.truncate(width, overflow="ellipsis")
+        facts = " · ".join(
+            part for part in (article.source or "unknown outlet", article.date,
+                              " ".join(f"#{t}" for t in article.tags)) if part
+        )
+        second = Text(facts, style="dim", no_wrap=True)
+        second.truncate(width, overflow="ellipsis")
+        return Text("\n").join([title, second])
+
+    def _subtitle(self) -> str:
+        total = len(self.brief_app.articles)
+        shown = len(self._shown)
+        parts = [f"{total} articles" if shown == total else f"{shown} of {total} articles"]
+        parts.append(f"sorted by {self.sort_key}")
+        if self.marked:
+            parts.append(f"{len(self.marked)} marked")
+        return " · ".join(parts)
+
+    def current_article(self) -> Article | None:
+        """The article under the list's cursor."""
+        table = self.query_one("#articles", DataTable)
+        if not self._shown or table.row_count == 0:
+            return None
+        row = min(table.cursor_row, len(self._shown) - 1)
+        return self._shown[row] if row >= 0 else None
+
+    @on(DataTable.RowHighlighted, "#articles")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_current()
+
+    @on(DataTable.RowSelected, "#articles")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.query_one("#reader", ReaderView).focus()
+
+    def _show_current(self, at: int | None = None) -> None:
+        article = self.current_article()
+        reader = self.query_one("#reader", ReaderView)
+        if article is None:
+            return
+        if reader.article is None or reader.article.id != article.id or at is not None:
+            reader.show(article, at=at)
+        elif reader.article is not article:
+            reader.show(article)
+        reader.set_highlights(highlights_for(self.brief_app.shared, article.id))
+        self._mark_notes(reader)
+
+    def _mark_notes(self, reader: ReaderView) -> None:
+        from tui.annotations_view import annotated_spans
+
+        if reader.article is not None:
+            reader.set_notes(annotated_spans(self.brief_app, reader.article))
+
+    def open_article(self, article_id: str, *, at: int | None = None,
+                     matches: list[tuple[int, int]] | None = None) -> None:
+        """Select `article_id` in the list and show it in the reader (e.g. from search)."""
+        if article_id not in {a.id for a in self._shown}:
+            self.filter_text = ""
+            self.query_one("#filter", Input).value = ""
+            self.refresh_table()
+        table = self.query_one("#articles", DataTable)
+        try:
+            table.move_cursor(row=table.get_row_index(article_id))
+        except Exception:
+            self.notify("That article is no longer in the library.", severity="warning")
+            return
+        self._show_current(at=at)
+        reader = self.query_one("#reader", ReaderView)
+        reader.set_matches(matches or [])
+        reader.focus()
+        if at is not None:
+            reader.move_cursor_to(at)
+
+    # --- messages from the app -----------------------------------------------------------
+
+    def on_brief_reader_app_library_loaded(self) -> None:
+        self.refresh_table()
+
+    def on_brief_reader_app_shared_found(self) -> None:
+        self.refresh_table()
+
+    # --- actions -------------------------------------------------------------------------
+
+    def action_list_down(self) -> None:
+        """Next article in the list."""
+        self.query_one("#articles", DataTable).action_cursor_down()
+
+    def action_list_up(self) -> None:
+        """Previous article in the list."""
+        self.query_one("#articles", DataTable).action_cursor_up()
+
+    def action_list_top(self) -> None:
+        """First article in the list."""
+        self.query_one("#articles", DataTable).move_cursor(row=0)
+
+    def action_list_bottom(self) -> None:
+        """Last article in the list."""
+        table = self.query_one("#articles", DataTable)
+        table.move_cursor(row=max(table.row_count - 1, 0))
+
+    def action_search(self) -> None:
+        """Open search."""
+        from tui.screens.search import SearchScreen
+
+        def opened(result: tuple[str, int | None, list[tuple[int, int]]] | None) -> None:
+            if result is not None:
+                article_id, at, matches = result
+                self.open_article(article_id, at=at, matches=matches)
+
+        self.app.push_screen(SearchScreen(), opened)
+
+    def action_mark(self) -> None:
+        """Mark or unmark the article for comparing (2 to 4)."""
+        article = self.current_article()
+        if article is None:
+            return
+        if article.id in self.marked:
+            self.marked.remove(article.id)
+        elif len(self.marked) >= 4:
+            self.notify("Four articles are marked already; unmark one first (m).",
+                        severity="warning")
+            return
+        else:
+            self.marked.append(article.id)
+        table = self.query_one("#articles", DataTable)
+        table.update_cell(article.id, "mark", Text("●" if article.id in self.marked else " ",
+                                                   style="bold"))
+        self.sub_title = self._subtitle()
+
+    def action_compare(self) -> None:
+        """Compare the marked articles, or this one beside the source sharing most with it."""
+        from tui.screens.compare import CompareScreen
+        from tui.shared_view import best_partner
+
+        if len(self.marked) >= 2:
+            ids = list(self.marked)
+        else:
+            article = self.current_article()
+            if article is None:
+                return
+            if self.brief_app.shared is None:
+                self.notify("Still finding shared passages; try again in a moment.")
+                return
+            partner = best_partner(self.brief_app.shared, article.id)
+            if partner is None:
+                self.notify("No other source shares a passage with this article. "
+                            "Mark articles with m to compare them anyway.")
+                return
+            ids = [article.id, partner]
+        self.app.push_screen(CompareScreen(ids))
+
+    def action_sort(self) -> None:
+        """Sort by the next key: outlet, date, title, shared."""
+        self.sort_key = SORTS[(SORTS.index(self.sort_key) + 1) % len(SORTS)]
+        self.refresh_table()
+        self.notify(f"Sorted by {self.sort_key}.", timeout=2)
+
+    def action_filter(self) -> None:
+        """Show the filter box (outlet:x, tag:x, date:2026-07 or words)."""
+        box = self.query_one("#filter", Input)
+        box.remove_class("hidden")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+        self.refresh_table()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        self.query_one("#articles", DataTable).focus()
+        if not event.value:
+            event.input.add_class("hidden")
+
+    def action_clear(self) -> None:
+        """Clear the filter and the marks."""
+        box = self.query_one("#filter", Input)
+        if self.filter_text or not box.has_class("hidden"):
+            box.value = ""
+            box.add_class("hidden")
+            self.filter_text = ""
+            self.refresh_table()
+        elif self.marked:
+            self.marked.clear()
+            self.refresh_table()
+        self.query_one("#articles", DataTable).focus()
+
+    def action_unique(self) -> None:
+        """Dim shared text so what only this source says stands out."""
+        reader = self.query_one("#reader", ReaderView)
+        reader.unique_mode = not reader.unique_mode
+
+    def action_tag(self) -> None:
+        """Tag the article, or the passage under the reader's cursor."""
+        from tui.annotations_view import tag_flow
+
+        tag_flow(self, self.query_one("#reader", ReaderView), self.current_article())
+
+    def action_note(self) -> None:
+        """Write a note on the passage under the cursor (or the article)."""
+        from tui.annotations_view import note_flow
+
+        note_flow(self, self.query_one("#reader", ReaderView), self.current_article())
+
+    def action_notes(self) -> None:
+        """List the article's notes: jump to, edit or delete them."""
+        from tui.annotations_view import notes_flow
+
+        notes_flow(self, self.query_one("#reader", ReaderView), self.current_article())
+
+    def action_export(self) -> None:
+        """Export your notes and tags as Markdown."""
+        from tui.annotations_view import export_flow
+
+        export_flow(self)
+
+    def refresh_annotations(self) -> None:
+        """Redraw note marks and tags after an annotation changed."""
+        self.refresh_table()
+        self._mark_notes(self.query_one("#reader", ReaderView))

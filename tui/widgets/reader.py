@@ -1,0 +1,455 @@
+"""The article reader: a Line API view of one article with shared-passage highlights.
+
+It draws line by line from a wrapped layout (as Toolong draws huge logs), so an article of any
+length is one widget; strips are cached until the width, the highlights or the cursor change.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from brief_reader.article import Article, BlockKind
+
+GROUP_COLOURS = 6
+_SENTENCE_BREAK = re.compile(r"([.!?…][\"”’)]?)\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A span of the body to colour: a shared passage of group `colour`, or a search match."""
+
+    start: int
+    end: int
+    colour: int
+    group_id: str = ""
+    kind: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One screen line: a slice [start, end) of the body, or a header line (start = -1)."""
+
+    start: int
+    end: int
+    kind: BlockKind | None
+    prefix: str
+    header: str = ""
+    header_style: str = ""
+
+
+def sentence_spans(article: Article) -> list[tuple[int, int]]:
+    """The sentences of the body as spans; a heading or list item is one span."""
+    spans: list[tuple[int, int]] = []
+    for block in article.blocks:
+        if block.kind is not BlockKind.PARAGRAPH:
+            spans.append((block.start, block.end))
+            continue
+        text = article.body[block.start : block.end]
+        position = 0
+        for match in _SENTENCE_BREAK.finditer(text):
+            spans.append((block.start + position, block.start + match.end(1)))
+            position = match.end()
+        spans.append((block.start + position, block.end))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
+    """Greedy word wrap of `text` to `width` cells, as (start, end) offsets into `text`."""
+    width = max(width, 8)
+    out: list[tuple[int, int]] = []
+    start = 0
+    length = len(text)
+    while start < length:
+        end = start
+        cells = 0
+        last_break = -1
+        while end < length:
+            cells += cell_len(text[end])
+            if cells > width:
+                break
+            if text[end] == " ":
+                last_break = end
+            end += 1
+        if end >= length:
+            out.append((start, length))
+            break
+        cut = last_break if last_break > start else end
+        out.append((start, cut))
+        start = cut + 1 if cut < length and text[cut] == " " else cut
+    return out or [(0, 0)]
+
+
+class ReaderView(ScrollView, can_focus=True):
+    """One article, wrapped to the width, with highlights, a sentence cursor and notes marks."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor_down", "Next sentence", id="reader.down", show=False),
+        Binding("k,up", "cursor_up", "Previous sentence", id="reader.up", show=False),
+        Binding("g,home", "cursor_first", "Top", id="reader.top", show=False),
+        Binding("G,end", "cursor_last", "Bottom", id="reader.bottom", show=False),
+        Binding("pagedown,space", "page_down", "Page down", id="reader.pagedown", show=False),
+        Binding("pageup,b", "page_up", "Page up", id="reader.pageup", show=False),
+        Binding("right_square_bracket", "next_shared", "Next shared", id="reader.next_shared"),
+        Binding(
+            "left_square_bracket", "previous_shared", "Prev shared", id="reader.previous_shared"
+        ),
+    ]
+
+    COMPONENT_CLASSES = {
+        "reader--title",
+        "reader--meta",
+        "reader--heading",
+        "reader--bullet",
+        "reader--cursor",
+        "reader--dim",
+        "reader--unique",
+        "reader--note",
+        "reader--match",
+        *(f"reader--group-{i}" for i in range(GROUP_COLOURS)),
+    }
+
+    unique_mode: reactive[bool] = reactive(False)
+
+    class CursorMoved(Message):
+        """The passage cursor moved to the sentence [start, end) of `article_id`."""
+
+        def __init__(self, reader: ReaderView, article_id: str, start: int, end: int) -> None:
+            self.reader = reader
+            self.article_id = article_id
+            self.start = start
+            self.end = end
+            super().__init__()
+
+        @property
+        def control(self) -> ReaderView:
+            """The reader the cursor moved in."""
+            return self.reader
+
+    class SharedPassageReached(Message):
+        """The user jumped to a shared passage; other panes can show its counterparts."""
+
+        def __init__(self, reader: ReaderView, article_id: str, highlight: Highlight) -> None:
+            self.reader = reader
+            self.article_id = article_id
+            self.highlight = highlight
+            super().__init__()
+
+        @property
+        def control(self) -> ReaderView:
+            """The reader the jump happened in."""
+            return self.reader
+
+    def __init__(
+        self,
+        article: Article | None = None,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.article: Article | None = None
+        self.highlights: list[Highlight] = []
+        self.matches: list[tuple[int, int]] = []
+        self.notes: list[tuple[int, int]] = []
+        self.sentences: list[tuple[int, int]] = []
+        self.cursor = 0
+        self.show_cursor = True
+        self._lines: list[_Line] = []
+        self._line_starts: list[int] = []
+        self._layout_width = -1
+        self._cache: LRUCache[int, Strip] = LRUCache(2048)
+        if article is not None:
+            self.show(article)
+
+    # --- content -------------------------------------------------------------------------
+
+    def show(self, article: Article | None, *, at: int | None = None) -> None:
+        """Show `article` (None for an empty reader), with the cursor at body offset `at`."""
+        changed = article is None or self.article is None or article.id != self.article.id
+        self.article = article
+        if changed:
+            self.highlights, self.matches, self.notes = [], [], []
+        self.sentences = sentence_spans(article) if article is not None else []
+        self._layout_width = -1
+        self._relayout()
+        if at is not None:
+            self.move_cursor_to(at)
+        elif changed:
+            self.cursor = 0
+            self.scroll_to(y=0, animate=False)
+        self.refresh()
+
+    def set_highlights(self, highlights: list[Highlight]) -> None:
+        """Colour these shared passages (sorted by start)."""
+        self.highlights = sorted(highlights, key=lambda h: (h.start, h.end))
+        self._invalidate()
+
+    def set_matches(self, matches: list[tuple[int, int]]) -> None:
+        """Mark these search matches."""
+        self.matches = sorted(matches)
+        self._invalidate()
+
+    def set_notes(self, spans: list[tuple[int, int]]) -> None:
+        """Mark these annotated passages."""
+        self.notes = sorted(spans)
+        self._invalidate()
+
+    def watch_unique_mode(self) -> None:
+        self._invalidate()
+
+    @property
+    def cursor_span(self) -> tuple[int, int] | None:
+        """The sentence under the cursor, as body offsets."""
+        if not self.sentences:
+            return None
+        return self.sentences[min(self.cursor, len(self.sentences) - 1)]
+
+    def _invalidate(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    # --- layout --------------------------------------------------------------------------
+
+    def _content_width(self) -> int:
+        return max(self.scrollable_content_region.width - 2, 10)
+
+    def _relayout(self) -> None:
+        width = self._content_width()
+        if width == self._layout_width:
+            return
+        self._layout_width = width
+        lines: list[_Line] = []
+        article = self.article
+        if article is not None:
+            for start, end in wrap_offsets(article.title, width):
+                lines.append(_Line(-1, -1, None, "", article.title[start:end], "reader--title"))
+            facts = " · ".join(
+                part
+                for part in (
+                    article.source or "unknown outlet",
+                    article.date,
+                    f"credit: {article.credit}" if article.credit else None,
+                    " ".join(f"#{t}" for t in article.tags) or None,
+                )
+                if part
+            )
+            for start, end in wrap_offsets(facts, width):
+                lines.append(_Line(-1, -1, None, "", facts[start:end], "reader--meta"))
+            for block in article.blocks:
+                lines.append(_Line(-1, -1, None, ""))
+                text = article.body[block.start : block.end]
+                indent = 2 if block.kind is BlockKind.ITEM else 0
+                for index, (start, end) in enumerate(wrap_offsets(text, width - indent)):
+                    prefix = ""
+                    if block.kind is BlockKind.ITEM:
+                        prefix = "• " if index == 0 else "  "
+                    lines.append(_Line(block.start + start, block.start + end, block.kind, prefix))
+        self._lines = lines
+        self._line_starts = [line.start for line in lines]
+        self._cache.clear()
+        self.virtual_size = Size(width, len(lines))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._relayout()
+        self.scroll_to_cursor(animate=False)
+
+    def line_of_offset(self, offset: int) -> int:
+        """The screen line (from the top of the layout) holding body offset `offset`."""
+        for index, line in enumerate(self._lines):
+            if line.start >= 0 and line.start <= offset <= line.end:
+                return index
+        return 0
+
+    # --- drawing -------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        strip = self._cache.get(index)
+        if strip is None:
+            strip = self._render_layout_line(index, base)
+            self._cache[index] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def _render_layout_line(self, index: int, base: Style) -> Strip:
+        line = self._lines[index]
+        article = self.article
+        if line.start < 0 or article is None:
+            text = Text(" " + line.header, style=base, no_wrap=True, end="")
+            if line.header_style:
+                text.stylize(self._style(line.header_style), 1)
+            return Strip(text.render(self.app.console))
+        text = Text(" " + line.prefix, style=base, no_wrap=True, end="")
+        if line.prefix:
+            text.stylize(self._style("reader--bullet"))
+        offset = len(text)
+        text.append(article.body[line.start : line.end])
+
+        def paint(start: int, end: int, style: Style) -> None:
+            lo, hi = max(start, line.start), min(end, line.end)
+            if lo < hi:
+                text.stylize(style, offset + lo - line.start, offset + hi - line.start)
+
+        if line.kind is BlockKind.HEADING:
+            paint(line.start, line.end, self._style("reader--heading"))
+        if self.unique_mode:
+            paint(line.start, line.end, self._style("reader--unique"))
+        for highlight in self._overlapping(self.highlights, line.start, line.end):
+            if self.unique_mode:
+                paint(highlight.start, highlight.end, self._style("reader--dim"))
+            else:
+                paint(highlight.start, highlight.end,
+                      self._style(f"reader--group-{highlight.colour % GROUP_COLOURS}"))
+        for start, end in self.notes:
+            paint(start, end, self._style("reader--note"))
+        for start, end in self.matches:
+            paint(start, end, self._style("reader--match"))
+        span = self.cursor_span
+        if span is not None and self.show_cursor and self.has_focus:
+            paint(span[0], span[1], self._style("reader--cursor"))
+        return Strip(text.render(self.app.console))
+
+    @staticmethod
+    def _overlapping(highlights: list[Highlight], start: int, end: int) -> list[Highlight]:
+        return [h for h in highlights if h.start < end and h.end > start]
+
+    def on_focus(self) -> None:
+        self._invalidate()
+
+    def on_blur(self) -> None:
+        self._invalidate()
+
+    # --- cursor --------------------------------------------------------------------------
+
+    def move_cursor_to(self, offset: int, *, announce: bool = True) -> None:
+        """Put the cursor on the sentence holding body offset `offset` and scroll to it."""
+        if not self.sentences:
+            return
+        starts = [s for s, _ in self.sentences]
+        index = max(bisect.bisect_right(starts, offset) - 1, 0)
+        self._set_cursor(index, announce=announce)
+
+    def _set_cursor(self, index: int, *, announce: bool = True) -> None:
+        if not self.sentences:
+            return
+        self.cursor = max(0, min(index, len(self.sentences) - 1))
+        self._invalidate()
+        self.scroll_to_cursor()
+        if announce and self.article is not None:
+            start, end = self.sentences[self.cursor]
+            self.post_message(self.CursorMoved(self, self.article.id, start, end))
+
+    def scroll_to_cursor(self, *, animate: bool = False) -> None:
+        """Scroll so the cursor's sentence is in view, a third of the way down."""
+        span = self.cursor_span
+        if span is None:
+            return
+        top = self.line_of_offset(span[0])
+        bottom = self.line_of_offset(span[1])
+        height = self.scrollable_content_region.height
+        if top < self.scroll_offset.y or bottom >= self.scroll_offset.y + height:
+            self.scroll_to(y=max(top - height // 3, 0), animate=animate)
+
+    def action_cursor_down(self) -> None:
+        """Move the cursor to the next sentence."""
+        self._set_cursor(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        """Move the cursor to the previous sentence."""
+        self._set_cursor(self.cursor - 1)
+
+    def action_cursor_first(self) -> None:
+        """Go to the top of the article."""
+        self._set_cursor(0)
+        self.scroll_to(y=0, animate=False)
+
+    def action_cursor_last(self) -> None:
+        """Go to the end of the article."""
+        self._set_cursor(len(self.sentences) - 1)
+
+    def action_page_down(self) -> None:
+        """Scroll a page down, taking the cursor along."""
+        self.scroll_page_down(animate=False)
+        self._cursor_to_view()
+
+    def action_page_up(self) -> None:
+        """Scroll a page up, taking the cursor along."""
+        self.scroll_page_up(animate=False)
+        self._cursor_to_view()
+
+    def _cursor_to_view(self) -> None:
+        top = int(self.scroll_target_y)
+        for index in range(top, min(top + self.scrollable_content_region.height, len(self._lines))):
+            line = self._lines[index]
+            if line.start >= 0:
+                self.move_cursor_to(line.start)
+                return
+
+    def action_next_shared(self) -> None:
+        """Jump to the next shared passage after the cursor."""
+        span = self.cursor_span
+        here = span[1] if span else -1
+        following = [h for h in self.highlights if h.start >= here]
+        if not following and span is not None:
+            following = [h for h in self.highlights if h.start > span[0]]
+        if not following:
+            self.notify("No shared passage further on.", timeout=2)
+            return
+        self._reach(following[0])
+
+    def action_previous_shared(self) -> None:
+        """Jump to the previous shared passage before the cursor."""
+        span = self.cursor_span
+        here = span[0] if span else 0
+        before = [h for h in self.highlights if h.end <= here or h.start < here]
+        before = [h for h in before if h.start < here]
+        if not before:
+            self.notify("No shared passage before this one.", timeout=2)
+            return
+        self._reach(before[-1])
+
+    def _reach(self, highlight: Highlight) -> None:
+        self.move_cursor_to(highlight.start)
+        if self.article is not None:
+            self.post_message(self.SharedPassageReached(self, self.article.id, highlight))
+
+    def highlight_at_cursor(self) -> Highlight | None:
+        """The shared passage overlapping the cursor's sentence, if any."""
+        span = self.cursor_span
+        if span is None:
+            return None
+        for highlight in self.highlights:
+            if highlight.start < span[1] and highlight.end > span[0]:
+                return highlight
+        return None
+
+    def on_click(self, event: events.Click) -> None:
+        index = self.scroll_offset.y + event.y
+        if 0 <= index < len(self._lines):
+            line = self._lines[index]
+            if line.start >= 0:
+                column = max(event.x - 1 - len(line.prefix), 0)
+                self.focus()
+                self.move_cursor_to(min(line.start + column, line.end))
