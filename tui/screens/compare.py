@@ -28,10 +28,10 @@ class CompareScreen(Screen[None]):
     HELP_TITLE = "Compare"
     BINDINGS = [
         Binding("escape", "back", "Back", id="compare.back"),
-        Binding("u", "unique", "Only this source", id="compare.unique"),
-        Binding("l", "lock", "Lock scroll", id="compare.lock"),
-        Binding("n", "note", "Note", id="compare.note"),
-        Binding("t", "tag", "Tag", id="compare.tag"),
+        Binding("u", "unique", "Unique", id="compare.unique", tooltip="What only this source says"),
+        Binding("l", "lock", "Lock scroll", id="compare.lock", show=False),
+        Binding("n", "note", "Note", id="compare.note", show=False),
+        Binding("t", "tag", "Tag", id="compare.tag", show=False),
         Binding("e", "export", "Export", id="compare.export", show=False),
     ]
 

@@ -28,6 +28,11 @@ GROUP_COLOURS = 6
 _SENTENCE_BREAK = re.compile(r"([.!?…][\"”’)]?)\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 
 
+_BACKGROUND_CLASSES = frozenset(
+    {"reader--cursor", "reader--match", *(f"reader--group-{i}" for i in range(GROUP_COLOURS))}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Highlight:
     """A span of the body to colour: a shared passage of group `colour`, or a search match."""
@@ -291,7 +296,15 @@ class ReaderView(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
+        # Classes that paint a background are resolved in full, so a translucent theme colour
+        # ("$primary 35%") is blended with the reader's background; the rest only add to the
+        # text's style and so must stay partial.
+        full = name in _BACKGROUND_CLASSES
+        style = self.get_component_rich_style(name, partial=not full)
+        if full:
+            return Style(bgcolor=style.bgcolor, bold=style.bold, underline=style.underline,
+                         italic=style.italic, reverse=style.reverse)
+        return style
 
     def _render_layout_line(self, index: int, base: Style) -> Strip:
         line = self._lines[index]
