@@ -42,7 +42,15 @@ GENERIC_HEADINGS = frozenset(
 _FURNITURE_RE = re.compile(
     r"""^(?:
         continue\ reading.*|read\ more.*|read\ the\ (?:full|whole)\ .*|keep\ reading.*|
-        (?:sign\ up|subscribe)\b.*|.*\bin\ your\ inbox\b.*|.*\bnewsletter\b.{0,60}|
+        (?:sign\ up|subscribe)\b.*|.*\b(?:in|to|into)\ your\ inbox\b.*|.*\bnewsletter\b.{0,60}|
+        (?:tap|click)\ here\b.*|.*\bturn\ on\ (?:desktop\ |push\ )?notifications\b.*|
+        (?:updated|published|posted)?\s*\d+\s+(?:sec|second|min|minute|hr|hour|day|week)s?\.?\ ago\b.*|
+        (?:[A-Za-z]\s+){1,3}[A-Za-z]|[a-z]+_[a-z_]+|.*\bcommenting\b.*|.*\bcomments?\ (?:policy|guidelines)\b.*|
+        [\w.+-]+@[\w-]+(?:\.[\w-]+)+|e-?mail|enter\ your\ e-?mail.*|copy\ (?:the\ )?link|
+        enter\ (?:your\ )?(?:city|zip|postal|town|location|search|keyword).*|.*\b\d+-day\ forecast\b.*|
+        .*\b(?:upgrade\ your\ browser|no\ longer\ supports\ internet\ explorer|
+              (?:enable|turn\ on)\ javascript|javascript\ is\ (?:disabled|required))\b.*|
+        facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|threads|bluesky|telegram|flipboard|
         follow\ us\b.*|share\ (?:this|on|via)\b.*|share|tweet|email|print|comments?|
         click\ here\b.*|advertisement|sponsored(?:\ content)?|ad|
         you\ (?:might|may)\ also\ (?:like|enjoy|be\ interested\ in).*|
@@ -121,6 +129,7 @@ class _Line:
     text: str
     kind: BlockKind | None = None  # set when the source format said what it is
     removed: bool = False
+    alone: bool = False  # a blank line follows it: it stands as a block of its own
 
 
 def _words(text: str) -> int:
@@ -167,6 +176,20 @@ def is_title_candidate(text: str) -> bool:
     return not (stripped.endswith(".") and not stripped.endswith("..."))
 
 
+def _opens_as_title(line: _Line) -> bool:
+    """The first line is the title: a headline, or a short one set apart by a blank line."""
+    if is_title_candidate(line.text):
+        return True
+    text = line.text.strip()
+    return (
+        line.alone
+        and 2 <= _words(text) <= 3
+        and not is_generic_heading(text)
+        and looks_like_heading(text)
+        and not text.endswith("?")
+    )
+
+
 def split_lines(text: str) -> list[str | None]:
     """Lines of `text` with None for each run of blank lines (a paragraph break)."""
     out: list[str | None] = []
@@ -197,13 +220,22 @@ def unwrap(text: str) -> list[_Line]:
     """Join hard-wrapped lines into paragraphs; keep list items and headings on their own."""
     raw = split_lines(text)
     width = _hard_wrap_width([line for line in raw if line is not None])
+    # Wrapped text whose paragraphs are set apart by blank lines: every line break inside a
+    # block is a wrap, whatever the line looks like.
+    blocks_by_blank = width is not None and sum(1 for line in raw if line is None) >= 2
     out: list[_Line] = []
     previous_broken = True  # True after a blank line: the next line starts a new block
     for line in raw:
         if line is None:
             previous_broken = True
+            if out:
+                out[-1].alone = True
             continue
-        if out and not previous_broken and _continues(out[-1].text, line, width):
+        joined = (
+            blocks_by_blank and bool(out) and not _starts_block(line)
+            and not _starts_block(out[-1].text)
+        )
+        if out and not previous_broken and (joined or _continues(out[-1].text, line, width)):
             prev = out[-1].text
             if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and line[0].islower():
                 out[-1].text = prev + line
@@ -215,6 +247,10 @@ def unwrap(text: str) -> list[_Line]:
     return out
 
 
+def _starts_block(line: str) -> bool:
+    return bool(_BULLET_RE.match(line) or _BULLET_ONLY_RE.match(line) or _MD_HEADING_RE.match(line))
+
+
 def _continues(prev: str, line: str, width: int | None) -> bool:
     """Whether `line` carries on the paragraph `prev` was cut from."""
     if _BULLET_RE.match(line) or _BULLET_ONLY_RE.match(line) or _BULLET_ONLY_RE.match(prev):
@@ -223,7 +259,11 @@ def _continues(prev: str, line: str, width: int | None) -> bool:
         return False
     if _ends_sentence(prev):
         # A wrapped paragraph can break after a full stop too, when the line was full.
-        return width is not None and len(prev) >= 0.8 * width and not looks_like_heading(line)
+        return (
+            width is not None
+            and len(prev) >= 0.8 * width
+            and (len(line) >= 0.8 * width or not looks_like_heading(line))
+        )
     if line[0].islower() or line[0] in ",;)":
         return True
     return width is not None and len(prev) >= 0.7 * width
@@ -261,7 +301,8 @@ def _extract_metadata(lines: list[_Line], meta: Metadata, furniture_text: list[s
             continue
         pieces = [p.strip() for p in re.split(r"\s+[·|•]\s+", line.text) if p.strip()]
         near_edge = index < head or index >= len(lines) - 14
-        consumed = [_metadata_piece(p, meta, near_edge, furniture_text) for p in pieces]
+        others = [text for text in furniture_text if text != line.text]
+        consumed = [_metadata_piece(p, meta, near_edge, others) for p in pieces]
         if all(consumed):
             line.removed = True
 
@@ -313,19 +354,25 @@ def _strip_navigation(lines: list[_Line], meta: Metadata) -> list[str]:
     """Remove runs of menu entries; the first entry of a menu at the top names the site."""
     texts: list[str] = []
     run: list[int] = []
+    skipped = [0]  # lines already taken (bylines, share buttons) inside the current run
 
     def close_run() -> None:
-        if len(run) >= 4:
+        if len(run) >= 2 and len(run) + skipped[0] >= 4:
             for i in run:
                 lines[i].removed = True
                 texts.append(lines[i].text)
             first = lines[run[0]].text.strip()
-            if run[0] == 0 and meta.source is None:
+            if all(line.removed for line in lines[: run[0]]) and meta.source is None:
                 doubled = _DOUBLED_RE.match(first.replace(" ", ""))
                 meta.source = doubled.group(1) if doubled else first
         run.clear()
+        skipped[0] = 0
 
     for index, line in enumerate(lines):
+        if line.removed:
+            if run:
+                skipped[0] += 1  # a byline or a share button inside a menu bar
+            continue
         if line.kind is None and _is_short_label(line.text) and not is_generic_heading(line.text):
             run.append(index)
         else:
@@ -367,16 +414,41 @@ def _derive_title(parts: list[tuple[BlockKind, str]]) -> str | None:
         lead = next((text for kind, text in parts if kind is BlockKind.ITEM), None)
     if lead is None:
         return None
-    sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z\"“‘'])", lead.strip(), maxsplit=1)[0]
-    sentence = sentence.rstrip(".")
+    sentence = first_sentence(lead.strip()).rstrip(".")
     words = sentence.split()
     if len(words) <= 16:
         return sentence
     # Cut at the last clause break that still leaves a headline-length phrase.
     for count in range(min(len(words), 18), 7, -1):
-        if words[count - 1].endswith((",", ";", ":")) or words[count] in ("—", "–", "-"):
+        dash_follows = count < len(words) and words[count] in ("—", "–", "-")
+        if words[count - 1].endswith((",", ";", ":")) or dash_follows:
             return " ".join(words[:count]).rstrip(",;:")
     return " ".join(words[:14]) + "…"
+
+
+# Words a full stop follows without ending the sentence.
+_ABBREVIATION_RE = re.compile(
+    r"(?:^|[\s(\"“])(?:[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Gov|Sen|Rep|Gen|"
+    r"Lt|Col|Sgt|Capt|Prof|No|Vol|Inc|Corp|Ltd|Co|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|"
+    r"Oct|Nov|Dec)$"
+)
+_SENTENCE_END_RE = re.compile(r"[.!?…][\"”’)]?\s+(?=[\"“‘'(]?[A-Z0-9])")
+
+
+def sentence_ends(text: str) -> list[int]:
+    """Offsets where sentences of `text` end (not after "U.S." or "Mr.")."""
+    ends: list[int] = []
+    for match in _SENTENCE_END_RE.finditer(text):
+        if text[match.start()] == "." and _ABBREVIATION_RE.search(text[: match.start()]):
+            continue
+        ends.append(match.start() + len(match.group().rstrip()))
+    return ends
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of `text`."""
+    ends = sentence_ends(text)
+    return text[: ends[0]] if ends else text
 
 
 def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -> Cleaned:
@@ -388,16 +460,32 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
             heading = _MD_HEADING_RE.match(line.text)
             if heading:
                 line.text, line.kind = heading.group(2), BlockKind.HEADING
-    furniture = _strip_navigation(lines, meta)
-    furniture += _strip_furniture(lines)
+    furniture = _strip_furniture(lines)
+    furniture += [line.text for line in lines if _is_short_label(line.text)]
     _extract_metadata(lines, meta, furniture)
-    kept = [line for line in lines if not line.removed]
+    _strip_navigation(lines, meta)
+    kept = [line for line in lines if not line.removed and re.search(r"[^\W\d_]", line.text)]
+
+    # A masthead ("The Boston Globe" above a bostonglobe.com story) names the outlet, not the story.
+    if kept and meta.source and _is_masthead(kept[0].text, meta.source):
+        meta.source = meta.source if " " in meta.source else kept[0].text.strip()
+        kept = kept[1:]
 
     # The title: given by the format, else the first line if it reads as a headline.
     if kept and meta.title and _same_text(kept[0].text, meta.title):
         kept = kept[1:]
-    elif meta.title is None and kept and is_title_candidate(kept[0].text):
-        if kept[0].kind in (None, BlockKind.HEADING):
+    elif meta.title is None and kept:
+        # A section label or kicker ("White House") above the headline is not the title.
+        if (
+            len(kept) > 1
+            and not is_title_candidate(kept[0].text)
+            and _words(kept[0].text) <= 3
+            and looks_like_heading(kept[0].text)
+            and is_title_candidate(kept[1].text)
+            and looks_like_heading(kept[1].text)
+        ):
+            kept = kept[1:]
+        if _opens_as_title(kept[0]) and kept[0].kind in (None, BlockKind.HEADING):
             meta.title = kept[0].text.strip()
             kept = kept[1:]
 
@@ -423,6 +511,21 @@ def _drop_empty_sections(parts: list[tuple[BlockKind, str]]) -> list[tuple[Block
                 continue
         out.append((kind, text))
     return out
+
+
+def _is_masthead(line: str, source: str) -> bool:
+    """Whether `line` is the outlet's own name, as its source field or web domain spells it."""
+
+    def letters(text: str) -> str:
+        text = re.sub(r"^the\s+", "", text.strip().casefold())
+        return re.sub(r"[^a-z0-9]", "", text)
+
+    name = letters(line)
+    if not name or _words(line) > 6:
+        return False
+    host = source.casefold().split("/")[0].removeprefix("www.")
+    label = host.rsplit(".", 2)[-2] if host.count(".") >= 1 else host
+    return name in (letters(source), letters(label), letters(host))
 
 
 def _same_text(a: str, b: str) -> bool:

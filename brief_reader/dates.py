@@ -38,6 +38,14 @@ _DMY_RE = re.compile(
 )
 
 
+# "June 3, 2021, 7:15 AM UTC": a time after the date does not make it less of a date line.
+_TRAILING_TIME_RE = re.compile(
+    r"(?:,|\s)\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?"
+    r"(?:\s*\(?[A-Z]{2,5}\)?)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _day(year: int, month: int, day: int) -> str | None:
     try:
         return date(year, month, day).isoformat()
@@ -51,6 +59,8 @@ def parse_date(text: str, *, whole: bool = True) -> str | None:
     With `whole`, the date must be all of `text` (after trimming); otherwise it may be anywhere.
     """
     candidate = text.strip().strip(".,;|·-–—").strip()
+    if whole and not _ISO_RE.fullmatch(candidate):
+        candidate = _TRAILING_TIME_RE.sub("", candidate).strip().strip(",")
     for regex, order in ((_ISO_RE, "ymd"), (_SLASH_ISO_RE, "ymd"), (_MDY_RE, "mdy"), (_DMY_RE, "dmy")):
         match = regex.fullmatch(candidate) if whole else regex.search(candidate)
         if not match:

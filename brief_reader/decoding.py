@@ -62,6 +62,16 @@ def decode(data: bytes) -> Decoded:
     except UnicodeDecodeError:
         pass
     guess = _detect(data)
+    mostly_ascii = sum(1 for b in data[:65536] if b < 128) >= 0.97 * min(len(data), 65536)
+    if guess is None or _is_latin(guess) or mostly_ascii:
+        # Detection guesses among Latin code pages on short text (and guesses wildly on English
+        # with a stray byte); Windows-1252 is by far the most common of them, so it wins
+        # whenever it decodes every byte.
+        try:
+            return Decoded(strip_controls(data.decode("cp1252")), "cp1252",
+                           "not UTF-8; read as cp1252")
+        except UnicodeDecodeError:
+            pass
     if guess is not None:
         try:
             text = data.decode(guess)
@@ -70,6 +80,16 @@ def decode(data: bytes) -> Decoded:
             pass
     text = data.decode("cp1252", errors="replace")
     return Decoded(strip_controls(text), "cp1252", "not UTF-8; read as cp1252")
+
+
+_LATIN = ("cp125", "cp775", "cp85", "cp437", "latin", "iso8859", "mac_", "cp1006", "ascii")
+
+
+def _is_latin(encoding: str) -> bool:
+    name = encoding.lower().replace("-", "_")
+    return name.startswith(_LATIN) and name not in ("cp1251", "cp855", "cp1253", "cp1255",
+                                                     "cp1256", "iso8859_5", "iso8859_7",
+                                                     "iso8859_8", "mac_cyrillic", "mac_greek")
 
 
 def _detect(data: bytes) -> str | None:

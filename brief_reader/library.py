@@ -46,22 +46,31 @@ class LoadResult:
     errors: list[ReadError] = field(default_factory=list)
 
 
-def walk(root: Path) -> Iterator[Path]:
-    """Article files under `root`, sorted, following symlinks but never round a loop."""
+def walk(root: Path, errors: list[ReadError] | None = None) -> Iterator[Path]:
+    """Article files under `root`, sorted, following symlinks but never round a loop.
+
+    What cannot be walked (a symlink loop, an unreadable folder) goes to `errors` when given.
+    """
     seen: set[tuple[int, int]] = set()
+
+    def report(path: Path, reason: str) -> None:
+        if errors is not None:
+            errors.append(ReadError(path, reason))
 
     def visit(folder: Path) -> Iterator[Path]:
         try:
             info = folder.stat()
-        except OSError:
+        except OSError as error:
+            report(folder, _reason(error))
             return
         key = (info.st_dev, info.st_ino)
         if key in seen:
-            return
+            return  # a folder link back to a folder already read: read it once, no harm done
         seen.add(key)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
+        except OSError as error:
+            report(folder, _reason(error))
             return
         for entry in entries:
             if entry.name.startswith("."):
@@ -69,7 +78,10 @@ def walk(root: Path) -> Iterator[Path]:
             path = Path(entry.path)
             try:
                 is_dir = entry.is_dir()
-            except OSError:
+                if not is_dir and entry.is_symlink():
+                    path.stat()  # a dangling or looping file link says so here
+            except OSError as error:
+                report(path, _reason(error))
                 continue
             if is_dir:
                 yield from visit(path)
@@ -136,7 +148,11 @@ def load_paths(
             raise NotFoundError(f"{path}: no such file or folder")
         try:
             if path.is_dir():
-                files.extend(_stat_file(p, path) for p in walk(path))
+                for found in walk(path, errors):
+                    try:
+                        files.append(_stat_file(found, path))
+                    except OSError as error:
+                        errors.append(ReadError(found, _reason(error)))
             else:
                 files.append(_stat_file(path, path.parent))
         except OSError as error:
@@ -147,6 +163,8 @@ def load_paths(
 def _reason(error: OSError) -> str:
     if error.errno == 40:
         return "symlink loop"
+    if error.errno == 2:
+        return "no such file (a broken link?)"
     return f"cannot be read ({error.strerror or type(error).__name__})"
 
 

@@ -41,7 +41,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "tags": ("tags", "keywords", "categories"),
 }
 # Markers datasets use where the article had a paragraph break.
-_PARAGRAPH_MARKERS = re.compile(r"\s+###\s+|\s*NEWLINE_CHAR\s*|\s*<br\s*/?>\s*|\s*\\n\s*")
+_PARAGRAPH_MARKERS = re.compile(
+    r"(?:\s*(?:(?<!\S)###(?!\S)|NEWLINE_CHAR|<br\s*/?>|\\n)\s*)+"
+)
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _MD_LINK_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]+)\]\((?:[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _MD_EMPHASIS_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
@@ -49,9 +51,9 @@ _MD_EMPHASIS_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 
 def read_file(path: Path, identity: str) -> list[Article]:
     """Read the articles of `path`; `identity` is its name inside its library root (for ids)."""
-    data = _read_bytes(path)
     suffix = path.suffix.lower()
     limit = MAX_DATASET_BYTES if suffix in DATASET_SUFFIXES else MAX_ARTICLE_BYTES
+    data = _read_bytes(path, limit)
     if len(data) > limit:
         raise ReadError(path, f"too large to be an article ({len(data) // (1024 * 1024)} MiB)")
     if not data.strip():
@@ -84,12 +86,12 @@ def read_file(path: Path, identity: str) -> list[Article]:
     return [article]
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limit: int) -> bytes:
     try:
         if path.is_dir():
             raise ReadError(path, "is a folder, not a file")
         size = path.stat().st_size
-        if size > MAX_DATASET_BYTES:
+        if size > limit:
             raise ReadError(path, f"too large to be an article ({size // (1024 * 1024)} MiB)")
         return path.read_bytes()
     except ReadError:

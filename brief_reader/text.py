@@ -20,6 +20,7 @@ _TRANSLATE = str.maketrans(
         "\u201a": "'",
         "\u201b": "'",
         "\u2032": "'",
+        "\u02bc": "'",
         "\u00b4": "'",
         "`": "'",
         "\u201c": '"',
@@ -47,12 +48,13 @@ _TRANSLATE = str.maketrans(
 )
 
 # A word: letters and digits, with inner apostrophes kept ("Anthropic's", "don't").
-_WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_WORD_RE = re.compile(r"[^\W_]+(?:['\u00ad][^\W_]+)*\u00ad?")
 
 
 def fold_char_run(text: str) -> str:
     """Fold quotes, dashes and spaces to ASCII kin, then NFKC, then casefold; accents removed."""
-    text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE))
+    # Translate again after NFKC: it makes new look-alikes (″ becomes ′′).
+    text = unicodedata.normalize("NFKC", text.translate(_TRANSLATE)).translate(_TRANSLATE)
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -70,6 +70,8 @@ class BriefReaderApp(App[None]):
         self.index_ready = False
         self.annotations: Any = None
         self.find_shared_enabled = find_shared
+        # Seconds between the last key typed in search and the search; tests set 0.
+        self.search_debounce = 0.15
         self._cancel = threading.Event()
         self._progress: dict[str, tuple[int, int]] = {}
         if self.settings.theme in self.available_themes:

@@ -42,6 +42,8 @@ class Context:
             for article in result.articles:
                 for note in article.warnings:
                     warn(f"{article.location}: {note}")
+            if self.inputs and not result.articles and result.errors:
+                raise BriefReaderError("no article could be read from the paths given")
             self._articles = result.articles
         return self._articles
 

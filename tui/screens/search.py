@@ -89,7 +89,11 @@ class SearchScreen(Screen[tuple[str, int | None, list[tuple[int, int]]] | None])
     def _changed(self, event: Input.Changed) -> None:
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(DEBOUNCE_SECONDS, lambda: self.run_search(event.value))
+        delay = getattr(self.app, "search_debounce", DEBOUNCE_SECONDS)
+        if delay <= 0:
+            self.run_search(event.value)
+            return
+        self._timer = self.set_timer(delay, lambda: self.run_search(event.value))
 
     @on(Input.Submitted, "#query")
     def _submitted(self, event: Input.Submitted) -> None:

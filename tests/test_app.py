@@ -1,0 +1,244 @@
+"""Pilot tests of the app: a person's flows, driven by keys, checked by what the screen holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, OptionList
+
+from brief_reader.article import Article
+from brief_reader.paths import Paths
+from tui.app import BriefReaderApp, make_app
+from tui.screens.compare import CompareScreen
+from tui.screens.help import HelpScreen
+from tui.screens.library import LibraryScreen
+from tui.screens.search import SearchScreen
+from tui.widgets.reader import ReaderView, sentence_spans, wrap_offsets
+
+
+async def _ready(app: BriefReaderApp, pilot: object) -> LibraryScreen:
+    """Wait for the library, the shared passages and the index to be ready."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+    screen = app.screen
+    assert isinstance(screen, LibraryScreen)
+    return screen
+
+
+async def _settle(app: BriefReaderApp, pilot: object) -> None:
+    """Let the debounce timer fire and the search worker finish."""
+    for _ in range(3):
+        await pilot.pause()  # type: ignore[attr-defined]
+        await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+def _screen_text(app: BriefReaderApp) -> str:
+    """Everything the reader shows, as plain text (what a person reads)."""
+    reader = app.screen.query_one(ReaderView)
+    lines = [reader._lines[i] for i in range(len(reader._lines))]
+    article = reader.article
+    assert article is not None
+    return "\n".join(
+        line.header if line.start < 0 else line.prefix + article.body[line.start : line.end]
+        for line in lines
+    )
+
+
+async def test_app_opens_on_the_samples_and_lists_them(paths: Paths) -> None:
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _ready(app, pilot)
+        table = screen.query_one("#articles", DataTable)
+        assert table.row_count == 5
+        titles = {a.title for a in app.articles}
+        assert "Alibaba Bans Use of Claude Code Amid Heightened Geopolitical AI Restrictions" in titles
+        reader = screen.query_one(ReaderView)
+        assert reader.article is not None
+        assert reader.article.title in _screen_text(app)
+
+
+async def test_q_quits(paths: Paths) -> None:
+    app = make_app(paths)
+    async with app.run_test() as pilot:
+        await _ready(app, pilot)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_help_shows_the_keys_of_the_screen_in_front(paths: Paths) -> None:
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        described = {d for _, d in app.screen.rows}
+        assert {"Search", "Compare", "Mark", "Quit"} <= described
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_moving_in_the_list_changes_the_article_read(paths: Paths) -> None:
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _ready(app, pilot)
+        reader = screen.query_one(ReaderView)
+        first = reader.article
+        await pilot.press("j")
+        assert reader.article is not None and reader.article != first
+        await pilot.press("k")
+        assert reader.article == first
+
+
+async def test_reader_cursor_moves_by_sentence_and_jumps_between_shared_passages(
+    paths: Paths,
+) -> None:
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _ready(app, pilot)
+        await pilot.press("enter")  # into the reader
+        reader = screen.query_one(ReaderView)
+        assert app.focused is reader
+        await pilot.press("j", "j")
+        assert reader.cursor == 2
+        await pilot.press("g")
+        assert reader.cursor == 0
+        assert reader.highlights, "the seeds share passages: the reader must colour some"
+        await pilot.press("right_square_bracket")
+        span = reader.cursor_span
+        assert span is not None
+        first = reader.highlights[0]
+        assert span[0] <= first.start < span[1] or reader.highlight_at_cursor() is not None
+        at = reader.cursor
+        await pilot.press("right_square_bracket")
+        if len({h.start for h in reader.highlights}) > 1:
+            assert reader.cursor >= at
+        await pilot.press("left_square_bracket")
+        assert reader.highlight_at_cursor() is not None
+
+
+async def test_search_as_you_type_then_enter_opens_the_article_at_the_match(
+    paths: Paths,
+) -> None:
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _ready(app, pilot)
+        app.search_debounce = 0
+        await pilot.press("slash")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"viqus")
+        await _settle(app, pilot)
+        results = app.screen.query_one("#results", OptionList)
+        assert results.option_count >= 1
+        await pilot.press("enter")
+        assert isinstance(app.screen, LibraryScreen)
+        reader = screen.query_one(ReaderView)
+        assert reader.article is not None
+        assert reader.article.source == "Viqus"
+
+
+async def test_escape_leaves_search(paths: Paths) -> None:
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("slash")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_compare_puts_the_best_partner_beside_and_jumps_follow(paths: Paths) -> None:
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("c")
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        left, right = screen.readers()
+        assert left.article is not None and right.article is not None
+        assert left.article.id != right.article.id
+        assert left.highlights and right.highlights
+        before = right.cursor
+        await pilot.press("right_square_bracket")
+        # The other pane moved to the passage's counterpart.
+        assert right.highlight_at_cursor() is not None or right.cursor != before
+        await pilot.press("u")
+        assert left.unique_mode and right.unique_mode
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_marking_three_articles_compares_three(paths: Paths) -> None:
+    app = make_app(paths)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("m", "j", "m", "j", "m", "c")
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        assert len(screen.readers()) == 3
+        assert not screen.query_one("#panes").has_class("stacked")
+
+
+async def test_compare_stacks_panes_when_narrow(paths: Paths) -> None:
+    app = make_app(paths)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(app, pilot)
+        await pilot.press("m", "j", "m", "j", "m", "c")
+        assert isinstance(app.screen, CompareScreen)
+        assert app.screen.query_one("#panes").has_class("stacked")
+
+
+async def test_filter_and_sort(paths: Paths) -> None:
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _ready(app, pilot)
+        await pilot.press("f", *"outlet:viqus", "enter")
+        table = screen.query_one("#articles", DataTable)
+        assert table.row_count == 1
+        assert screen.current_article() is not None
+        assert screen.current_article().source == "Viqus"  # type: ignore[union-attr]
+        await pilot.press("escape")
+        assert table.row_count == 5
+        await pilot.press("s")
+        assert screen.sort_key == "date"
+        assert screen.current_article() is not None
+
+
+async def test_untrusted_text_is_never_markup(tmp_path: Path, paths: Paths) -> None:
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(
+        "Title with [bold]markup[/bold] and [link=http://x]a link[/link] here\n"
+        "A body with [/ a broken tag, \x1b[31mred escape\x1b[0m and [b]more[/b] brackets.\n",
+        encoding="utf-8",
+    )
+    app = make_app(paths, [hostile])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _ready(app, pilot)
+        text = " ".join(_screen_text(app).split())
+        assert "[bold]markup[/bold]" in text
+        assert "[link=http://x]a link[/link]" in text
+        assert "[/ a broken tag" in text
+        assert "\x1b" not in text
+        app.search_debounce = 0
+        await pilot.press("slash", *"bold")
+        await _settle(app, pilot)
+        await pilot.press("escape", "question_mark", "escape")
+
+
+def test_wrap_offsets_keep_every_word() -> None:
+    text = "Alibaba will block staff from using Anthropic’s Claude Code starting July 10."
+    lines = wrap_offsets(text, 20)
+    assert all(len(text[s:e]) <= 20 for s, e in lines)
+    assert " ".join(text[s:e] for s, e in lines) == text
+
+
+def test_sentences_of_a_seed(seed_articles: list[Article]) -> None:
+    article = next(a for a in seed_articles if a.source == "Viqus")
+    spans = sentence_spans(article)
+    texts = [article.body[s:e] for s, e in spans]
+    assert "Alibaba has classified Claude Code as high-risk software, directing staff to use "\
+        "its proprietary alternative, Qoder." in texts
+
+

@@ -1,0 +1,368 @@
+"""General cleaning rules, on pasted text written for these tests (never on the seeds)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from brief_reader.article import Article, BlockKind
+from brief_reader.reading import read_file
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Seventeen words: a lead sentence of exactly this length once crashed the title rule.
+LEAD_17 = "The city council voted on Tuesday to build a tram line from the station to the hospital."
+
+
+def read_text(tmp_path: Path, text: str, name: str = "pasted.txt") -> Article:
+    """Write `text` to a file and read its one article."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    articles = read_file(path, name)
+    assert len(articles) == 1
+    return articles[0]
+
+
+def blocks_of(article: Article, kind: BlockKind) -> list[str]:
+    """The texts of the article's blocks of one kind."""
+    return [article.body[b.start : b.end] for b in article.blocks if b.kind is kind]
+
+
+def fixture_paragraphs(name: str) -> list[str]:
+    """The fixture's blank-line-separated paragraphs with their wrapped lines joined."""
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    return [" ".join(chunk.split("\n")).strip() for chunk in text.strip().split("\n\n")]
+
+
+# --- A pasted page: menu, share bar, newsletter block, related stories -----------------------
+
+
+@pytest.fixture(scope="module")
+def pasted() -> Article:
+    """The pasted web page fixture, read."""
+    (article,) = read_file(FIXTURES / "pasted_page.txt", "pasted_page.txt")
+    return article
+
+
+def test_pasted_page_title_and_masthead(pasted: Article) -> None:
+    assert pasted.title == (
+        "Ferry Service Between Northport and Gull Island Resumes After Storm Repairs"
+    )
+    assert pasted.source == "Harbourline"
+
+
+def test_pasted_page_keeps_the_whole_story(pasted: Article) -> None:
+    assert pasted.paragraphs[0].startswith("The ferry linking Northport with Gull Island")
+    assert (
+        "Harbour engineers replaced twelve timber piles and rebuilt the loading ramp, the port "
+        "authority said. The first crossing carried forty passengers and two delivery vans."
+    ) in pasted.paragraphs
+    assert blocks_of(pasted, BlockKind.HEADING) == ["Timetable changes"]
+    assert (
+        "Tickets bought for cancelled crossings can be refunded at the Northport office until "
+        "31 March."
+    ) in pasted.paragraphs
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    ["News", "Sport", "Weather", "Opinion", "Podcasts"],
+)
+def test_the_top_menu_is_removed(pasted: Article, furniture: str) -> None:
+    assert furniture not in pasted.paragraphs
+    assert furniture not in pasted.body.split()
+
+
+@pytest.mark.parametrize("furniture", ["Share this", "Facebook", "Email", "Copy link"])
+def test_the_share_bar_is_removed(pasted: Article, furniture: str) -> None:
+    assert furniture not in pasted.body
+
+
+def test_the_byline_is_not_story_text(pasted: Article) -> None:
+    assert "Marta Okafor" not in pasted.body
+
+
+@pytest.mark.parametrize(
+    "furniture",
+    [
+        "Related stories",
+        "Northport council approves budget for new seawall",
+        "Gull Island school reopens after roof repairs",
+        "Storm damage costs local fishing fleet millions",
+    ],
+)
+def test_the_related_stories_tail_is_removed(pasted: Article, furniture: str) -> None:
+    assert furniture not in pasted.body
+
+
+@pytest.mark.parametrize(
+    "furniture", ["Sign up for our newsletter", "Enter your email", "Subscribe"]
+)
+def test_the_newsletter_sign_up_lines_are_removed(pasted: Article, furniture: str) -> None:
+    assert furniture not in pasted.body
+
+
+def test_the_whole_newsletter_block_is_removed(pasted: Article) -> None:
+    assert "your inbox" not in pasted.body
+    assert "The Harbourline Morning" not in pasted.body
+
+
+def test_a_date_next_to_a_share_bar_is_still_the_date(pasted: Article) -> None:
+    assert pasted.date == "2025-03-03"
+
+
+# --- Hard-wrapped plain text --------------------------------------------------------------
+
+
+def test_hard_wrapped_paragraphs_come_back_whole() -> None:
+    (article,) = read_file(FIXTURES / "wrapped72.txt", "wrapped72.txt")
+    expected = fixture_paragraphs("wrapped72.txt")
+    assert article.title == expected[0]
+    # Including a wrapped line that ends with a full stop ("... in 2009. The birds ... May.").
+    assert article.paragraphs == expected[1:]
+    assert all(b.kind is BlockKind.PARAGRAPH for b in article.blocks)
+
+
+def test_a_compound_split_at_its_hyphen_is_rejoined(tmp_path: Path) -> None:
+    article = read_text(
+        tmp_path,
+        "Lighthouse keepers' cottages to become a museum\n\n"
+        "The four cottages beside the lighthouse will open as a small but well-\n"
+        "kept museum next summer, the heritage trust said, after an appeal reached\n"
+        "its target of two hundred thousand pounds in just under eleven weeks of\n"
+        "collecting, and the trust plans to show the keepers' logbooks, which list\n"
+        "every ship that passed the point before the light was automated in 1985.\n",
+    )
+    assert article.paragraphs == [
+        "The four cottages beside the lighthouse will open as a small but well-kept museum next "
+        "summer, the heritage trust said, after an appeal reached its target of two hundred "
+        "thousand pounds in just under eleven weeks of collecting, and the trust plans to show "
+        "the keepers' logbooks, which list every ship that passed the point before the light "
+        "was automated in 1985."
+    ]
+
+
+def test_a_wrapped_paragraph_is_not_split_at_a_full_stop_at_a_line_end(tmp_path: Path) -> None:
+    article = read_text(
+        tmp_path,
+        "Lighthouse keepers' cottages to become a museum\n\n"
+        "The four cottages beside the lighthouse will open as a small museum next\n"
+        "summer, the heritage trust said, after an appeal for the work reached its\n"
+        "target of two hundred thousand pounds in just under eleven weeks.\n"
+        "The trust plans to show the keepers' logbooks, which record every ship\n"
+        "that passed the point between 1880 and the year the light was automated.\n",
+    )
+    assert len(article.paragraphs) == 1
+    assert "eleven weeks. The trust plans" in article.body
+
+
+def test_short_lines_that_are_whole_paragraphs_are_not_joined(tmp_path: Path) -> None:
+    article = read_text(
+        tmp_path,
+        "Town hall clock stops after 140 years\n"
+        "The clock on the town hall stopped at 4.12pm on Sunday.\n"
+        "Engineers found a broken spring.\n"
+        "Repairs will take a month.\n",
+    )
+    assert article.paragraphs == [
+        "The clock on the town hall stopped at 4.12pm on Sunday.",
+        "Engineers found a broken spring.",
+        "Repairs will take a month.",
+    ]
+
+
+# --- Lists ----------------------------------------------------------------------------------
+
+
+def test_bullets_on_their_own_lines_join_their_items() -> None:
+    (article,) = read_file(FIXTURES / "bullets.txt", "bullets.txt")
+    assert article.title == "City library extends opening hours for exam season"
+    assert blocks_of(article, BlockKind.ITEM) == [
+        "Doors open at 7am instead of 9am on weekdays.",
+        "The study floor stays open until 10pm.",
+        "Weekend hours are extended by two hours on Saturdays and Sundays.",
+    ]
+    assert blocks_of(article, BlockKind.HEADING) == ["What changes"]
+    assert "\u2022" not in article.body
+    assert article.paragraphs[-1] == (
+        "The council said the change costs less than hiring extra rooms at the university."
+    )
+
+
+def test_numbered_and_dashed_items_lose_their_markers(tmp_path: Path) -> None:
+    article = read_text(
+        tmp_path,
+        "Steps the council agreed on Tuesday night\n\n"
+        "1.\nBuild the depot first.\n2. Lay the track in two phases.\n"
+        "- Order twelve trams.\n* Hire drivers.\n\nThe plan goes to consultation in May.\n",
+    )
+    assert blocks_of(article, BlockKind.ITEM) == [
+        "Build the depot first.",
+        "Lay the track in two phases.",
+        "Order twelve trams.",
+        "Hire drivers.",
+    ]
+
+
+# --- Credits, bylines and dates ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("Source: Reuters", "Reuters"),
+        ("Via: The Coastal Wire", "The Coastal Wire"),
+        ("Originally published on https://www.portnews.example/dredging", "portnews.example"),
+        ("By Associated Press", "Associated Press"),
+    ],
+)
+def test_credit_lines_become_the_credit(tmp_path: Path, line: str, credit: str) -> None:
+    article = read_text(
+        tmp_path,
+        "Harbour dredging to start next month\n\n"
+        "The port authority said on Thursday that dredging starts in July.\n\n"
+        "The work will take six weeks and the harbour stays open.\n\n"
+        f"{line}\n",
+    )
+    assert article.credit == credit
+    assert line not in article.body
+    assert article.paragraphs == [
+        "The port authority said on Thursday that dredging starts in July.",
+        "The work will take six weeks and the harbour stays open.",
+    ]
+
+
+def test_an_original_source_url_is_the_url(tmp_path: Path) -> None:
+    article = read_text(
+        tmp_path,
+        "Harbour dredging to start next month\n\n"
+        "The port authority said on Thursday that dredging starts in July.\n\n"
+        "Original source: https://www.portnews.example/dredging\n",
+    )
+    assert article.url == "https://www.portnews.example/dredging"
+    assert article.credit == "portnews.example"
+    assert "https://" not in article.body
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("March 3, 2025", "2025-03-03"),
+        ("Published: 3 March 2025", "2025-03-03"),
+        ("2025-03-03", "2025-03-03"),
+        ("Updated Monday, Mar. 3, 2025", "2025-03-03"),
+    ],
+)
+def test_a_date_line_near_the_top_is_the_date(tmp_path: Path, line: str, date: str) -> None:
+    article = read_text(
+        tmp_path,
+        "Harbour dredging to start next month\n"
+        f"{line}\n\n"
+        "The port authority said on Thursday that dredging starts in July.\n",
+    )
+    assert article.date == date
+    assert line not in article.body
+
+
+def test_a_date_inside_the_story_is_not_the_date(tmp_path: Path) -> None:
+    article = read_text(
+        tmp_path,
+        "Harbour dredging to start next month\n\n"
+        "The port authority said dredging starts on July 7, 2025, and lasts six weeks.\n",
+    )
+    assert article.date is None
+    assert "July 7, 2025" in article.body
+
+
+# --- Titles ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("heading", ["Key Points", "Summary", "What's Happening?", "TL;DR"])
+def test_a_section_heading_is_not_a_title(tmp_path: Path, heading: str) -> None:
+    article = read_text(
+        tmp_path,
+        f"{heading}\n"
+        "Ferry fares rise by five per cent from April, the operator said on Monday.\n"
+        "The operator blamed higher fuel costs and new safety rules for the increase.\n",
+    )
+    assert article.title != heading
+    assert article.title.startswith("Ferry fares rise by five per cent from April")
+    assert blocks_of(article, BlockKind.HEADING) == [heading]
+
+
+def test_text_with_no_headline_takes_its_title_from_the_lead(tmp_path: Path) -> None:
+    article = read_text(
+        tmp_path,
+        "Ferry fares rise by five per cent from April. The operator blamed fuel costs.\n",
+    )
+    assert article.title == "Ferry fares rise by five per cent from April"
+
+
+def test_a_seventeen_word_lead_gives_a_title(tmp_path: Path) -> None:
+    assert len(LEAD_17.split()) == 17
+    article = read_text(tmp_path, LEAD_17 + " Work starts in spring.\n")
+    assert article.title.startswith("The city council voted on Tuesday")
+
+
+def test_a_short_headline_above_a_blank_line_is_the_title(tmp_path: Path) -> None:
+    article = read_text(tmp_path, "Council backs trams\n\n" + LEAD_17 + " Work starts in spring.\n")
+    assert article.title == "Council backs trams"
+    assert article.paragraphs[0] == LEAD_17 + " Work starts in spring."
+
+
+def test_a_title_is_not_cut_at_an_abbreviation(tmp_path: Path) -> None:
+    article = read_text(
+        tmp_path,
+        "Why Are So Many U.S. Towns Banning Leaf Blowers? The Answer Is The Noise.\n\n"
+        "Several towns voted this year to limit gas-powered garden tools.\n",
+    )
+    assert not article.title.endswith("U.S")
+    assert "Towns Banning Leaf Blowers" in article.title
+
+
+def test_a_dateline_with_a_time_is_the_date_not_the_title(tmp_path: Path) -> None:
+    article = read_text(
+        tmp_path,
+        "June 3, 2021, 7:15 AM UTC\n\n"
+        "Harbour dredging will start next month, the port authority said on Thursday.\n\n"
+        "The work will take six weeks.\n",
+    )
+    assert article.date == "2021-06-03"
+    assert "7:15" not in article.title
+    assert "7:15" not in article.body
+
+
+def test_a_relative_timestamp_is_not_the_title(tmp_path: Path) -> None:
+    article = read_text(
+        tmp_path,
+        "Updated 23 mins ago\n\nHarbour dredging to start next month\n\n"
+        "The port authority said on Thursday that dredging starts in July.\n",
+    )
+    assert article.title == "Harbour dredging to start next month"
+
+
+def test_an_email_address_is_not_the_title(tmp_path: Path) -> None:
+    article = read_text(
+        tmp_path,
+        "news.desk@harbourline.example\n\n"
+        "Harbour dredging will start next month, the port authority said on Thursday.\n\n"
+        "The work will take six weeks.\n",
+    )
+    assert "@" not in article.title
+    assert "@" not in article.body
+
+
+# --- Characters ------------------------------------------------------------------------------
+
+
+def test_typographic_characters_are_kept_in_the_body(tmp_path: Path) -> None:
+    article = read_text(
+        tmp_path,
+        "Caf\u00e9 owners back the car\u2011free street\n\n"
+        "\u201cIt\u2019s a start,\u201d said the owner \u2014 who had asked for it since 2019.\n",
+    )
+    assert article.title == "Caf\u00e9 owners back the car\u2011free street"
+    assert article.paragraphs == [
+        "\u201cIt\u2019s a start,\u201d said the owner \u2014 who had asked for it since 2019."
+    ]
