@@ -79,13 +79,20 @@ class BriefReaderApp(App[None]):
 
     # --- start-up ------------------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The library screen is the app's first and bottom screen."""
         from tui.screens.library import LibraryScreen
 
+        return LibraryScreen()
+
+    def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(LibraryScreen())
         if self.settings.problem:
             self.notify(self.settings.problem, severity="warning", markup=False)
+        # Background work starts once the first screen is drawn, so it never delays it.
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
         self._open_annotations()
         if self.loaded:
             self._after_load()
@@ -152,9 +159,13 @@ class BriefReaderApp(App[None]):
         self.post_message(self.LibraryLoaded())
         for screen in self.screen_stack:
             screen.post_message(self.LibraryLoaded())
-        if self.find_shared_enabled:
-            self.find_shared_passages()
-        self.sync_index()
+        # Passages and the index wait for the list to be drawn: the user sees the library first.
+        def start_background() -> None:
+            if self.find_shared_enabled:
+                self.find_shared_passages()
+            self.sync_index()
+
+        self.call_after_refresh(start_background)
 
     @work(thread=True, exclusive=True, group="shared", exit_on_error=False)
     def find_shared_passages(self) -> None:
@@ -184,12 +195,15 @@ class BriefReaderApp(App[None]):
             from search.index import SearchIndex
         except ImportError:
             return
-        index = SearchIndex(self.paths)
-        self.index = index
         progress = self.report("Indexing")
         if self.inputs or self.articles_given:
+            # Files named on the command line get an index of their own, never the library's.
+            index = SearchIndex.for_articles(self.paths, self.articles)
+            self.index = index
             report = index.index_articles(self.articles, progress=progress, cancel=self._cancel)
         else:
+            index = SearchIndex(self.paths, annotations=self._annotation_fields)
+            self.index = index
             from brief_reader.library import read_library_file
 
             report = index.sync(
@@ -200,6 +214,25 @@ class BriefReaderApp(App[None]):
         if notice:
             self.call_from_thread(self.notify, str(notice), markup=False)
         self.call_from_thread(self._index_ready)
+
+    def _annotation_fields(self) -> dict[str, tuple[tuple[str, ...], str]]:
+        """{article id: (tags, notes text)} for the index's tag: and note: fields."""
+        store = self.annotations
+        if store is None:
+            return {}
+        fields: dict[str, tuple[set[str], list[str]]] = {}
+        try:
+            for tagged in store.tagged_articles():
+                fields.setdefault(tagged.article_id, (set(), []))[0].update(tagged.tags)
+            for annotation in store.all_annotations():
+                tags, notes = fields.setdefault(annotation.article_id, (set(), []))
+                tags.update(annotation.tags)
+                if annotation.note:
+                    notes.append(annotation.note)
+        except BriefReaderError:
+            return {}
+        return {key: (tuple(sorted(tags)), "\n".join(notes)) for key, (tags, notes)
+                in fields.items()}
 
     def _index_ready(self) -> None:
         self.index_ready = True

@@ -14,7 +14,7 @@ from brief_reader.errors import BriefReaderError
 from brief_reader.paths import resolve_paths
 
 # Command groups, each a module of tui.commands with register(subparsers).
-COMMAND_MODULES = ("library_cmd",)
+COMMAND_MODULES = ("library_cmd", "search_cmd", "shared_cmd", "annotate_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -88,7 +88,11 @@ class LibraryScreen(Screen[None]):
     # --- the list ------------------------------------------------------------------------
 
     def on_resize(self) -> None:
-        self._fit_columns()
+        table = self.query_one("#articles", DataTable)
+        width = table.scrollable_content_region.width or table.size.width
+        if width != getattr(self, "_fitted_width", None):
+            self._fitted_width = width
+            self._fit_columns()
 
     def _fit_columns(self) -> None:
         """Give the article column what the pane has left."""
