@@ -295,4 +295,4 @@ def _stories(app: BriefReaderApp) -> list[tuple[str, list[str]]] | None:
     stories = getattr(shared, "stories", None)
     if not stories:
         return None
-    return [(story.name, list(story.article_ids)) for story in stories]
+    return [(story.name, list(story.articles)) for story in stories]

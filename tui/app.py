@@ -109,6 +109,11 @@ class BriefReaderApp(App[None]):
         except BriefReaderError as error:
             self.notify(f"Notes are unavailable: {error}", severity="error", markup=False,
                         timeout=10)
+            return
+        read_only = getattr(self.annotations, "read_only", None)
+        if read_only:
+            self.notify(f"Notes are read-only: {read_only}", severity="warning", markup=False,
+                        timeout=10)
 
     def _remember_theme(self, theme: Any) -> None:
         try:

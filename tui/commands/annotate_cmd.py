@@ -52,18 +52,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p = subparsers.add_parser("export", help="export your notes as Markdown (or JSON-LD)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     p.add_argument(
-        "--tag", dest="tags", action="append", default=[], metavar="TAG",
+        "--tag",
+        dest="tags",
+        action="append",
+        default=[],
+        metavar="TAG",
         help="only articles and notes with this tag (repeatable: any of them)",
     )
     p.add_argument(
-        "--article", dest="articles", action="append", default=[], metavar="ID",
+        "--article",
+        dest="articles",
+        action="append",
+        default=[],
+        metavar="ID",
         help="only this article (repeatable)",
     )
     p.add_argument("--format", choices=("markdown", "json"), default="markdown")
     add_paths_argument(p)
     p.set_defaults(run=run_export)
 
-    p = subparsers.add_parser("set", help="fix an article's title or outlet (\"\" undoes it)")
+    p = subparsers.add_parser("set", help='fix an article\'s title or outlet ("" undoes it)')
     p.add_argument("id", metavar="ID", help="article id or a unique prefix of one")
     p.add_argument("--title", metavar="TITLE")
     p.add_argument("--source", metavar="OUTLET")
@@ -224,8 +232,10 @@ def run_notes(args: argparse.Namespace, ctx: Context) -> int:
         head = f"  [{entry['id']}]"
         if entry["quote"] is not None:
             quote = " ".join(entry["quote"].split())
-            where = "orphan: not in the current text" if entry["orphan"] else (
-                f"{entry['start']}-{entry['end']}"
+            where = (
+                "orphan: not in the current text"
+                if entry["orphan"]
+                else (f"{entry['start']}-{entry['end']}")
             )
             out(f"{head} “{quote}” ({where})")
             head = "     "
@@ -265,8 +275,9 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
         write_atomically(Path(args.output), text)
         count = sum(len(e.annotations) for e in entries)
         if not ctx.quiet:
-            sys.stderr.write(f"brief-reader: wrote {count} notes on {len(entries)} articles "
-                             f"to {args.output}\n")
+            sys.stderr.write(
+                f"brief-reader: wrote {count} notes on {len(entries)} articles to {args.output}\n"
+            )
     else:
         sys.stdout.write(text)
     return 0

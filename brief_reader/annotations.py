@@ -1,0 +1,765 @@
+"""The user's notes, tags and title/outlet fixes, kept in one SQLite file that nothing may lose.
+
+The file is user data that cannot be rebuilt, so the store is careful with it:
+- WAL journal, full sync, foreign keys, a busy timeout, and every write in one short
+  `BEGIN IMMEDIATE` transaction, so several app windows and CLI commands can write at once and
+  a process killed mid-write loses at most what it was writing;
+- a schema version (`PRAGMA user_version`) with migrations that only run forward, inside a
+  transaction, on open;
+- a file that is damaged, is not ours, or comes from a newer version is refused with an error
+  naming it, and left byte for byte as it was: never repaired, overwritten or recreated;
+- where the file cannot be written (read-only or full home folder), reading still works: a
+  read-only home is served from an in-memory copy, and each write raises a `StoreError` that
+  says why nothing was saved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import random
+import sqlite3
+import threading
+import time
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from brief_reader.anchor import Anchor, resolve
+from brief_reader.article import Article
+from brief_reader.errors import BriefReaderError, NotFoundError, StoreError
+from brief_reader.paths import Paths
+
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT_SECONDS = 15.0
+MAX_TAG_CHARS = 64
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class TagError(BriefReaderError, ValueError):
+    """A tag the store refuses (empty, with a space, too long): the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A note on an article, or on a passage of it when `anchor` is set; with its tags.
+
+    `note` is Markdown text as the user wrote it (possibly empty for a tagged highlight).
+    `created` and `updated` are ISO 8601 UTC times. `uid` names it outside this file (exports).
+    """
+
+    id: int
+    uid: str
+    article_id: str
+    note: str
+    tags: tuple[str, ...]
+    anchor: Anchor | None
+    created: str
+    updated: str
+
+    @property
+    def quote(self) -> str | None:
+        """The quoted passage, or None for an article-level note."""
+        return self.anchor.quote if self.anchor is not None else None
+
+
+@dataclass(frozen=True)
+class ResolvedAnnotation:
+    """An annotation placed in an article's current text.
+
+    `start`/`end` are offsets into the current body; None for an article-level note and for an
+    orphan (a passage that could no longer be found: it is kept and shown with its quote).
+    `method` says how the passage was found ("offsets", "quote", "fuzzy").
+    """
+
+    annotation: Annotation
+    start: int | None
+    end: int | None
+    method: str | None
+
+    @property
+    def orphan(self) -> bool:
+        """Whether this is a passage note whose passage is not in the current text."""
+        return self.annotation.anchor is not None and self.start is None
+
+    def to_json(self) -> dict[str, Any]:
+        """The annotation as DESIGN.md's `notes --json` entry."""
+        a = self.annotation
+        return {
+            "id": a.id,
+            "kind": "passage" if a.anchor is not None else "note",
+            "article": a.article_id,
+            "quote": a.quote,
+            "note": a.note,
+            "tags": list(a.tags),
+            "start": self.start,
+            "end": self.end,
+            "orphan": self.orphan,
+            "created": a.created,
+            "updated": a.updated,
+        }
+
+
+@dataclass(frozen=True)
+class TaggedArticle:
+    """The tags the user put on one article, with when the first and the last were added."""
+
+    article_id: str
+    tags: tuple[str, ...]
+    created: str
+    updated: str
+
+
+@dataclass(frozen=True)
+class Override:
+    """The user's fix of an article's title and/or outlet; None keeps the file's own value."""
+
+    article_id: str
+    title: str | None
+    source: str | None
+    updated: str
+
+
+def normalize_tag(tag: str) -> str:
+    """The stored form of a tag: case-folded, one word; a `TagError` says what is wrong.
+
+    A leading `#` is dropped so `#policy` (as typed in Obsidian) and `policy` are one tag.
+    """
+    text = unicodedata.normalize("NFKC", tag).strip()
+    if text.startswith("#"):
+        text = text[1:]
+    if not text:
+        raise TagError(f"empty tag {tag!r}: a tag is one word")
+    if any(ch.isspace() for ch in text):
+        raise TagError(f"tag {tag!r} has a space in it: tags are single words (join with - or _)")
+    if any(unicodedata.category(ch)[0] == "C" for ch in text):
+        raise TagError(f"tag {tag!r} has a control character in it")
+    if len(text) > MAX_TAG_CHARS:
+        raise TagError(f"tag {text[:20]!r}... is longer than {MAX_TAG_CHARS} characters")
+    return text.casefold()
+
+
+def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Tags in stored form, without repeats, sorted."""
+    if isinstance(tags, str):
+        raise TypeError("tags must be a sequence of strings, not one string")
+    return tuple(sorted({normalize_tag(t) for t in tags}))
+
+
+def resolve_all(annotations: Iterable[Annotation], body: str | None) -> list[ResolvedAnnotation]:
+    """Place each annotation in the article's current `body` (None if the article is gone)."""
+    placed: list[ResolvedAnnotation] = []
+    for a in annotations:
+        found = resolve(a.anchor, body) if a.anchor is not None and body is not None else None
+        if found is None:
+            placed.append(ResolvedAnnotation(a, None, None, None))
+        else:
+            placed.append(ResolvedAnnotation(a, found.start, found.end, found.method))
+    return placed
+
+
+def utc_now() -> str:
+    """Now as ISO 8601 UTC to the second, e.g. 2025-07-10T09:30:00Z."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+# --- schema -------------------------------------------------------------------------------------
+
+
+def _to_v1(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        """CREATE TABLE annotation (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            article_id TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            quote TEXT,
+            prefix TEXT,
+            suffix TEXT,
+            quote_start INTEGER,
+            quote_end INTEGER,
+            created TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            CHECK ((quote IS NULL) = (quote_start IS NULL))
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE annotation_tag (
+            annotation_id INTEGER NOT NULL REFERENCES annotation(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (annotation_id, tag)
+        ) WITHOUT ROWID"""
+    )
+    conn.execute(
+        """CREATE TABLE article_tag (
+            article_id TEXT NOT NULL,
+            tag TEXT NOT NULL,
+            created TEXT NOT NULL,
+            PRIMARY KEY (article_id, tag)
+        ) WITHOUT ROWID"""
+    )
+
+
+def _to_v2(conn: sqlite3.Connection) -> None:
+    # v2: a stable uid per annotation (exports name annotations by it), the title/outlet
+    # overrides, and an index for the app's per-article look-ups.
+    conn.execute("ALTER TABLE annotation ADD COLUMN uid TEXT")
+    ids = [row[0] for row in conn.execute("SELECT id FROM annotation")]
+    conn.executemany(
+        "UPDATE annotation SET uid = ? WHERE id = ?", [(str(uuid.uuid4()), i) for i in ids]
+    )
+    conn.execute("CREATE UNIQUE INDEX annotation_uid ON annotation(uid)")
+    conn.execute("CREATE INDEX annotation_article ON annotation(article_id)")
+    conn.execute(
+        """CREATE TABLE override (
+            article_id TEXT PRIMARY KEY,
+            title TEXT,
+            source TEXT,
+            updated TEXT NOT NULL
+        )"""
+    )
+
+
+# Migration to version N is MIGRATIONS[N]; each runs inside the opening transaction.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v1, 2: _to_v2}
+
+
+class _CannotWrite(Exception):
+    """The database or its folder cannot be written: fall back to a read-only copy."""
+
+
+_READ_ONLY_CODES = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")
+_DAMAGED_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
+def _code(exc: sqlite3.Error) -> str:
+    return str(getattr(exc, "sqlite_errorname", "") or "")
+
+
+class AnnotationStore:
+    """Notes, tags and overrides in the user's SQLite file; safe to use from several processes.
+
+    Open it with `AnnotationStore.open(paths)`. Methods may be called from any thread. When the
+    file cannot be written, `read_only` says why; reads work and writes raise `StoreError`.
+    """
+
+    def __init__(self, db: Path, conn: sqlite3.Connection, read_only: str | None) -> None:
+        self.db = db
+        self.read_only = read_only
+        self._conn = conn
+        self._lock = threading.RLock()
+
+    # --- opening ----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, paths: Paths, *, allow_read_only: bool = True) -> AnnotationStore:
+        """Open (creating if missing) the annotation database of `paths`, migrating it forward.
+
+        A damaged, foreign or newer-version file raises `StoreError` and is left untouched. If
+        the file cannot be written, the store opens read-only (unless `allow_read_only` is
+        false, then `StoreError`).
+        """
+        db = paths.annotations_db
+        _check_header(db)
+        try:
+            if db.exists():
+                # Judge an existing file through a read-only connection: one that can write
+                # might checkpoint a newer version's journal into it when it closes.
+                _copy_into(db, None, immutable=False)
+            try:
+                db.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise _CannotWrite(exc.strerror or str(exc)) from exc
+            conn = _connect(db, "rwc")
+            try:
+                _prepare(db, conn)
+            except BaseException:
+                conn.close()
+                raise
+            if not os.access(db, os.W_OK):
+                conn.close()
+                raise _CannotWrite("the file is read-only")
+            return cls(db, conn, None)
+        except _CannotWrite as exc:
+            reason = f"{db}: cannot write here ({exc}); notes and tags can be read, not changed"
+            if not allow_read_only:
+                raise StoreError(reason) from None
+            return cls(db, _snapshot(db), reason)
+
+    def close(self) -> None:
+        """Close the database; WAL is checkpointed by SQLite when the last user closes it."""
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> AnnotationStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- transactions -----------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self, what: str) -> Iterator[sqlite3.Connection]:
+        """One short write transaction; any failure becomes a `StoreError` naming the file."""
+        if self.read_only is not None:
+            raise StoreError(f"{self.read_only}; {what} was not saved")
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as exc:
+                if conn.in_transaction:
+                    with suppress(sqlite3.Error):
+                        conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise StoreError(f"{self.db}: {_explain(exc)}; {what} was not saved") from exc
+                raise
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                yield self._conn
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.db}: could not read annotations: {_explain(exc)}") from exc
+
+    # --- annotations ------------------------------------------------------------------------
+
+    def add_note(
+        self,
+        article_id: str,
+        note: str,
+        *,
+        quote_anchor: Anchor | None = None,
+        tags: Iterable[str] = (),
+    ) -> Annotation:
+        """Add a note on an article, or on a passage of it when `quote_anchor` is given."""
+        clean_tags = normalize_tags(tags)
+        _check_note(article_id, note, quote_anchor, clean_tags)
+        now = utc_now()
+        a = quote_anchor
+        with self._write("the note") as conn:
+            cursor = conn.execute(
+                """INSERT INTO annotation (uid, article_id, note, quote, prefix, suffix,
+                       quote_start, quote_end, created, updated)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    str(uuid.uuid4()),
+                    article_id,
+                    note,
+                    a.quote if a else None,
+                    a.prefix if a else None,
+                    a.suffix if a else None,
+                    a.start if a else None,
+                    a.end if a else None,
+                    now,
+                    now,
+                ),
+            )
+            annotation_id = int(cursor.lastrowid or 0)
+            _set_annotation_tags(conn, annotation_id, clean_tags)
+            return _load_one(conn, annotation_id)
+
+    def update_note(
+        self, annotation_id: int, note: str | None = None, tags: Iterable[str] | None = None
+    ) -> Annotation:
+        """Change an annotation's note and/or replace its tags (None leaves that part as is)."""
+        clean_tags = normalize_tags(tags) if tags is not None else None
+        with self._write("the change") as conn:
+            current = _load_one(conn, annotation_id)
+            new_note = current.note if note is None else note
+            new_tags = current.tags if clean_tags is None else clean_tags
+            _check_note(current.article_id, new_note, current.anchor, new_tags)
+            conn.execute(
+                "UPDATE annotation SET note = ?, updated = ? WHERE id = ?",
+                (new_note, utc_now(), annotation_id),
+            )
+            if clean_tags is not None:
+                _set_annotation_tags(conn, annotation_id, clean_tags)
+            return _load_one(conn, annotation_id)
+
+    def delete(self, annotation_id: int) -> None:
+        """Delete an annotation and its tags; `NotFoundError` if there is no such annotation."""
+        with self._write("the deletion") as conn:
+            cursor = conn.execute("DELETE FROM annotation WHERE id = ?", (annotation_id,))
+            if cursor.rowcount == 0:
+                raise NotFoundError(f"no annotation {annotation_id}")
+
+    def annotations_for(self, article_id: str) -> list[Annotation]:
+        """The annotations of one article, oldest first."""
+        with self._read() as conn:
+            return _load(conn, "WHERE a.article_id = ?", (article_id,))
+
+    def all_annotations(self) -> list[Annotation]:
+        """Every annotation, by article id then oldest first."""
+        with self._read() as conn:
+            return _load(conn, "", ())
+
+    def get(self, annotation_id: int) -> Annotation:
+        """One annotation by id; `NotFoundError` if there is none."""
+        with self._read() as conn:
+            return _load_one(conn, annotation_id)
+
+    # --- article tags -----------------------------------------------------------------------
+
+    def tag_article(self, article_id: str, tags: Iterable[str]) -> tuple[str, ...]:
+        """Add tags to an article; returns all its tags now."""
+        clean = normalize_tags(tags)
+        now = utc_now()
+        with self._write("the tags") as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO article_tag (article_id, tag, created) VALUES (?, ?, ?)",
+                [(article_id, t, now) for t in clean],
+            )
+            return _article_tags(conn, article_id)
+
+    def untag_article(self, article_id: str, tags: Iterable[str]) -> tuple[str, ...]:
+        """Remove tags from an article (absent ones are ignored); returns all its tags now."""
+        clean = normalize_tags(tags)
+        with self._write("the change of tags") as conn:
+            conn.executemany(
+                "DELETE FROM article_tag WHERE article_id = ? AND tag = ?",
+                [(article_id, t) for t in clean],
+            )
+            return _article_tags(conn, article_id)
+
+    def article_tags(self, article_id: str) -> tuple[str, ...]:
+        """The tags the user put on an article, sorted."""
+        with self._read() as conn:
+            return _article_tags(conn, article_id)
+
+    def tagged_articles(self) -> list[TaggedArticle]:
+        """Every article the user tagged, with its tags, by article id."""
+        with self._read() as conn:
+            rows = conn.execute(
+                """SELECT article_id, group_concat(tag, ' '), min(created), max(created)
+                   FROM article_tag GROUP BY article_id ORDER BY article_id"""
+            ).fetchall()
+        # Tags never hold spaces, so a space-joined group splits back exactly.
+        return [TaggedArticle(r[0], tuple(sorted(r[1].split(" "))), r[2], r[3]) for r in rows]
+
+    def all_tags(self) -> list[str]:
+        """Every tag in use, on articles or passages, sorted: for completion."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT tag FROM article_tag UNION SELECT tag FROM annotation_tag ORDER BY tag"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    # --- overrides --------------------------------------------------------------------------
+
+    def set_override(
+        self, article_id: str, title: str | None = None, source: str | None = None
+    ) -> Override | None:
+        """Fix an article's title and/or outlet; "" drops a fix, None leaves it as it is.
+
+        Returns the override now in force, or None when the article has none left.
+        """
+        with self._write("the fix") as conn:
+            row = conn.execute(
+                "SELECT title, source FROM override WHERE article_id = ?", (article_id,)
+            ).fetchone()
+            old_title, old_source = row if row else (None, None)
+            new_title = old_title if title is None else (_one_line(title) or None)
+            new_source = old_source if source is None else (_one_line(source) or None)
+            if new_title is None and new_source is None:
+                conn.execute("DELETE FROM override WHERE article_id = ?", (article_id,))
+                return None
+            now = utc_now()
+            conn.execute(
+                """INSERT INTO override (article_id, title, source, updated) VALUES (?, ?, ?, ?)
+                   ON CONFLICT(article_id) DO UPDATE
+                   SET title = excluded.title, source = excluded.source, updated = excluded.updated
+                """,
+                (article_id, new_title, new_source, now),
+            )
+            return Override(article_id, new_title, new_source, now)
+
+    def overrides(self) -> dict[str, Override]:
+        """Every title/outlet fix, by article id."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT article_id, title, source, updated FROM override"
+            ).fetchall()
+        return {r[0]: Override(r[0], r[1], r[2], r[3]) for r in rows}
+
+    def apply_overrides(self, articles: Sequence[Article]) -> list[Article]:
+        """The articles with the user's title/outlet fixes and tags applied.
+
+        Tags are the file's own (front matter) followed by the user's, without repeats.
+        """
+        fixes = self.overrides()
+        user_tags = {t.article_id: t.tags for t in self.tagged_articles()}
+        result: list[Article] = []
+        for article in articles:
+            fix = fixes.get(article.id)
+            added = user_tags.get(article.id, ())
+            if fix is None and not added:
+                result.append(article)
+                continue
+            merged = tuple(dict.fromkeys([*article.tags, *added]))
+            result.append(
+                dataclasses.replace(
+                    article,
+                    title=fix.title if fix and fix.title is not None else article.title,
+                    source=fix.source if fix and fix.source is not None else article.source,
+                    tags=merged,
+                )
+            )
+        return result
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _check_note(article_id: str, note: str, anchor: Anchor | None, tags: tuple[str, ...]) -> None:
+    if not article_id:
+        raise BriefReaderError("an annotation needs an article id")
+    if anchor is None and not note.strip() and not tags:
+        raise BriefReaderError("empty note: write something, quote a passage or add a tag")
+    if anchor is not None and not anchor.quote:
+        raise BriefReaderError("the quoted passage is empty")
+
+
+def _set_annotation_tags(
+    conn: sqlite3.Connection, annotation_id: int, tags: tuple[str, ...]
+) -> None:
+    conn.execute("DELETE FROM annotation_tag WHERE annotation_id = ?", (annotation_id,))
+    conn.executemany(
+        "INSERT INTO annotation_tag (annotation_id, tag) VALUES (?, ?)",
+        [(annotation_id, t) for t in tags],
+    )
+
+
+def _article_tags(conn: sqlite3.Connection, article_id: str) -> tuple[str, ...]:
+    rows = conn.execute(
+        "SELECT tag FROM article_tag WHERE article_id = ? ORDER BY tag", (article_id,)
+    ).fetchall()
+    return tuple(r[0] for r in rows)
+
+
+_SELECT = """
+    SELECT a.id, a.uid, a.article_id, a.note, a.quote, a.prefix, a.suffix, a.quote_start,
+           a.quote_end, a.created, a.updated,
+           (SELECT group_concat(tag, ' ') FROM
+               (SELECT tag FROM annotation_tag t WHERE t.annotation_id = a.id ORDER BY tag))
+    FROM annotation a
+"""
+
+
+def _load(conn: sqlite3.Connection, where: str, params: tuple[Any, ...]) -> list[Annotation]:
+    rows = conn.execute(f"{_SELECT} {where} ORDER BY a.article_id, a.id", params).fetchall()
+    return [_row_to_annotation(r) for r in rows]
+
+
+def _load_one(conn: sqlite3.Connection, annotation_id: int) -> Annotation:
+    found = _load(conn, "WHERE a.id = ?", (annotation_id,))
+    if not found:
+        raise NotFoundError(f"no annotation {annotation_id}")
+    return found[0]
+
+
+def _row_to_annotation(row: tuple[Any, ...]) -> Annotation:
+    (id_, uid, article_id, note, quote, prefix, suffix, start, end, created, updated, tags) = row
+    anchor = (
+        Anchor(quote=quote, prefix=prefix or "", suffix=suffix or "", start=start, end=end)
+        if quote is not None
+        else None
+    )
+    return Annotation(
+        id=id_,
+        uid=uid,
+        article_id=article_id,
+        note=note,
+        tags=tuple(tags.split(" ")) if tags else (),
+        anchor=anchor,
+        created=created,
+        updated=updated,
+    )
+
+
+def _explain(exc: sqlite3.Error) -> str:
+    """A user-facing reason for an SQLite failure."""
+    code = _code(exc)
+    text = str(exc)
+    if code.startswith("SQLITE_FULL") or "full" in text:
+        return "the disk is full"
+    if code.startswith("SQLITE_READONLY") or "readonly" in text:
+        return "the file is read-only"
+    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return "another brief-reader kept the database busy too long; try again"
+    if code.startswith("SQLITE_IOERR"):
+        return f"the disk could not be written ({text}; is it full?)"
+    if code.startswith(_DAMAGED_CODES):
+        return f"the database is damaged ({text})"
+    return text
+
+
+def _check_header(db: Path) -> None:
+    """Refuse, before SQLite touches it, a file that is not an SQLite database at all."""
+    try:
+        with db.open("rb") as f:
+            head = f.read(len(_SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    except IsADirectoryError:
+        raise StoreError(f"{db}: is a folder, not an annotation database") from None
+    except OSError as exc:
+        raise StoreError(f"{db}: cannot be read ({exc.strerror or exc})") from None
+    # An empty file is what an interrupted first start leaves: there is nothing in it to lose.
+    if head and head != _SQLITE_MAGIC:
+        raise StoreError(_damaged(db, "not an SQLite database"))
+
+
+def _damaged(db: Path, reason: str) -> str:
+    return (
+        f"{db}: the annotation database is damaged ({reason}); it was left as it is. "
+        "Move it aside to start afresh, or put back a backup."
+    )
+
+
+def _connect(db: Path, mode: str, *, immutable: bool = False) -> sqlite3.Connection:
+    uri = f"{db.absolute().as_uri()}?mode={mode}" + ("&immutable=1" if immutable else "")
+    try:
+        conn = sqlite3.connect(
+            uri,
+            uri=True,
+            timeout=BUSY_TIMEOUT_SECONDS,
+            isolation_level=None,
+            check_same_thread=False,
+        )
+    except sqlite3.Error as exc:
+        raise _CannotWrite(_explain(exc)) from exc
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    return conn
+
+
+def _inspect(db: Path, conn: sqlite3.Connection, *, thorough: bool = True) -> int:
+    """The file's schema version, once it is known to be a sound annotation database of ours.
+
+    `thorough` adds SQLite's quick_check of every page (milliseconds for a notes file).
+    """
+    try:
+        # One read transaction, so the version and the tables are seen as of the same moment
+        # while another process may be creating them.
+        conn.execute("BEGIN")
+        try:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{db}: written by a newer brief-reader (schema {version}; this one knows up "
+                    f"to {SCHEMA_VERSION}); it was left as it is. Upgrade brief-reader to use it."
+                )
+            if thorough:
+                check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+                if check != ["ok"]:
+                    raise StoreError(_damaged(db, "; ".join(check[:3])))
+            query = "SELECT name FROM sqlite_master WHERE type='table'"
+            tables = {r[0] for r in conn.execute(query)}
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if _code(exc).startswith(_READ_ONLY_CODES):
+            raise _CannotWrite(_explain(exc)) from exc
+        raise StoreError(_damaged(db, str(exc))) from exc
+    expected = {"annotation", "annotation_tag", "article_tag"}
+    if (version == 0 and tables) or (version > 0 and not expected <= tables):
+        raise StoreError(
+            f"{db}: is an SQLite file but not a brief-reader annotation database; "
+            "it was left as it is"
+        )
+    return version
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema to SCHEMA_VERSION in one transaction (another process may race us)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        for step in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[step](conn)
+        if version < SCHEMA_VERSION:
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _switch_to_wal(conn: sqlite3.Connection) -> None:
+    """Put the file in WAL mode, waiting for others doing the same on a brand-new file.
+
+    Changing the journal mode needs the file to itself and SQLite does not wait for that (no
+    busy handler), so several first starts at once retry here until the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    pause = 0.005
+    while conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            busy = _code(exc).startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc)
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(pause * (1 + random.random()))
+            pause = min(pause * 2, 0.1)
+
+
+def _prepare(db: Path, conn: sqlite3.Connection) -> None:
+    """Check the file, switch on WAL, foreign keys and full sync, and migrate it forward."""
+    version = _inspect(db, conn, thorough=False)
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        _switch_to_wal(conn)
+        # FULL: a note the user saw saved survives a power cut too, not only a killed process.
+        conn.execute("PRAGMA synchronous = FULL")
+        if version < SCHEMA_VERSION:
+            _migrate(conn)
+    except sqlite3.Error as exc:
+        if _code(exc).startswith(_READ_ONLY_CODES) or "readonly" in str(exc):
+            raise _CannotWrite(_explain(exc)) from exc
+        raise StoreError(f"{db}: could not open: {_explain(exc)}") from exc
+
+
+def _snapshot(db: Path) -> sqlite3.Connection:
+    """An in-memory copy of the database (migrated, never written back) for a read-only home."""
+    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    if db.exists():
+        try:
+            _copy_into(db, memory, immutable=False)
+        except _CannotWrite:
+            # WAL needs a writable folder even to read; a folder nobody can write to has no
+            # writer either, so reading the file as immutable is safe.
+            try:
+                _copy_into(db, memory, immutable=True)
+            except _CannotWrite as exc:
+                raise StoreError(f"{db}: cannot be read ({exc})") from exc
+    memory.execute("PRAGMA foreign_keys = ON")
+    _migrate(memory)
+    return memory
+
+
+def _copy_into(db: Path, memory: sqlite3.Connection | None, *, immutable: bool) -> None:
+    """Check the file through a read-only connection, and copy it into `memory` if given."""
+    source = _connect(db, "ro", immutable=immutable)
+    try:
+        _inspect(db, source)
+        if memory is not None:
+            source.backup(memory)
+    except sqlite3.Error as exc:
+        raise _CannotWrite(_explain(exc)) from exc
+    finally:
+        source.close()
