@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -16,9 +16,11 @@ from textual.worker import Worker, WorkerState
 
 from brief_reader.article import Article
 from brief_reader.errors import BriefReaderError
-from brief_reader.library import Library, LoadResult, load_paths
 from brief_reader.paths import Paths
 from brief_reader.settings import Settings, load_settings, save_theme
+
+if TYPE_CHECKING:
+    from brief_reader.library import LoadResult
 
 
 class BriefReaderApp(App[None]):
@@ -132,6 +134,9 @@ class BriefReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_library(self) -> None:
         """Read the articles (the PATHS given, else the library) off the UI thread."""
+        # Imported here: the reading stack is not needed to draw the first screen.
+        from brief_reader.library import Library, load_paths
+
         progress = self.report("Reading articles")
         if self.inputs:
             result = load_paths(self.inputs, progress)
@@ -207,9 +212,10 @@ class BriefReaderApp(App[None]):
             self.index = index
             report = index.index_articles(self.articles, progress=progress, cancel=self._cancel)
         else:
+            from brief_reader.library import Library, read_library_file
+
             index = SearchIndex(self.paths, annotations=self._annotation_fields)
             self.index = index
-            from brief_reader.library import read_library_file
 
             report = index.sync(
                 Library(self.paths).files(), read_library_file, progress=progress,
