@@ -46,7 +46,8 @@ def run_shared(args: argparse.Namespace, ctx: Context) -> int:
 
 def _label(article: Article) -> str:
     """How a source is named in a listing: outlet and title."""
-    outlet = article.source or article.credit or article.path.name
+    # The credited origin is not the outlet: an unnamed outlet is shown by its file.
+    outlet = article.source or article.path.name
     return f"{outlet} / {article.title}" if article.title else outlet
 
 

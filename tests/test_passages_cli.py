@@ -1,0 +1,92 @@
+"""`brief-reader shared`: the JSON document and the terminal listing."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from brief_reader.paths import resolve_paths
+from tui.commands import Context
+from tui.commands.shared_cmd import register
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def shared(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    """Run `shared` with these arguments through its own parser; return status and stdout."""
+    parser = argparse.ArgumentParser(prog="brief-reader")
+    register(parser.add_subparsers())
+    args = parser.parse_args(["shared", *argv])
+    ctx = Context(paths=resolve_paths(), inputs=list(args.paths))
+    status = args.run(args, ctx)
+    return status, capsys.readouterr().out
+
+
+def test_json_document_has_the_documented_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = shared(capsys, str(SEEDS), "--json")
+    assert status == 0
+    document = json.loads(out)
+    assert set(document) >= {"groups", "unique"}
+    assert document["groups"]
+    for group in document["groups"]:
+        assert set(group) == {"id", "kind", "score", "passages"}
+        assert group["kind"] in ("verbatim", "near", "paraphrase")
+        assert 0 <= group["score"] <= 1
+        assert len({p["article"] for p in group["passages"]}) >= 2
+        for passage in group["passages"]:
+            assert set(passage) == {"article", "path", "start", "end", "text"}
+            assert passage["path"].endswith(".txt")
+            body = Path(passage["path"]).read_text(encoding="utf-8")
+            assert passage["end"] > passage["start"]
+            assert " ".join(passage["text"].split())[:20] in " ".join(body.split())
+    assert len(document["unique"]) == 5
+    for spans in document["unique"].values():
+        for span in spans:
+            assert set(span) == {"start", "end", "text"}
+            assert len(span["text"]) == span["end"] - span["start"]
+
+
+def test_filters_by_kind_and_sources(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = shared(capsys, str(SEEDS), "--json")
+    every = json.loads(out)["groups"]
+    _, out = shared(capsys, str(SEEDS), "--json", "--kind", "paraphrase", "--min-sources", "4")
+    some = json.loads(out)["groups"]
+    assert some
+    assert all(g["kind"] == "paraphrase" and len(g["passages"]) >= 4 for g in some)
+    assert len(some) < len(every)
+
+
+def test_terminal_listing_names_kind_sources_and_text(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out = shared(capsys, str(SEEDS))
+    assert status == 0
+    assert re.search(r"^\d+ shared passages across [45] of 5 articles$", out, re.MULTILINE)
+    assert "paraphrase · score" in out
+    assert "Viqus / Alibaba Bans Use of Claude Code" in out
+    assert "July 10" in out
+    _, out = shared(capsys, str(SEEDS), "--min-sources", "6")
+    assert out.strip() == "No shared passages."
+
+
+def test_second_run_reads_the_cache(capsys: pytest.CaptureFixture[str]) -> None:
+    shared(capsys, str(SEEDS), "--json")
+    cache = resolve_paths().passages_cache_dir
+    (file,) = cache.glob("*.json")
+    stamp = file.stat().st_mtime_ns
+    _, out = shared(capsys, str(SEEDS), "--json")
+    assert json.loads(out)["groups"]
+    assert file.stat().st_mtime_ns == stamp
+
+
+def test_installed_command_prints_json(cli: Any) -> None:
+    done = cli("shared", str(SEEDS), "--json", "--kind", "near")
+    assert done.returncode == 0, done.stderr
+    groups = json.loads(done.stdout)["groups"]
+    assert groups and {g["kind"] for g in groups} == {"near"}
+    bad = cli("shared", str(SEEDS), "--min-sources", "1")
+    assert bad.returncode != 0
+    assert bad.stderr.startswith("brief-reader: ") and "Traceback" not in bad.stderr

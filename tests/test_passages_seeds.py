@@ -1,0 +1,56 @@
+"""The five seed rewrites of one story: their shared facts come out grouped across outlets."""
+
+from __future__ import annotations
+
+from brief_reader.article import Article, BlockKind
+from search.passages import PassageGroup, SharedPassages, find_shared
+
+
+def groups_saying(result: SharedPassages, *words: str) -> list[PassageGroup]:
+    """Groups where every passage mentions all of `words` (case-insensitive)."""
+    return [
+        g
+        for g in result.groups
+        if all(all(w.casefold() in p.text.casefold() for w in words) for p in g.passages)
+    ]
+
+
+def test_july_10_ban_is_one_reworded_fact_across_outlets(seed_articles: list[Article]) -> None:
+    result = find_shared(seed_articles)
+    (group,) = groups_saying(result, "July 10")
+    assert group.kind == "paraphrase"
+    assert len({p.article for p in group.passages}) >= 4
+
+
+def test_high_risk_classification_is_copied_text(seed_articles: list[Article]) -> None:
+    result = find_shared(seed_articles)
+    groups = groups_saying(result, "Claude Code", "high")
+    assert any(
+        g.kind in ("verbatim", "near")
+        and sum("classified Claude Code as high-risk" in p.text for p in g.passages) >= 2
+        for g in groups
+    )
+
+
+def test_shihipar_quote_on_abuse_and_distillation(seed_articles: list[Article]) -> None:
+    result = find_shared(seed_articles)
+    assert any(
+        len(g.passages) >= 3 and sum("distillation" in p.text for p in g.passages) >= 2
+        for g in groups_saying(result, "prevent", "abuse")
+    )
+
+
+def test_headings_and_summary_repeats_are_never_passages(seed_articles: list[Article]) -> None:
+    result = find_shared(seed_articles)
+    by_id = {a.id: a for a in seed_articles}
+    for group in result.groups:
+        assert len({p.article for p in group.passages}) == len(group.passages)
+        for p in group.passages:
+            art = by_id[p.article]
+            for block in art.blocks:
+                overlaps = block.start < p.end and p.start < block.end
+                assert not (overlaps and block.kind is BlockKind.HEADING), p.text
+                if overlaps and block.kind is BlockKind.ITEM:
+                    # A summary item is shown only when the body does not say the same.
+                    item = art.body[block.start : block.end]
+                    assert art.body.count(item) == 1, p.text
