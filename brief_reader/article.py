@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 
-class BlockKind(str, Enum):
+class BlockKind(StrEnum):
     """What a block of an article's body is, for display."""
 
     HEADING = "heading"
@@ -45,7 +45,7 @@ class Article:
     body: str
     blocks: tuple[Block, ...]
     tags: tuple[str, ...] = ()
-    # Where a dataset holds many articles, the row's key inside the file; None for one-article files.
+    # The row's key inside a dataset file; None for a file that holds one article.
     row: str | None = None
     # Notes gathered while reading (e.g. "decoded as cp1252"), shown to the user once.
     warnings: tuple[str, ...] = field(default=(), compare=False)

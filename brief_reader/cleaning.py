@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from brief_reader.article import BlockKind
 from brief_reader.dates import MONTH_PATTERN, parse_date
 
-_TERMINAL = ".!?…:;\"”’)»"
+_TERMINAL = '.!?…:;"”’)»'
 _BULLET_ONLY_RE = re.compile(r"^\s*(?:[-*•·–—▪◦●]|\d{1,2}[.)])\s*$")
 _BULLET_RE = re.compile(r"^\s*(?:[-*•·–—▪◦●]\s+|\d{1,2}[.)]\s+)")
 # "01The ban starts": a list counter glued to the item's first word.
@@ -44,10 +44,13 @@ _FURNITURE_RE = re.compile(
         continue\ reading.*|read\ more.*|read\ the\ (?:full|whole)\ .*|keep\ reading.*|
         (?:sign\ up|subscribe)\b.*|.*\b(?:in|to|into)\ your\ inbox\b.*|.*\bnewsletter\b.{0,60}|
         (?:tap|click)\ here\b.*|.*\bturn\ on\ (?:desktop\ |push\ )?notifications\b.*|
-        (?:updated|published|posted)?\s*\d+\s+(?:sec|second|min|minute|hr|hour|day|week)s?\.?\ ago\b.*|
-        (?:[A-Za-z]\s+){1,3}[A-Za-z]|[a-z]+_[a-z_]+|.*\bcommenting\b.*|.*\bcomments?\ (?:policy|guidelines)\b.*|
+        (?:updated|published|posted)?\s*\d+\s+
+            (?:sec|second|min|minute|hr|hour|day|week)s?\.?\ ago\b.*|
+        (?:[A-Za-z]\s+){1,3}[A-Za-z]|[a-z]+_[a-z_]+|
+        .*\bcommenting\b.*|.*\bcomments?\ (?:policy|guidelines)\b.*|
         [\w.+-]+@[\w-]+(?:\.[\w-]+)+|e-?mail|enter\ your\ e-?mail.*|copy\ (?:the\ )?link|
-        enter\ (?:your\ )?(?:city|zip|postal|town|location|search|keyword).*|.*\b\d+-day\ forecast\b.*|
+        enter\ (?:your\ )?(?:city|zip|postal|town|location|search|keyword).*|
+        .*\b\d+-day\ forecast\b.*|
         .*\b(?:upgrade\ your\ browser|no\ longer\ supports\ internet\ explorer|
               (?:enable|turn\ on)\ javascript|javascript\ is\ (?:disabled|required))\b.*|
         facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|threads|bluesky|telegram|flipboard|
@@ -232,7 +235,9 @@ def unwrap(text: str) -> list[_Line]:
                 out[-1].alone = True
             continue
         joined = (
-            blocks_by_blank and bool(out) and not _starts_block(line)
+            blocks_by_blank
+            and bool(out)
+            and not _starts_block(line)
             and not _starts_block(out[-1].text)
         )
         if out and not previous_broken and (joined or _continues(out[-1].text, line, width)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, OptionList
+from textual.widgets import DataTable, OptionList
 
 from brief_reader.article import Article
 from brief_reader.paths import Paths
@@ -52,7 +52,9 @@ async def test_app_opens_on_the_samples_and_lists_them(paths: Paths) -> None:
         table = screen.query_one("#articles", DataTable)
         assert table.row_count == 5
         titles = {a.title for a in app.articles}
-        assert "Alibaba Bans Use of Claude Code Amid Heightened Geopolitical AI Restrictions" in titles
+        assert (
+            "Alibaba Bans Use of Claude Code Amid Heightened Geopolitical AI Restrictions" in titles
+        )
         reader = screen.query_one(ReaderView)
         assert reader.article is not None
         assert reader.article.title in _screen_text(app)
@@ -243,7 +245,7 @@ def test_sentences_of_a_seed(seed_articles: list[Article]) -> None:
     article = next(a for a in seed_articles if a.source == "Viqus")
     spans = sentence_spans(article)
     texts = [article.body[s:e] for s, e in spans]
-    assert "Alibaba has classified Claude Code as high-risk software, directing staff to use "\
+    assert (
+        "Alibaba has classified Claude Code as high-risk software, directing staff to use "
         "its proprietary alternative, Qoder." in texts
-
-
+    )

@@ -119,9 +119,7 @@ async def test_notes_panel_jumps_edits_and_deletes_after_asking(paths: Paths) ->
         area.text = "edited note"
         await pilot.press("ctrl+s")
         assert reader.article is not None
-        assert [n.note for n in _store(paths).annotations_for(reader.article.id)] == [
-            "edited note"
-        ]
+        assert [n.note for n in _store(paths).annotations_for(reader.article.id)] == ["edited note"]
         await pilot.press("a", "d")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")  # no: nothing deleted

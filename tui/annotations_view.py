@@ -43,8 +43,11 @@ def _app(screen: Screen[Any]) -> BriefReaderApp:
 def _store_or_say(screen: Screen[Any]) -> Any:
     store = _app(screen).annotations
     if store is None:
-        screen.notify("Notes are unavailable (the notes database could not be opened).",
-                      severity="error", markup=False)
+        screen.notify(
+            "Notes are unavailable (the notes database could not be opened).",
+            severity="error",
+            markup=False,
+        )
     return store
 
 
@@ -96,8 +99,11 @@ def _reindex(app: BriefReaderApp, article: Article) -> None:
         notes = "\n".join(a.note for a in annotations if a.note)
         update(article.id, sorted(tags), notes)
     except Exception as error:  # the index is a cache: say so, never stop the user
-        app.notify(f"Search will see this change after the next sync ({error}).",
-                   severity="warning", markup=False)
+        app.notify(
+            f"Search will see this change after the next sync ({error}).",
+            severity="warning",
+            markup=False,
+        )
 
 
 def note_flow(screen: Screen[Any], reader: ReaderView, article: Article | None) -> None:
@@ -105,8 +111,12 @@ def note_flow(screen: Screen[Any], reader: ReaderView, article: Article | None) 
     store = _store_or_say(screen)
     if store is None or article is None:
         return
-    span = reader.cursor_span if reader.article is article or (
-        reader.article is not None and reader.article.id == article.id) else None
+    span = (
+        reader.cursor_span
+        if reader.article is article
+        or (reader.article is not None and reader.article.id == article.id)
+        else None
+    )
     quote = article.body[span[0] : span[1]] if span else None
     try:
         known = store.all_tags()
@@ -119,8 +129,11 @@ def note_flow(screen: Screen[Any], reader: ReaderView, article: Article | None) 
         if not result.note.strip() and not result.tags:
             screen.notify("Empty note not saved.", timeout=2)
             return
-        anchor = None if result.whole_article or span is None else make_anchor(
-            article.body, span[0], span[1])
+        anchor = (
+            None
+            if result.whole_article or span is None
+            else make_anchor(article.body, span[0], span[1])
+        )
         try:
             store.add_note(article.id, result.note, quote_anchor=anchor, tags=result.tags)
         except BriefReaderError as error:
@@ -143,8 +156,11 @@ def tag_flow(screen: Screen[Any], reader: ReaderView, article: Article | None) -
     except BriefReaderError as error:
         screen.notify(str(error), severity="error", markup=False)
         return
-    span = reader.cursor_span if reader.article is not None and reader.article.id == article.id \
+    span = (
+        reader.cursor_span
+        if reader.article is not None and reader.article.id == article.id
         else None
+    )
     quote = article.body[span[0] : span[1]] if span else None
 
     def done(result: TagResult | None) -> None:
@@ -154,8 +170,9 @@ def tag_flow(screen: Screen[Any], reader: ReaderView, article: Article | None) -
             if result.passage and span is not None:
                 if not result.tags:
                     return
-                store.add_note(article.id, "", quote_anchor=make_anchor(article.body, *span),
-                               tags=result.tags)
+                store.add_note(
+                    article.id, "", quote_anchor=make_anchor(article.body, *span), tags=result.tags
+                )
                 screen.notify("Passage tagged.", timeout=2)
             else:
                 wanted = {t.lstrip("#").casefold() for t in result.tags}
@@ -208,8 +225,9 @@ def notes_flow(screen: Screen[Any], reader: ReaderView, article: Article | None)
                 reader.focus()
                 reader.move_cursor_to(chosen.start)
             else:
-                screen.notify("That note is on the whole article (or its passage is gone).",
-                              timeout=3)
+                screen.notify(
+                    "That note is on the whole article (or its passage is gone).", timeout=3
+                )
         elif choice.action == "edit":
             _edit(screen, article, chosen)
         elif choice.action == "delete":
@@ -234,8 +252,13 @@ def _edit(screen: Screen[Any], article: Article, chosen: ResolvedAnnotation) -> 
         _refresh(screen, article)
 
     screen.app.push_screen(
-        NoteDialog(annotation.quote, annotation.note, list(annotation.tags), store.all_tags(),
-                   allow_article=False),
+        NoteDialog(
+            annotation.quote,
+            annotation.note,
+            list(annotation.tags),
+            store.all_tags(),
+            allow_article=False,
+        ),
         done,
     )
 
@@ -274,8 +297,12 @@ def export_flow(screen: Screen[Any]) -> None:
             return
         app = _app(screen)
         app.run_worker(
-            lambda: _export(app, target), thread=True, exclusive=True, group="export",
-            exit_on_error=False, name="export",
+            lambda: _export(app, target),
+            thread=True,
+            exclusive=True,
+            group="export",
+            exit_on_error=False,
+            name="export",
         )
 
     screen.app.push_screen(ExportDialog(default_export_path()), done)
@@ -284,10 +311,8 @@ def export_flow(screen: Screen[Any]) -> None:
 def _export(app: BriefReaderApp, target: Path) -> None:
     from brief_reader.export import export_markdown_file
 
-    count = export_markdown_file(app.annotations, app.articles, target,
-                                 stories=_stories(app))
-    app.call_from_thread(app.notify, f"Exported {count} notes and tags to {target}",
-                         markup=False)
+    count = export_markdown_file(app.annotations, app.articles, target, stories=_stories(app))
+    app.call_from_thread(app.notify, f"Exported {count} notes and tags to {target}", markup=False)
 
 
 def _stories(app: BriefReaderApp) -> list[tuple[str, list[str]]] | None:

@@ -102,20 +102,20 @@ class BriefReaderApp(App[None]):
             self.load_library()
 
     def _open_annotations(self) -> None:
-        try:
-            from brief_reader.annotations import AnnotationStore
-        except ImportError:
-            return
+        from brief_reader.annotations import AnnotationStore
+
         try:
             self.annotations = AnnotationStore.open(self.paths)
         except BriefReaderError as error:
-            self.notify(f"Notes are unavailable: {error}", severity="error", markup=False,
-                        timeout=10)
+            self.notify(
+                f"Notes are unavailable: {error}", severity="error", markup=False, timeout=10
+            )
             return
         read_only = getattr(self.annotations, "read_only", None)
         if read_only:
-            self.notify(f"Notes are read-only: {read_only}", severity="warning", markup=False,
-                        timeout=10)
+            self.notify(
+                f"Notes are read-only: {read_only}", severity="warning", markup=False, timeout=10
+            )
 
     def _remember_theme(self, theme: Any) -> None:
         try:
@@ -150,8 +150,11 @@ class BriefReaderApp(App[None]):
         for error in result.errors[:5]:
             self.notify(str(error), severity="warning", markup=False, timeout=8)
         if len(result.errors) > 5:
-            self.notify(f"{len(result.errors) - 5} more files could not be read.",
-                        severity="warning", markup=False)
+            self.notify(
+                f"{len(result.errors) - 5} more files could not be read.",
+                severity="warning",
+                markup=False,
+            )
         self.post_message(self.Progressed("Reading articles", 0, 0))
         self._after_load()
 
@@ -169,6 +172,7 @@ class BriefReaderApp(App[None]):
         self.post_message(self.LibraryLoaded())
         for screen in self.screen_stack:
             screen.post_message(self.LibraryLoaded())
+
         # Passages and the index wait for the list to be drawn: the user sees the library first.
         def start_background() -> None:
             if self.find_shared_enabled:
@@ -180,16 +184,17 @@ class BriefReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="shared", exit_on_error=False)
     def find_shared_passages(self) -> None:
         """Find the passages the articles share, off the UI thread, with progress."""
+        from search.passages import Cancelled, find_shared
+
         try:
-            from search.passages import find_shared
-        except ImportError:
-            return
-        shared = find_shared(
-            self.articles,
-            cache_dir=self.paths.passages_cache_dir,
-            progress=self.report("Finding shared passages"),
-            cancel=self._cancel,
-        )
+            shared = find_shared(
+                self.articles,
+                cache_dir=self.paths.passages_cache_dir,
+                progress=self.report("Finding shared passages"),
+                cancel=self._cancel,
+            )
+        except Cancelled:
+            return  # the app is closing
         self.call_from_thread(self._shared_found, shared)
 
     def _shared_found(self, shared: Any) -> None:
@@ -201,10 +206,8 @@ class BriefReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def sync_index(self) -> None:
         """Bring the search index up to date, off the UI thread; search works meanwhile."""
-        try:
-            from search.index import SearchIndex
-        except ImportError:
-            return
+        from search.index import SearchIndex
+
         progress = self.report("Indexing")
         if self.inputs or self.articles_given:
             # Files named on the command line get an index of their own, never the library's.
@@ -218,7 +221,9 @@ class BriefReaderApp(App[None]):
             self.index = index
 
             report = index.sync(
-                Library(self.paths).files(), read_library_file, progress=progress,
+                Library(self.paths).files(),
+                read_library_file,
+                progress=progress,
                 cancel=self._cancel,
             )
         notice = getattr(report, "notice", None)
@@ -242,8 +247,9 @@ class BriefReaderApp(App[None]):
                     notes.append(annotation.note)
         except BriefReaderError:
             return {}
-        return {key: (tuple(sorted(tags)), "\n".join(notes)) for key, (tags, notes)
-                in fields.items()}
+        return {
+            key: (tuple(sorted(tags)), "\n".join(notes)) for key, (tags, notes) in fields.items()
+        }
 
     def _index_ready(self) -> None:
         self.index_ready = True
@@ -257,8 +263,10 @@ class BriefReaderApp(App[None]):
         if event.state is WorkerState.ERROR:
             error = event.worker.error
             name = event.worker.group or event.worker.name
-            message = str(error) if isinstance(error, BriefReaderError) else (
-                f"{name} failed: {type(error).__name__}: {error}"
+            message = (
+                str(error)
+                if isinstance(error, BriefReaderError)
+                else (f"{name} failed: {type(error).__name__}: {error}")
             )
             self.notify(message, severity="error", markup=False, timeout=10)
             self.post_message(self.Progressed(str(name), 0, 0))
@@ -269,8 +277,9 @@ class BriefReaderApp(App[None]):
             self._progress[event.task] = (event.done, event.total)
         else:
             self._progress.pop(event.task, None)
-        text = " · ".join(f"{task} {done}/{total}" for task, (done, total) in
-                          self._progress.items())
+        text = " · ".join(
+            f"{task} {done}/{total}" for task, (done, total) in self._progress.items()
+        )
         for screen in self.screen_stack:
             status = getattr(screen, "set_status", None)
             if status is not None:

@@ -36,8 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     app_parser = subparsers.add_parser("app", help="open the app (the default)")
-    app_parser.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                            help="files or folders to read instead of the library")
+    app_parser.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders to read instead of the library",
+    )
     app_parser.set_defaults(run=_run_app)
     for name in COMMAND_MODULES:
         module = importlib.import_module(f"tui.commands.{name}")

@@ -7,6 +7,7 @@ function takes the result (or None while it is still being computed) and never f
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import suppress
 from typing import Any
 
 from tui.widgets.reader import Highlight
@@ -17,10 +18,9 @@ def _colours(shared: Any) -> dict[str, int]:
     cached = getattr(shared, "_tui_colours", None)
     if cached is None:
         cached = {group.id: index for index, group in enumerate(shared.groups)}
-        try:
+        # A frozen result cannot keep it: then it is recomputed each time, which is cheap.
+        with suppress(AttributeError):
             shared._tui_colours = cached
-        except AttributeError:  # a frozen result: recompute each time, it is cheap
-            pass
     return cached
 
 
@@ -34,8 +34,13 @@ def highlights_for(shared: Any, article_id: str) -> list[Highlight]:
         for passage in group.passages:
             if passage.article == article_id:
                 out.append(
-                    Highlight(passage.start, passage.end, colours.get(group.id, 0), group.id,
-                              str(group.kind))
+                    Highlight(
+                        passage.start,
+                        passage.end,
+                        colours.get(group.id, 0),
+                        group.id,
+                        str(group.kind),
+                    )
                 )
     return sorted(out, key=lambda h: (h.start, h.end))
 

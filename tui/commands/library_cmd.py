@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from brief_reader.article import Article, BlockKind
+from brief_reader.errors import BriefReaderError
 from brief_reader.library import Library
 from brief_reader.paths import seeds_dir
 from brief_reader.settings import load_settings
@@ -47,15 +48,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _with_user_data(ctx: Context, articles: list[Article]) -> list[Article]:
     """Articles with the user's tags and title/outlet fixes applied, when the store has any."""
-    try:
-        from brief_reader.annotations import AnnotationStore
-    except ImportError:
-        return articles
+    from brief_reader.annotations import AnnotationStore
+
     if not ctx.paths.annotations_db.exists():
         return articles
     try:
         store = AnnotationStore.open(ctx.paths)
-    except Exception as error:  # a damaged store must not stop reading
+    except BriefReaderError as error:  # a damaged store must not stop reading
         warn(str(error))
         return articles
     try:

@@ -120,8 +120,7 @@ class CompareScreen(Screen[None]):
         try:
             for reader in self.readers():
                 if reader is not source and reader.article is not None:
-                    reader.move_cursor_to(int(fraction * len(reader.article.body)),
-                                          announce=False)
+                    reader.move_cursor_to(int(fraction * len(reader.article.body)), announce=False)
         finally:
             self._following = False
 
@@ -132,8 +131,9 @@ class CompareScreen(Screen[None]):
             for reader in self.readers():
                 if reader is source or reader.article is None:
                     continue
-                at = counterpart_start(self.brief_app.shared, article_id, start, end,
-                                       reader.article.id)
+                at = counterpart_start(
+                    self.brief_app.shared, article_id, start, end, reader.article.id
+                )
                 if at is not None:
                     reader.move_cursor_to(at, announce=False)
                     reader.show_cursor = True
@@ -146,15 +146,17 @@ class CompareScreen(Screen[None]):
         mode = not readers[0].unique_mode if readers else False
         for reader in readers:
             reader.unique_mode = mode
-        self.notify("Showing what only each source says." if mode else "Showing shared passages.",
-                    timeout=2)
+        self.notify(
+            "Showing what only each source says." if mode else "Showing shared passages.", timeout=2
+        )
 
     def action_lock(self) -> None:
         """Lock or free the panes' scrolling together."""
         self.locked = not self.locked
         self._subtitle()
-        self.notify("Scroll locked together." if self.locked else "Panes scroll on their own.",
-                    timeout=2)
+        self.notify(
+            "Scroll locked together." if self.locked else "Panes scroll on their own.", timeout=2
+        )
 
     def _focused_reader(self) -> ReaderView:
         focused = self.focused

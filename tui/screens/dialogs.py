@@ -52,8 +52,15 @@ class NoteDialog(ModalScreen[NoteResult | None]):
         Binding("ctrl+s", "save", "Save", id="note.save"),
     ]
 
-    def __init__(self, quote: str | None, note: str = "", tags: list[str] | None = None,
-                 known_tags: list[str] | None = None, *, allow_article: bool = True) -> None:
+    def __init__(
+        self,
+        quote: str | None,
+        note: str = "",
+        tags: list[str] | None = None,
+        known_tags: list[str] | None = None,
+        *,
+        allow_article: bool = True,
+    ) -> None:
         super().__init__()
         self.quote = quote
         self.note = note
@@ -67,8 +74,12 @@ class NoteDialog(ModalScreen[NoteResult | None]):
             if self.quote:
                 yield Static(Text("“" + self.quote + "”", style="italic"), id="note-quote")
             yield TextArea(self.note, id="note-text")
-            yield Input(" ".join(self.tags), placeholder="tags (words, space-separated)",
-                        id="note-tags", suggester=LastWordSuggester(self.known_tags))
+            yield Input(
+                " ".join(self.tags),
+                placeholder="tags (words, space-separated)",
+                id="note-tags",
+                suggester=LastWordSuggester(self.known_tags),
+            )
             if self.quote and self.allow_article:
                 yield Checkbox("on the whole article, not this passage", id="note-article")
             with Horizontal(classes="dialog-buttons"):
@@ -107,8 +118,9 @@ class TagDialog(ModalScreen[TagResult | None]):
     HELP_TITLE = "Tags"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="tag.cancel")]
 
-    def __init__(self, title: str, tags: list[str], known_tags: list[str],
-                 quote: str | None) -> None:
+    def __init__(
+        self, title: str, tags: list[str], known_tags: list[str], quote: str | None
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.tags = tags
@@ -118,15 +130,21 @@ class TagDialog(ModalScreen[TagResult | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Static(Text("Tags of: " + self.title_text, style="bold"), classes="dialog-title")
-            yield Input(" ".join(self.tags), placeholder="tags, space-separated (Tab completes)",
-                        id="tag-input", suggester=LastWordSuggester(self.known_tags))
+            yield Input(
+                " ".join(self.tags),
+                placeholder="tags, space-separated (Tab completes)",
+                id="tag-input",
+                suggester=LastWordSuggester(self.known_tags),
+            )
             if self.known_tags:
-                yield Static(Text("Your tags: " + " ".join(self.known_tags[:30])),
-                             classes="dialog-hint")
+                yield Static(
+                    Text("Your tags: " + " ".join(self.known_tags[:30])), classes="dialog-hint"
+                )
             if self.quote:
                 yield Checkbox("tag the passage under the cursor instead", id="tag-passage")
-                yield Static(Text("“" + self.quote[:200] + "”", style="italic"),
-                             classes="dialog-hint")
+                yield Static(
+                    Text("“" + self.quote[:200] + "”", style="italic"), classes="dialog-hint"
+                )
             yield Static(Text("Enter saves · Escape cancels"), classes="dialog-hint")
 
     def on_mount(self) -> None:
@@ -184,8 +202,9 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Static(Text("Export notes and tags as Markdown to:", style="bold"),
-                         classes="dialog-title")
+            yield Static(
+                Text("Export notes and tags as Markdown to:", style="bold"), classes="dialog-title"
+            )
             yield Input(str(self.default), id="export-path")
             yield Static(Text("Enter exports · Escape cancels"), classes="dialog-hint")
 
@@ -227,15 +246,21 @@ class NotesPanel(ModalScreen[NotesChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="notes-box", classes="dialog"):
-            yield Static(Text("Notes on: " + self.title_text, style="bold"),
-                         classes="dialog-title")
+            yield Static(Text("Notes on: " + self.title_text, style="bold"), classes="dialog-title")
             if self.rows:
                 yield OptionList(*[Option(row) for row in self.rows], id="notes-list")
-                yield Static(Text("Enter jumps to it · e edits · d deletes · Escape closes"),
-                             classes="dialog-hint")
+                yield Static(
+                    Text("Enter jumps to it · e edits · d deletes · Escape closes"),
+                    classes="dialog-hint",
+                )
             else:
-                yield Static(Text("No notes on this article yet. Press n in the reader to write "
-                                  "one on the sentence under the cursor."), classes="dialog-hint")
+                yield Static(
+                    Text(
+                        "No notes on this article yet. Press n in the reader to write "
+                        "one on the sentence under the cursor."
+                    ),
+                    classes="dialog-hint",
+                )
 
     def _index(self) -> int | None:
         lists = self.query("#notes-list")

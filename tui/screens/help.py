@@ -23,7 +23,7 @@ def keys_of(screen: Screen[Any]) -> list[tuple[str, str]]:
     """(key, description) for every binding active on `screen`, focused widget first."""
     rows: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for key, active in screen.active_bindings.items():
+    for active in screen.active_bindings.values():
         binding = active.binding
         # Only the app's own keys (they all have an id); widgets' cursor keys are listed below.
         if not binding.description or binding.id is None or binding.action in seen:
@@ -31,9 +31,12 @@ def keys_of(screen: Screen[Any]) -> list[tuple[str, str]]:
         seen.add(binding.action)
         display = binding.key_display or screen.app.get_key_display(binding)
         rows.append((display, binding.description))
-    for key, description in (("tab", "Next pane"), ("ctrl+p", "Command palette"),
-                             ("j/k ↑/↓", "Move (in lists and the reader)"),
-                             ("g/G", "Top / bottom")):
+    for key, description in (
+        ("tab", "Next pane"),
+        ("ctrl+p", "Command palette"),
+        ("j/k ↑/↓", "Move (in lists and the reader)"),
+        ("g/G", "Top / bottom"),
+    ):
         if description not in {d for _, d in rows}:
             rows.append((key, description))
     return rows

@@ -67,8 +67,11 @@ class LibraryScreen(Screen[None]):
         yield Header()
         with Horizontal(id="library-main"):
             with Vertical(id="list-pane"):
-                yield Input(placeholder="filter: outlet, date, tag or title words",
-                            id="filter", classes="hidden")
+                yield Input(
+                    placeholder="filter: outlet, date, tag or title words",
+                    id="filter",
+                    classes="hidden",
+                )
                 yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
             yield ReaderView(id="reader")
         yield Static("", id="status", markup=False)
@@ -79,8 +82,9 @@ class LibraryScreen(Screen[None]):
         table.add_column(Text(" "), key="mark", width=1)
         table.add_column(Text("⇄", justify="right"), key="shared", width=3)
         table.add_column(Text("Article"), key="article", width=40)
-        self.set_status(self.brief_app.status_text or ("Reading articles…" if not
-                                                      self.brief_app.loaded else ""))
+        self.set_status(
+            self.brief_app.status_text or ("Reading articles…" if not self.brief_app.loaded else "")
+        )
         if self.brief_app.loaded:
             self.refresh_table()
         table.focus()
@@ -116,9 +120,18 @@ class LibraryScreen(Screen[None]):
         articles = list(self.brief_app.articles)
         words = fold(self.filter_text).split()
         if words:
+
             def matches(article: Article) -> bool:
-                hay = fold(" ".join([article.source or "", article.date or "", article.title,
-                                     *(f"#{t} {t}" for t in article.tags)]))
+                hay = fold(
+                    " ".join(
+                        [
+                            article.source or "",
+                            article.date or "",
+                            article.title,
+                            *(f"#{t} {t}" for t in article.tags),
+                        ]
+                    )
+                )
                 return all(self._term_matches(word, article, hay) for word in words)
 
             articles = [a for a in articles if matches(a)]
@@ -176,8 +189,13 @@ class LibraryScreen(Screen[None]):
         title = Text(article.title, style="bold", no_wrap=True, overflow="ellipsis")
         title.truncate(width, overflow="ellipsis")
         facts = " · ".join(
-            part for part in (article.source or "unknown outlet", article.date,
-                              " ".join(f"#{t}" for t in article.tags)) if part
+            part
+            for part in (
+                article.source or "unknown outlet",
+                article.date,
+                " ".join(f"#{t}" for t in article.tags),
+            )
+            if part
         )
         second = Text(facts, style="dim", no_wrap=True)
         second.truncate(width, overflow="ellipsis")
@@ -226,8 +244,13 @@ class LibraryScreen(Screen[None]):
         if reader.article is not None:
             reader.set_notes(annotated_spans(self.brief_app, reader.article))
 
-    def open_article(self, article_id: str, *, at: int | None = None,
-                     matches: list[tuple[int, int]] | None = None) -> None:
+    def open_article(
+        self,
+        article_id: str,
+        *,
+        at: int | None = None,
+        matches: list[tuple[int, int]] | None = None,
+    ) -> None:
         """Select `article_id` in the list and show it in the reader (e.g. from search)."""
         if article_id not in {a.id for a in self._shown}:
             self.filter_text = ""
@@ -292,14 +315,16 @@ class LibraryScreen(Screen[None]):
         if article.id in self.marked:
             self.marked.remove(article.id)
         elif len(self.marked) >= 4:
-            self.notify("Four articles are marked already; unmark one first (m).",
-                        severity="warning")
+            self.notify(
+                "Four articles are marked already; unmark one first (m).", severity="warning"
+            )
             return
         else:
             self.marked.append(article.id)
         table = self.query_one("#articles", DataTable)
-        table.update_cell(article.id, "mark", Text("●" if article.id in self.marked else " ",
-                                                   style="bold"))
+        table.update_cell(
+            article.id, "mark", Text("●" if article.id in self.marked else " ", style="bold")
+        )
         self.sub_title = self._subtitle()
 
     def action_compare(self) -> None:
@@ -318,8 +343,10 @@ class LibraryScreen(Screen[None]):
                 return
             partner = best_partner(self.brief_app.shared, article.id)
             if partner is None:
-                self.notify("No other source shares a passage with this article. "
-                            "Mark articles with m to compare them anyway.")
+                self.notify(
+                    "No other source shares a passage with this article. "
+                    "Mark articles with m to compare them anyway."
+                )
                 return
             ids = [article.id, partner]
         self.app.push_screen(CompareScreen(ids))

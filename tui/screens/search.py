@@ -71,8 +71,11 @@ class SearchScreen(Screen[tuple[str, int | None, list[tuple[int, int]]] | None])
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
-            yield Input(placeholder='search: words, "a phrase", title:x, source:x, '
-                        "date:2026-07, a OR b, NOT x, pre*, fuzzy~", id="query")
+            yield Input(
+                placeholder='search: words, "a phrase", title:x, source:x, '
+                "date:2026-07, a OR b, NOT x, pre*, fuzzy~",
+                id="query",
+            )
             yield Static("", id="search-summary", markup=False)
             yield OptionList(id="results")
         yield Footer()

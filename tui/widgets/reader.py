@@ -302,8 +302,13 @@ class ReaderView(ScrollView, can_focus=True):
         full = name in _BACKGROUND_CLASSES
         style = self.get_component_rich_style(name, partial=not full)
         if full:
-            return Style(bgcolor=style.bgcolor, bold=style.bold, underline=style.underline,
-                         italic=style.italic, reverse=style.reverse)
+            return Style(
+                bgcolor=style.bgcolor,
+                bold=style.bold,
+                underline=style.underline,
+                italic=style.italic,
+                reverse=style.reverse,
+            )
         return style
 
     def _render_layout_line(self, index: int, base: Style) -> Strip:
@@ -333,8 +338,11 @@ class ReaderView(ScrollView, can_focus=True):
             if self.unique_mode:
                 paint(highlight.start, highlight.end, self._style("reader--dim"))
             else:
-                paint(highlight.start, highlight.end,
-                      self._style(f"reader--group-{highlight.colour % GROUP_COLOURS}"))
+                paint(
+                    highlight.start,
+                    highlight.end,
+                    self._style(f"reader--group-{highlight.colour % GROUP_COLOURS}"),
+                )
         for start, end in self.notes:
             paint(start, end, self._style("reader--note"))
         for start, end in self.matches:

@@ -1,0 +1,104 @@
+"""`brief-reader search QUERY [--json] [--limit N] [PATHS...]`: search the articles.
+
+With no PATHS the persistent index of the library is brought up to date first (quietly; a
+notice, if any, goes to stderr). With PATHS, those files are searched through a cached index of
+just them. The query language is Whoosh's; see `brief-reader search --help`.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from brief_reader.errors import BriefReaderError
+from brief_reader.library import Library, read_library_file
+from search.index import SearchIndex, annotation_source
+from search.results import SearchResults, SyncReport
+from search.snippets import mark
+from tui.commands import Context, add_json_argument, add_paths_argument, out, print_json, warn
+
+EXAMPLES = """\
+query language (Whoosh's):
+  alibaba qoder              both words (stemmed: "bans" finds "ban", "banned")
+  alibaba OR qoder           either word; NOT, ANDNOT, ANDMAYBE and (parentheses) work too
+  "claude code"              a phrase; high-risk, High‑Risk and "high risk" are the same
+  anthrop*  distilation~     a prefix; a word within one edit (word~2: two edits)
+  title:bans  source:viqus   a field: title, source, credit, note, tag, date
+  date:2026-07               a month (or a year, or a day)
+  date:[2026-07-01 TO 2026-07-31]   a range of dates, ends included
+"""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `search` command."""
+    p = subparsers.add_parser(
+        "search",
+        help="search the articles (words, phrases, fields, dates)",
+        description="Search the library (or the PATHS given) and print the best matches.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("query", metavar="QUERY", help="what to look for (see below)")
+    p.add_argument(
+        "--limit", type=int, default=20, metavar="N", help="show at most N matches (default 20)"
+    )
+    add_json_argument(p)
+    add_paths_argument(p)
+    p.set_defaults(run=run_search)
+
+
+def _sync(ctx: Context) -> tuple[SearchIndex, SyncReport]:
+    if ctx.inputs:
+        articles = ctx.articles()
+        index = SearchIndex.for_articles(ctx.paths, articles)
+        return index, index.index_articles(articles)
+    index = SearchIndex(ctx.paths, annotations=annotation_source(ctx.paths))
+    return index, index.sync(Library(ctx.paths).files(), read_library_file)
+
+
+def _report(report: SyncReport, from_library: bool) -> None:
+    if report.notice:
+        warn(report.notice)
+    if report.errors and from_library:
+        # PATHS already had their read errors printed by ctx.articles().
+        count = len(report.errors)
+        warn(f"{count} file{'s' if count != 1 else ''} could not be read: {report.errors[0]}")
+
+
+def run_search(args: argparse.Namespace, ctx: Context) -> int:
+    """Search, then print the hits (or DESIGN.md's JSON with --json)."""
+    if args.limit < 0:
+        raise BriefReaderError("--limit must be 0 or more")
+    index, report = _sync(ctx)
+    _report(report, not ctx.inputs)
+    results = index.search(args.query, limit=args.limit)
+    if results.damaged:
+        # Reading found the index damaged: rebuild it now and ask again.
+        index, report = _sync(ctx)
+        _report(report, not ctx.inputs)
+        results = index.search(args.query, limit=args.limit)
+    index.close()
+    if results.notice:
+        warn(results.notice)
+    if args.json:
+        print_json(results.to_json())
+        return 0
+    _print_results(results)
+    return 0
+
+
+def _print_results(results: SearchResults) -> None:
+    if not results.hits:
+        out(f"No matches for {results.query}.")
+        if results.suggestion:
+            out(f"Did you mean: {results.suggestion}")
+        return
+    shown = len(results.hits)
+    more = f", showing {shown}" if shown < results.total else ""
+    out(f"{results.total} match{'es' if results.total != 1 else ''}{more}")
+    for number, hit in enumerate(results.hits, start=1):
+        out()
+        out(f"{number}. {mark(hit.title, list(hit.title_highlights))}")
+        details = [hit.id, hit.source or "-", hit.date or "-", f"score {hit.score:.3f}"]
+        out("   " + " · ".join(details))
+        if hit.snippet:
+            out("   " + mark(hit.snippet, list(hit.highlights)))
