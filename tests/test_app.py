@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable, OptionList
+from textual.widgets import OptionList
 
 from brief_reader.article import Article
 from brief_reader.paths import Paths
@@ -13,6 +13,7 @@ from tui.screens.compare import CompareScreen
 from tui.screens.help import HelpScreen
 from tui.screens.library import LibraryScreen
 from tui.screens.search import SearchScreen
+from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import ReaderView, sentence_spans, wrap_offsets
 
 
@@ -49,7 +50,7 @@ async def test_app_opens_on_the_samples_and_lists_them(paths: Paths) -> None:
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _ready(app, pilot)
-        table = screen.query_one("#articles", DataTable)
+        table = screen.query_one("#articles", ArticleList)
         assert table.row_count == 5
         titles = {a.title for a in app.articles}
         assert (
@@ -202,7 +203,7 @@ async def test_filter_and_sort(paths: Paths) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _ready(app, pilot)
         await pilot.press("f", *"outlet:viqus", "enter")
-        table = screen.query_one("#articles", DataTable)
+        table = screen.query_one("#articles", ArticleList)
         assert table.row_count == 1
         assert screen.current_article() is not None
         assert screen.current_article().source == "Viqus"  # type: ignore[union-attr]

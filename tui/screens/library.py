@@ -10,19 +10,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from brief_reader.article import Article
 from brief_reader.text import fold
 from tui.shared_view import highlights_for, shared_count
+from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import ReaderView
 
 if TYPE_CHECKING:
     from tui.app import BriefReaderApp
 
 SORTS = ("outlet", "date", "title", "shared")
-# Widths of the columns other than the article's, with each column's padding of one cell a side.
-_FIXED_CELLS = (1 + 2) + (3 + 2) + 2
 
 
 class LibraryScreen(Screen[None]):
@@ -41,10 +40,6 @@ class LibraryScreen(Screen[None]):
         Binding("f", "filter", "Filter", id="library.filter", show=False),
         Binding("u", "unique", "Only this source", id="library.unique", show=False),
         Binding("escape", "clear", "Clear filter/marks", id="library.clear", show=False),
-        Binding("j", "list_down", "Next article", id="library.down", show=False),
-        Binding("k", "list_up", "Previous article", id="library.up", show=False),
-        Binding("g", "list_top", "First article", id="library.top", show=False),
-        Binding("G", "list_bottom", "Last article", id="library.bottom", show=False),
     ]
 
     def __init__(self) -> None:
@@ -53,7 +48,6 @@ class LibraryScreen(Screen[None]):
         self.sort_key = "outlet"
         self.filter_text = ""
         self._shown: list[Article] = []
-        self._article_width = 40
 
     @property
     def brief_app(self) -> BriefReaderApp:
@@ -72,16 +66,13 @@ class LibraryScreen(Screen[None]):
                     id="filter",
                     classes="hidden",
                 )
-                yield DataTable(id="articles", cursor_type="row", zebra_stripes=True)
+                yield ArticleList(id="articles")
             yield ReaderView(id="reader")
         yield Static("", id="status", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#articles", DataTable)
-        table.add_column(Text(" "), key="mark", width=1)
-        table.add_column(Text("⇄", justify="right"), key="shared", width=3)
-        table.add_column(Text("Article"), key="article", width=40)
+        table = self.query_one("#articles", ArticleList)
         self.set_status(
             self.brief_app.status_text or ("Reading articles…" if not self.brief_app.loaded else "")
         )
@@ -90,25 +81,6 @@ class LibraryScreen(Screen[None]):
         table.focus()
 
     # --- the list ------------------------------------------------------------------------
-
-    def on_resize(self) -> None:
-        table = self.query_one("#articles", DataTable)
-        width = table.scrollable_content_region.width or table.size.width
-        if width != getattr(self, "_fitted_width", None):
-            self._fitted_width = width
-            self._fit_columns()
-
-    def _fit_columns(self) -> None:
-        """Give the article column what the pane has left."""
-        table = self.query_one("#articles", DataTable)
-        width = table.scrollable_content_region.width or table.size.width
-        if not width:
-            return
-        self._article_width = max(width - _FIXED_CELLS - 1, 16)
-        for key, column in table.columns.items():
-            if key.value == "article":
-                column.width, column.auto_width = self._article_width, False
-        self.refresh_table()
 
     def set_status(self, text: str) -> None:
         """Show what background work is doing (empty when idle)."""
@@ -161,45 +133,24 @@ class LibraryScreen(Screen[None]):
         return word in hay
 
     def refresh_table(self) -> None:
-        """Rebuild the rows from the app's articles, keeping the selection."""
-        table = self.query_one("#articles", DataTable)
+        """Show the app's articles, filtered and sorted, keeping the selection."""
+        article_list = self.query_one("#articles", ArticleList)
         current = self.current_article()
         self._shown = self._visible()
         shared = self.brief_app.shared
-        table.clear()
-        for article in self._shown:
-            count = shared_count(shared, article.id)
-            table.add_row(
-                Text("●" if article.id in self.marked else " ", style="bold"),
-                Text(str(count) if count else "·" if shared is not None else "", justify="right"),
-                self._article_cell(article),
-                height=2,
-                key=article.id,
-            )
-        if current is not None and current.id in {a.id for a in self._shown}:
-            table.move_cursor(row=table.get_row_index(current.id))
+        counts = (
+            {a.id: shared_count(shared, a.id) for a in self._shown} if shared is not None else None
+        )
+        article_list.set_articles(
+            self._shown,
+            counts=counts,
+            marked=set(self.marked),
+            keep=current.id if current is not None else None,
+        )
         if not self._shown:
             self.query_one("#reader", ReaderView).show(None)
         self.sub_title = self._subtitle()
         self._show_current()
-
-    def _article_cell(self, article: Article) -> Text:
-        """Two lines: the title, then outlet · date · tags (dim)."""
-        width = self._article_width
-        title = Text(article.title, style="bold", no_wrap=True, overflow="ellipsis")
-        title.truncate(width, overflow="ellipsis")
-        facts = " · ".join(
-            part
-            for part in (
-                article.source or "unknown outlet",
-                article.date,
-                " ".join(f"#{t}" for t in article.tags),
-            )
-            if part
-        )
-        second = Text(facts, style="dim", no_wrap=True)
-        second.truncate(width, overflow="ellipsis")
-        return Text("\n").join([title, second])
 
     def _subtitle(self) -> str:
         total = len(self.brief_app.articles)
@@ -212,18 +163,14 @@ class LibraryScreen(Screen[None]):
 
     def current_article(self) -> Article | None:
         """The article under the list's cursor."""
-        table = self.query_one("#articles", DataTable)
-        if not self._shown or table.row_count == 0:
-            return None
-        row = min(table.cursor_row, len(self._shown) - 1)
-        return self._shown[row] if row >= 0 else None
+        return self.query_one("#articles", ArticleList).current
 
-    @on(DataTable.RowHighlighted, "#articles")
-    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    @on(ArticleList.Highlighted, "#articles")
+    def _row_highlighted(self, event: ArticleList.Highlighted) -> None:
         self._show_current()
 
-    @on(DataTable.RowSelected, "#articles")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(ArticleList.Selected, "#articles")
+    def _row_selected(self, event: ArticleList.Selected) -> None:
         self.query_one("#reader", ReaderView).focus()
 
     def _show_current(self, at: int | None = None) -> None:
@@ -256,12 +203,12 @@ class LibraryScreen(Screen[None]):
             self.filter_text = ""
             self.query_one("#filter", Input).value = ""
             self.refresh_table()
-        table = self.query_one("#articles", DataTable)
-        try:
-            table.move_cursor(row=table.get_row_index(article_id))
-        except Exception:
+        article_list = self.query_one("#articles", ArticleList)
+        row = article_list.index_of(article_id)
+        if row is None:
             self.notify("That article is no longer in the library.", severity="warning")
             return
+        article_list.move_to(row, announce=False)
         self._show_current(at=at)
         reader = self.query_one("#reader", ReaderView)
         reader.set_matches(matches or [])
@@ -278,23 +225,6 @@ class LibraryScreen(Screen[None]):
         self.refresh_table()
 
     # --- actions -------------------------------------------------------------------------
-
-    def action_list_down(self) -> None:
-        """Next article in the list."""
-        self.query_one("#articles", DataTable).action_cursor_down()
-
-    def action_list_up(self) -> None:
-        """Previous article in the list."""
-        self.query_one("#articles", DataTable).action_cursor_up()
-
-    def action_list_top(self) -> None:
-        """First article in the list."""
-        self.query_one("#articles", DataTable).move_cursor(row=0)
-
-    def action_list_bottom(self) -> None:
-        """Last article in the list."""
-        table = self.query_one("#articles", DataTable)
-        table.move_cursor(row=max(table.row_count - 1, 0))
 
     def action_search(self) -> None:
         """Open search."""
@@ -321,10 +251,7 @@ class LibraryScreen(Screen[None]):
             return
         else:
             self.marked.append(article.id)
-        table = self.query_one("#articles", DataTable)
-        table.update_cell(
-            article.id, "mark", Text("●" if article.id in self.marked else " ", style="bold")
-        )
+        self.query_one("#articles", ArticleList).refresh_marks(set(self.marked))
         self.sub_title = self._subtitle()
 
     def action_compare(self) -> None:
@@ -370,7 +297,7 @@ class LibraryScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self, event: Input.Submitted) -> None:
-        self.query_one("#articles", DataTable).focus()
+        self.query_one("#articles", ArticleList).focus()
         if not event.value:
             event.input.add_class("hidden")
 
@@ -385,7 +312,7 @@ class LibraryScreen(Screen[None]):
         elif self.marked:
             self.marked.clear()
             self.refresh_table()
-        self.query_one("#articles", DataTable).focus()
+        self.query_one("#articles", ArticleList).focus()
 
     def action_unique(self) -> None:
         """Dim shared text so what only this source says stands out."""
