@@ -61,7 +61,12 @@ def parse_date(text: str, *, whole: bool = True) -> str | None:
     candidate = text.strip().strip(".,;|·-–—").strip()
     if whole and not _ISO_RE.fullmatch(candidate):
         candidate = _TRAILING_TIME_RE.sub("", candidate).strip().strip(",")
-    for regex, order in ((_ISO_RE, "ymd"), (_SLASH_ISO_RE, "ymd"), (_MDY_RE, "mdy"), (_DMY_RE, "dmy")):
+    for regex, order in (
+        (_ISO_RE, "ymd"),
+        (_SLASH_ISO_RE, "ymd"),
+        (_MDY_RE, "mdy"),
+        (_DMY_RE, "dmy"),
+    ):
         match = regex.fullmatch(candidate) if whole else regex.search(candidate)
         if not match:
             continue

@@ -68,8 +68,9 @@ def decode(data: bytes) -> Decoded:
         # with a stray byte); Windows-1252 is by far the most common of them, so it wins
         # whenever it decodes every byte.
         try:
-            return Decoded(strip_controls(data.decode("cp1252")), "cp1252",
-                           "not UTF-8; read as cp1252")
+            return Decoded(
+                strip_controls(data.decode("cp1252")), "cp1252", "not UTF-8; read as cp1252"
+            )
         except UnicodeDecodeError:
             pass
     if guess is not None:
@@ -87,9 +88,18 @@ _LATIN = ("cp125", "cp775", "cp85", "cp437", "latin", "iso8859", "mac_", "cp1006
 
 def _is_latin(encoding: str) -> bool:
     name = encoding.lower().replace("-", "_")
-    return name.startswith(_LATIN) and name not in ("cp1251", "cp855", "cp1253", "cp1255",
-                                                     "cp1256", "iso8859_5", "iso8859_7",
-                                                     "iso8859_8", "mac_cyrillic", "mac_greek")
+    return name.startswith(_LATIN) and name not in (
+        "cp1251",
+        "cp855",
+        "cp1253",
+        "cp1255",
+        "cp1256",
+        "iso8859_5",
+        "iso8859_7",
+        "iso8859_8",
+        "mac_cyrillic",
+        "mac_greek",
+    )
 
 
 def _detect(data: bytes) -> str | None:

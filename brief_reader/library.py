@@ -85,10 +85,7 @@ def walk(root: Path, errors: list[ReadError] | None = None) -> Iterator[Path]:
                 continue
             if is_dir:
                 yield from visit(path)
-            elif (
-                path.suffix.lower() in SUPPORTED_SUFFIXES
-                and not _SKIPPED_NAMES.match(entry.name)
-            ):
+            elif path.suffix.lower() in SUPPORTED_SUFFIXES and not _SKIPPED_NAMES.match(entry.name):
                 yield path
 
     yield from visit(root)

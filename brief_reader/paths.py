@@ -7,9 +7,9 @@ never touch the real user's files.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass
-import importlib.util
 from pathlib import Path
 
 import platformdirs

@@ -33,17 +33,24 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline", "heading", "name"),
     "body": ("text", "body", "content", "article", "maintext", "story", "document"),
     "source": ("source", "publisher", "outlet", "site", "sitename", "source_name", "domain"),
-    "date": ("date", "published", "published_at", "publish_date", "pubdate", "scrape_time",
-             "date_publish", "timestamp", "time"),
+    "date": (
+        "date",
+        "published",
+        "published_at",
+        "publish_date",
+        "pubdate",
+        "scrape_time",
+        "date_publish",
+        "timestamp",
+        "time",
+    ),
     "url": ("url", "link", "href", "source_url"),
     "credit": ("credit", "origin", "wire"),
     "row": ("id", "uid", "guid", "article_id", "key"),
     "tags": ("tags", "keywords", "categories"),
 }
 # Markers datasets use where the article had a paragraph break.
-_PARAGRAPH_MARKERS = re.compile(
-    r"(?:\s*(?:(?<!\S)###(?!\S)|NEWLINE_CHAR|<br\s*/?>|\\n)\s*)+"
-)
+_PARAGRAPH_MARKERS = re.compile(r"(?:\s*(?:(?<!\S)###(?!\S)|NEWLINE_CHAR|<br\s*/?>|\\n)\s*)+")
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _MD_LINK_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)|\[([^\]]+)\]\((?:[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _MD_EMPHASIS_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
@@ -300,8 +307,9 @@ def _dataset_articles(
         text = row.get(body_column)
         if not isinstance(text, str) or not text.strip():
             continue
-        key = _one_line(next((row[c] for c in COLUMNS["row"] if row.get(c) not in (None, "")),
-                             None)) or str(number)
+        key = _one_line(
+            next((row[c] for c in COLUMNS["row"] if row.get(c) not in (None, "")), None)
+        ) or str(number)
         if key in seen_keys:
             key = f"{key}-{number}"
         seen_keys.add(key)

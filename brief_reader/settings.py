@@ -6,7 +6,6 @@ import os
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from brief_reader.paths import Paths
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from brief_reader.article import BlockKind
 from search.align import VERBATIM_MIN
 from search.units import STOP_WORDS, Prepared
 
@@ -97,7 +98,10 @@ class _Clusters:
 
 
 def cluster(
-    prepared: Prepared, edges: list[Edge], source_keys: list[str], story_of: list[int]
+    prepared: Prepared,
+    edges: list[Edge],
+    source_keys: list[str],
+    story_of: list[int],
 ) -> list[RawGroup]:
     """Groups of passages from at least two articles of at least two sources, in one story."""
     clusters = _Clusters(prepared)
@@ -183,11 +187,13 @@ def _group(
         spans[c] = None if whole or not lo_hi else _tidy(prepared, c, lo_hi)
 
     # One passage per article: its strongest-linked sentence, from the largest block.
-    chosen: dict[int, tuple[tuple[int, int, int], int, int]] = {}
+    chosen: dict[int, tuple[tuple[int, bool, int, int], int, int]] = {}
     for c, kind in node_kind.items():
         for s in prepared.classes[c].sentences:
             sentence = prepared.sentences[s]
-            rank = (KIND_ORDER[kind], -sentence.block_size, -sentence.start)
+            # A summary item that the body repeats word for word is never the one shown.
+            item = _in_item(prepared, sentence.article, sentence.start)
+            rank = (KIND_ORDER[kind], item, -sentence.block_size, -sentence.start)
             current = chosen.get(sentence.article)
             if current is None or rank < current[0]:
                 chosen[sentence.article] = (rank, s, c)
@@ -210,6 +216,14 @@ def _group(
     kind = max(kinds_per_article, key=KIND_ORDER.__getitem__)
     score = sum(weights) / len(weights) if weights else 1.0
     return RawGroup(kind, round(score, 3), passages, long)
+
+
+def _in_item(prepared: Prepared, article: int, offset: int) -> bool:
+    """Whether the body offset falls in a list item of the article."""
+    return any(
+        b.kind is BlockKind.ITEM and b.start <= offset < b.end
+        for b in prepared.articles[article].blocks
+    )
 
 
 def _long_tie(

@@ -105,6 +105,42 @@ def similarity(a: frozenset[str], b: frozenset[str], idf: Idf) -> float:
     return (1 - CONTAINMENT) * dice + CONTAINMENT * contained
 
 
+CLAUSE_MIN = 0.5  # a clause must match more closely than a whole sentence
+
+
+def _clause_parts(
+    cls: SentenceClass,
+) -> list[tuple[tuple[str, ...], frozenset[str], tuple[int, int]]]:
+    """Stems, content stems and token range of the whole sentence and of each of its clauses."""
+    parts = [(cls.stems, cls.content, (0, len(cls.stems)))]
+    for lo, hi in cls.clauses:
+        stems = cls.stems[lo:hi]
+        content = frozenset(stems) - STOP_WORDS
+        if len(content) >= MIN_CONTENT:
+            parts.append((stems, content, (lo, hi)))
+    return parts
+
+
+def best_clauses(
+    a: SentenceClass, b: SentenceClass, idf: Idf
+) -> tuple[float, tuple[int, int], tuple[int, int]] | None:
+    """The closest clause pair of two sentences when it says the same thing: score and spans.
+
+    A sentence stringing several facts together is matched on the one clause it shares.
+    """
+    if not a.clauses and not b.clauses:
+        return None
+    best: tuple[float, tuple[int, int], tuple[int, int]] | None = None
+    for sa, ca, ra in _clause_parts(a):
+        for sb, cb, rb in _clause_parts(b):
+            if ra == (0, len(a.stems)) and rb == (0, len(b.stems)):
+                continue
+            score = sentence_similarity(sa, ca, sb, cb, idf)
+            if score >= CLAUSE_MIN and (best is None or score > best[0]):
+                best = (score, ra, rb)
+    return best
+
+
 def rare_stem_pairs(
     classes: Sequence[SentenceClass],
     idf: Idf,

@@ -24,8 +24,11 @@ shares. The method, in the order it runs:
 4. Paraphrase (`search.paraphrase`): within a story, sentences sharing two of their rarest stems
    are scored by the IDF-weighted overlap of their stemmed content words (Dice, with some credit
    for containment of the shorter one) blended with the order-aware similarity of all their
-   stems; numbers must agree. At 0.42 or more they say the same thing. Captions, credits and
-   datelines (short lines that do not end like a sentence) are never paraphrases.
+   stems; numbers must agree. At 0.42 or more they say the same thing. A long sentence is also
+   compared clause by clause (cut at , ; : and dashes; a clause pair needs 0.5), so one fact of
+   a sentence stringing several together is found. Stems fold a short list of general newsroom
+   near-synonyms (ban/bar/prohibit/block, staff/employee/workforce) into one. Captions, credits
+   and datelines (short lines that do not end like a sentence) are never paraphrases.
 5. Groups (`search.grouping`): matches merge sentence classes greedily, strongest first. A group
    holds at most one sentence per article (a summary line that repeats the body merges with it
    as one) and two clusters merge only when half the pairs between them are linked (60% for a
@@ -50,14 +53,27 @@ from typing import Any, Protocol
 
 from brief_reader.article import Article, BlockKind
 from search.align import align, trigram_pairs
-from search.grouping import CROSS_STORY_TOKENS, KIND_ORDER, Edge, RawGroup, cluster, is_repeat
-from search.paraphrase import PARAPHRASE_MIN, Idf, rare_stem_pairs, sentence_similarity
+from search.grouping import (
+    CROSS_STORY_TOKENS,
+    KIND_ORDER,
+    Edge,
+    RawGroup,
+    cluster,
+    is_repeat,
+)
+from search.paraphrase import (
+    PARAPHRASE_MIN,
+    Idf,
+    best_clauses,
+    rare_stem_pairs,
+    sentence_similarity,
+)
 from search.passage_cache import cache_key, read_cached, write_cached
 from search.stories import link_articles, story_id
 from search.units import STOP_WORDS, Prepared, prepare
 
 KINDS = ("verbatim", "near", "paraphrase")
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 STORY_LINK_TOKENS = 20  # a copied stretch this long ties two articles into one story
 MIN_INFORMATIVE = 2.0  # summed surprise (0-1 per stem) of the words a copied passage matches
 
@@ -333,9 +349,14 @@ def _compute(
         score = sentence_similarity(ci.stems, ci.content, cj.stems, cj.content, idf)
         if score >= PARAPHRASE_MIN:
             edges.append(Edge(i, j, "paraphrase", score))
+            continue
+        clause = best_clauses(ci, cj, idf)
+        if clause is not None:
+            edges.append(Edge(i, j, "paraphrase", clause[0], clause[1], clause[2]))
     stages.report(90)
 
-    raw = cluster(prepared, edges, [source_key(a) for a in articles], story_of)
+    keys = [source_key(a) for a in articles]
+    raw = cluster(prepared, edges, keys, story_of)
     stages.check()
     result = _finish(prepared, raw, story_of, degree)
     stages.report(100)

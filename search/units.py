@@ -51,10 +51,23 @@ _ABBREVIATIONS = frozenset(_ABBREVIATIONS_TEXT.split())
 _END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Þ])")
 _ORDINAL_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 
+# Near-synonyms that news rewrites swap for one another, as groups of Porter stems: the first
+# stem of a group stands for all of them, so "bars staff" and "prohibits employees" share their
+# words. Only general newsroom verbs and nouns belong here, never names or a story's own terms.
+_SYNONYM_GROUPS = (
+    ("ban", "bann", "bar", "barr", "prohibit", "forbid", "forbidden", "block"),
+    ("staff", "employe", "employee", "workforc", "personnel", "worker"),
+    ("compani", "firm"),
+    ("start", "begin", "beginn", "began", "begun"),
+    ("detect", "identifi"),
+)
+SYNONYMS = {s: group[0] for group in _SYNONYM_GROUPS for s in group}
+
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The comparison form of a folded word: possessive dropped, ordinals bare, Porter stem."""
+    """The comparison form of a folded word: possessive dropped, ordinals bare, Porter stem,
+    near-synonyms folded into one (`SYNONYMS`)."""
     if word.endswith("'s"):
         word = word[:-2]
     word = word.replace("'", "")
@@ -63,7 +76,8 @@ def stem(word: str) -> str:
         return ordinal.group(1)
     if word.isdigit():
         return word
-    return porter_stem(word)
+    stemmed = porter_stem(word)
+    return SYNONYMS.get(stemmed, stemmed)
 
 
 @dataclass(slots=True)
@@ -89,6 +103,8 @@ class SentenceClass:
     statement: bool = False
     sentences: list[int] = field(default_factory=list)
     articles: set[int] = field(default_factory=set)
+    # Token ranges of its clauses (cut at , ; : and dashes), when it has more than one.
+    clauses: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(slots=True)
@@ -181,6 +197,35 @@ def _pieces(text: str, toks: list[Token], first: int, last: int) -> list[tuple[i
     return pieces
 
 
+MIN_CLAUSE = 6  # tokens in a clause: shorter pieces join the clause before them
+_CLAUSE_MARKS = frozenset(",;:—–()")
+
+
+def _clauses(text: str, t_starts: list[int], t_ends: list[int]) -> tuple[tuple[int, int], ...]:
+    """Token ranges of a sentence's clauses, or () when it is one clause.
+
+    A long sentence of web news often strings two or three facts together; compared whole with
+    a sentence stating one of them, its other facts dilute the match.
+    """
+    cuts = [
+        k
+        for k in range(1, len(t_starts))
+        if any(ch in _CLAUSE_MARKS for ch in text[t_ends[k - 1] : t_starts[k]])
+    ]
+    ranges: list[tuple[int, int]] = []
+    lo = 0
+    for k in [*cuts, len(t_starts)]:
+        if k - lo >= MIN_CLAUSE or not ranges:
+            ranges.append((lo, k))
+        else:
+            ranges[-1] = (ranges[-1][0], k)
+        lo = k
+    if len(ranges) > 1 and ranges[-1][1] - ranges[-1][0] < MIN_CLAUSE:
+        last = ranges.pop()
+        ranges[-1] = (ranges[-1][0], last[1])
+    return tuple(ranges) if len(ranges) > 1 else ()
+
+
 def prepare(articles: list[Article], min_tokens: int = 3) -> Prepared:
     """Tokenise the text blocks of `articles` (never headings) into sentences and classes."""
     starts: list[list[int]] = []
@@ -215,7 +260,8 @@ def prepare(articles: list[Article], min_tokens: int = 3) -> Prepared:
                     cls = len(classes)
                     by_words[words] = cls
                     content = frozenset(s for s in stems if s not in STOP_WORDS)
-                    classes.append(SentenceClass(words, stems, content))
+                    clauses = _clauses(block_text, t_starts, t_ends)
+                    classes.append(SentenceClass(words, stems, content, clauses=clauses))
                 if not classes[cls].statement:
                     classes[cls].statement = len(words) >= STATEMENT_TOKENS or _ends_sentence(
                         block_text[s_lo:s_hi]
