@@ -135,7 +135,12 @@ class SearchScreen(Screen[tuple[str, int | None, list[tuple[int, int]]] | None])
         if not self._hits and suggestion:
             parts.append(f"did you mean: {suggestion}?")
         self._summary(" · ".join(parts))
-        options.add_options([Option(self._render_hit(hit)) for hit in self._hits])
+        entries: list[Option | None] = []
+        for hit in self._hits:
+            if entries:
+                entries.append(None)  # a rule between results
+            entries.append(Option(self._render_hit(hit)))
+        options.add_options(entries)
         if self._hits:
             options.highlighted = 0
 
