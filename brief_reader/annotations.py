@@ -34,6 +34,7 @@ from brief_reader.anchor import Anchor, resolve
 from brief_reader.article import Article
 from brief_reader.errors import BriefReaderError, NotFoundError, StoreError
 from brief_reader.paths import Paths
+from brief_reader.sanitize import strip_controls
 
 SCHEMA_VERSION = 2
 BUSY_TIMEOUT_SECONDS = 15.0
@@ -342,6 +343,7 @@ class AnnotationStore:
     ) -> Annotation:
         """Add a note on an article, or on a passage of it when `quote_anchor` is given."""
         clean_tags = normalize_tags(tags)
+        note = strip_controls(note)  # notes are shown in a terminal: no escape sequences
         _check_note(article_id, note, quote_anchor, clean_tags)
         now = utc_now()
         a = quote_anchor
@@ -374,7 +376,7 @@ class AnnotationStore:
         clean_tags = normalize_tags(tags) if tags is not None else None
         with self._write("the change") as conn:
             current = _load_one(conn, annotation_id)
-            new_note = current.note if note is None else note
+            new_note = current.note if note is None else strip_controls(note)
             new_tags = current.tags if clean_tags is None else clean_tags
             _check_note(current.article_id, new_note, current.anchor, new_tags)
             conn.execute(
@@ -488,7 +490,10 @@ class AnnotationStore:
             rows = conn.execute(
                 "SELECT article_id, title, source, updated FROM override"
             ).fetchall()
-        return {r[0]: Override(r[0], r[1], r[2], r[3]) for r in rows}
+        # Cleaned on the way out too: a file written by an older version or by hand is data.
+        return {
+            r[0]: Override(r[0], _clean_optional(r[1]), _clean_optional(r[2]), r[3]) for r in rows
+        }
 
     def apply_overrides(self, articles: Sequence[Article]) -> list[Article]:
         """The articles with the user's title/outlet fixes and tags applied.
@@ -520,7 +525,11 @@ class AnnotationStore:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(strip_controls(text).split())
+
+
+def _clean_optional(text: str | None) -> str | None:
+    return None if text is None else _one_line(text)
 
 
 def _check_note(article_id: str, note: str, anchor: Anchor | None, tags: tuple[str, ...]) -> None:
@@ -581,7 +590,7 @@ def _row_to_annotation(row: tuple[Any, ...]) -> Annotation:
         id=id_,
         uid=uid,
         article_id=article_id,
-        note=note,
+        note=strip_controls(note),
         tags=tuple(tags.split(" ")) if tags else (),
         anchor=anchor,
         created=created,

@@ -136,9 +136,24 @@ class CompareScreen(Screen[None]):
                 )
                 if at is not None:
                     reader.move_cursor_to(at, announce=False)
-                    reader.show_cursor = True
+                    found = self.brief_app.shared.counterparts(
+                        article_id, start, end, reader.article.id
+                    )
+                    reader.peer_span = (
+                        (min(p.start for p in found), max(p.end for p in found)) if found else None
+                    )
+                    reader.refresh_marks()
         finally:
             self._following = False
+
+    @on(ReaderView.Scrolled)
+    def _scrolled(self, event: ReaderView.Scrolled) -> None:
+        """With scrolling locked, the other panes keep to the same place (mouse wheel too)."""
+        if not self.locked or self._following:
+            return
+        for reader in self.readers():
+            if reader is not event.reader:
+                reader.scroll_quietly(event.fraction)
 
     def action_unique(self) -> None:
         """Dim what the sources share, so what each alone says stands out."""

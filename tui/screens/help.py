@@ -22,6 +22,7 @@ _INTRO = (
 def keys_of(screen: Screen[Any]) -> list[tuple[str, str]]:
     """(key, description) for every binding active on `screen`, focused widget first."""
     rows: list[tuple[str, str]] = []
+    movement: list[tuple[str, str]] = []  # the focused widget's cursor keys go last
     seen: set[str] = set()
     for active in screen.active_bindings.values():
         binding = active.binding
@@ -30,7 +31,12 @@ def keys_of(screen: Screen[Any]) -> list[tuple[str, str]]:
             continue
         seen.add(binding.action)
         display = binding.key_display or screen.app.get_key_display(binding)
-        rows.append((display, binding.description))
+        described = binding.tooltip or binding.description
+        if binding.id.startswith(("reader.", "list.")) and not binding.show:
+            movement.append((display, described))
+        else:
+            rows.append((display, described))
+    rows.extend(movement)
     for key, description in (
         ("tab", "Next pane"),
         ("ctrl+p", "Command palette"),

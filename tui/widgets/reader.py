@@ -29,7 +29,12 @@ _SENTENCE_BREAK = re.compile(r"([.!?…][\"”’)]?)\s+(?=[\"“‘'(\[]?[A-Z0-
 
 
 _BACKGROUND_CLASSES = frozenset(
-    {"reader--cursor", "reader--match", *(f"reader--group-{i}" for i in range(GROUP_COLOURS))}
+    {
+        "reader--cursor",
+        "reader--match",
+        "reader--peer",
+        *(f"reader--group-{i}" for i in range(GROUP_COLOURS)),
+    }
 )
 
 
@@ -110,7 +115,11 @@ class ReaderView(ScrollView, can_focus=True):
         Binding("pageup,b", "page_up", "Page up", id="reader.pageup", show=False),
         Binding("right_square_bracket", "next_shared", "Next shared", id="reader.next_shared"),
         Binding(
-            "left_square_bracket", "previous_shared", "Prev shared", id="reader.previous_shared"
+            "left_square_bracket",
+            "previous_shared",
+            "Prev shared",
+            id="reader.previous_shared",
+            show=False,
         ),
     ]
 
@@ -124,6 +133,7 @@ class ReaderView(ScrollView, can_focus=True):
         "reader--unique",
         "reader--note",
         "reader--match",
+        "reader--peer",
         *(f"reader--group-{i}" for i in range(GROUP_COLOURS)),
     }
 
@@ -142,6 +152,19 @@ class ReaderView(ScrollView, can_focus=True):
         @property
         def control(self) -> ReaderView:
             """The reader the cursor moved in."""
+            return self.reader
+
+    class Scrolled(Message):
+        """The user scrolled the reader (not the program): `fraction` of the way down."""
+
+        def __init__(self, reader: ReaderView, fraction: float) -> None:
+            self.reader = reader
+            self.fraction = fraction
+            super().__init__()
+
+        @property
+        def control(self) -> ReaderView:
+            """The reader that scrolled."""
             return self.reader
 
     class SharedPassageReached(Message):
@@ -174,6 +197,9 @@ class ReaderView(ScrollView, can_focus=True):
         self.sentences: list[tuple[int, int]] = []
         self.cursor = 0
         self.show_cursor = True
+        # A passage another pane pointed at (its counterpart here), marked even without focus.
+        self.peer_span: tuple[int, int] | None = None
+        self._quiet_scroll_y: int | None = None
         self._lines: list[_Line] = []
         self._line_starts: list[int] = []
         self._layout_width = -1
@@ -224,6 +250,10 @@ class ReaderView(ScrollView, can_focus=True):
             return None
         return self.sentences[min(self.cursor, len(self.sentences) - 1)]
 
+    def refresh_marks(self) -> None:
+        """Redraw after a mark (the peer passage) changed."""
+        self._invalidate()
+
     def _invalidate(self) -> None:
         self._cache.clear()
         self.refresh()
@@ -234,6 +264,8 @@ class ReaderView(ScrollView, can_focus=True):
         return max(self.scrollable_content_region.width - 2, 10)
 
     def _relayout(self) -> None:
+        if self.scrollable_content_region.width <= 0:
+            return  # not laid out yet: wrapping at a made-up width would flash one word a line
         width = self._content_width()
         if width == self._layout_width:
             return
@@ -268,6 +300,20 @@ class ReaderView(ScrollView, can_focus=True):
         self._line_starts = [line.start for line in lines]
         self._cache.clear()
         self.virtual_size = Size(width, len(lines))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self._quiet_scroll_y is not None and round(new_value) == self._quiet_scroll_y:
+            return
+        if round(old_value) != round(new_value):
+            top = max(self.max_scroll_y, 1)
+            self.post_message(self.Scrolled(self, new_value / top))
+
+    def scroll_quietly(self, fraction: float) -> None:
+        """Scroll to `fraction` of the way down without telling anyone (locked panes follow)."""
+        target = round(fraction * self.max_scroll_y)
+        self._quiet_scroll_y = target
+        self.scroll_to(y=target, animate=False)
 
     def on_resize(self, event: events.Resize) -> None:
         self._relayout()
@@ -347,6 +393,8 @@ class ReaderView(ScrollView, can_focus=True):
             paint(start, end, self._style("reader--note"))
         for start, end in self.matches:
             paint(start, end, self._style("reader--match"))
+        if self.peer_span is not None and not self.has_focus:
+            paint(self.peer_span[0], self.peer_span[1], self._style("reader--peer"))
         span = self.cursor_span
         if span is not None and self.show_cursor and self.has_focus:
             paint(span[0], span[1], self._style("reader--cursor"))

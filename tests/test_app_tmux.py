@@ -1,0 +1,160 @@
+"""The installed `brief-reader` in a real terminal (tmux): what a person sees and types.
+
+Textual draws its UI on stderr, so the command run in tmux never redirects it. Every wait is a
+bounded poll of the screen with a deadline, never a fixed pause.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from brief_reader.article import Article
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+WIDTH, HEIGHT = 120, 40
+# The whole test takes a few seconds; a slow CI machine gets this much per step.
+STEP_SECONDS = 15.0
+
+
+def _brief_reader() -> str:
+    """The `brief-reader` installed beside this Python, else the one on PATH."""
+    script = Path(sys.executable).parent / "brief-reader"
+    if script.exists():
+        return str(script)
+    found = shutil.which("brief-reader")
+    if found is None:
+        pytest.skip("brief-reader is not installed in this environment")
+    return found
+
+
+@dataclass
+class Terminal:
+    """One tmux server (its own socket) running one session of the app."""
+
+    socket: str
+    session: str
+
+    def tmux(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run a tmux command against this test's server."""
+        return subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            env=dict(os.environ, LANG="C.UTF-8", LC_ALL="C.UTF-8"),
+        )
+
+    def screen(self) -> str:
+        """The visible screen, as text."""
+        return self.tmux("capture-pane", "-p", "-t", self.session).stdout
+
+    def send(self, *keys: str) -> None:
+        """Press keys (tmux key names, e.g. Escape) in the app."""
+        self.tmux("send-keys", "-t", self.session, *keys)
+
+    def type(self, text: str) -> None:
+        """Type literal text."""
+        self.tmux("send-keys", "-t", self.session, "-l", text)
+
+    def pane(self, field: str) -> str:
+        """A pane variable, e.g. pane_dead."""
+        return self.tmux(
+            "display-message", "-p", "-t", self.session, f"#{{{field}}}"
+        ).stdout.strip()
+
+    def wait_for(self, what: str, seen: Callable[[str], bool]) -> str:
+        """Poll the screen until `seen(screen)` holds; fail with the screen after the deadline."""
+        deadline = time.monotonic() + STEP_SECONDS
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if seen(screen):
+                return screen
+            time.sleep(0.05)
+        pytest.fail(f"timed out waiting for {what}; the screen was:\n{screen}")
+
+    def wait_until_ended(self) -> str:
+        """Wait for the app's process to end; return its exit status."""
+        deadline = time.monotonic() + STEP_SECONDS
+        while time.monotonic() < deadline:
+            if self.pane("pane_dead") == "1":
+                return self.pane("pane_dead_status")
+            time.sleep(0.05)
+        pytest.fail(f"the app did not end; the screen was:\n{self.screen()}")
+
+
+@pytest.fixture
+def terminal(home: Path, tmp_path: Path) -> Iterator[Terminal]:
+    """The app running in a 120x40 tmux pane with the test's BRIEF_READER_HOME."""
+    config = tmp_path / "tmux.conf"
+    # No user config; keep the pane after the app ends so its exit status can be read;
+    # pass Escape on at once.
+    config.write_text("set -g remain-on-exit on\nset -s escape-time 0\n", encoding="utf-8")
+    term = Terminal(socket=f"brief-reader-test-{uuid.uuid4().hex[:12]}", session="app")
+    command = shlex.join(
+        [
+            "env",
+            f"BRIEF_READER_HOME={home}",
+            "TERM=xterm-256color",
+            "COLORTERM=truecolor",
+            _brief_reader(),
+        ]
+    )
+    started = term.tmux(
+        "-f", str(config),
+        "new-session", "-d", "-s", term.session, "-x", str(WIDTH), "-y", str(HEIGHT),
+        "-c", str(tmp_path), command,
+    )  # fmt: skip
+    assert started.returncode == 0, started.stderr
+    try:
+        yield term
+    finally:
+        term.tmux("kill-server")
+
+
+def test_the_installed_app_in_a_terminal(terminal: Terminal, seed_articles: list[Article]) -> None:
+    # The library: every seed's title (its start: the list truncates) and outlet.
+    starts = [a.title[:24] for a in seed_articles]
+    screen = terminal.wait_for("the library", lambda s: all(t in s for t in starts))
+    for article in seed_articles:
+        assert (article.source or "unknown outlet") in screen
+    assert "5 articles" in screen
+    assert "Search" in screen and "Compare" in screen  # the footer's keys
+
+    # Search as you type: the summary counts results, a result shows its title.
+    terminal.send("/")
+    terminal.wait_for("the search box", lambda s: "search: words" in s)
+    terminal.type("Qoder")
+    screen = terminal.wait_for("results", lambda s: "for 'Qoder'" in s)
+    assert "0 results" not in screen
+    assert any(t in screen for t in starts)
+    terminal.send("Escape")
+    terminal.wait_for("the library again", lambda s: "5 articles" in s and "search: words" not in s)
+
+    # Compare: two panes side by side, each starting with its article's title.
+    terminal.send("c")
+
+    def two_panes(screen: str) -> bool:
+        titles = sum(a.title[:16] in screen for a in seed_articles)
+        return "comparing 2 sources" in screen and titles >= 2
+
+    screen = terminal.wait_for("two panes", two_panes)
+    # Side by side at 120 columns: both panes' numbered title bars on one line.
+    assert re.search(r"^\W*1\. \S.*\s2\. \S", screen, re.MULTILINE), screen
+
+    # q quits: the process ends, with status 0.
+    terminal.send("q")
+    assert terminal.wait_until_ended() == "0"
