@@ -86,11 +86,19 @@ async def autopilot(pilot):
     loaders = [worker for worker in app.workers if worker.group == "load"]
     await settle(app)
     marks["first_screen"] = time.monotonic()
-    for worker in loaders:
-        try:
-            await worker.wait()
-        except Exception as error:
-            marks["load_error"] = f"{type(error).__name__}: {error}"
+    # The app starts reading once its first screen is drawn: wait for that reading to finish.
+    while not getattr(app, "loaded", True):
+        loaders = [worker for worker in app.workers if worker.group == "load"]
+        for worker in loaders:
+            try:
+                await worker.wait()
+            except Exception as error:
+                marks["load_error"] = f"{type(error).__name__}: {error}"
+                break
+        else:
+            await asyncio.sleep(0.005)
+            continue
+        break
     await settle(app)
     marks["listed"] = time.monotonic()
     articles = getattr(app, "articles", None)

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from brief_reader.article import Article
+from brief_reader.article import Article, article_id
+from brief_reader.article_cache import ArticleCache
 from brief_reader.errors import BriefReaderError, NotFoundError, ReadError
 from brief_reader.paths import Paths, seeds_dir
 from brief_reader.reading import SUPPORTED_SUFFIXES, read_file
@@ -109,26 +110,36 @@ def _load_files(
     files: Sequence[LibraryFile],
     errors: list[ReadError],
     progress: Callable[[int, int], None] | None = None,
+    cache: ArticleCache | None = None,
 ) -> LoadResult:
     result = LoadResult(errors=errors)
     seen_ids: set[str] = set()
     for done, library_file in enumerate(files, start=1):
-        try:
-            articles = read_library_file(library_file)
-        except ReadError as error:
-            result.errors.append(error)
-            continue
+        articles = (
+            cache.get(library_file.path, library_file.mtime_ns, library_file.size)
+            if cache is not None
+            else None
+        )
+        if articles is None:
+            try:
+                articles = read_library_file(library_file)
+            except ReadError as error:
+                result.errors.append(error)
+                continue
+            if cache is not None:
+                cache.put(library_file.path, library_file.mtime_ns, library_file.size, articles)
         for article in articles:
             if article.id in seen_ids:
                 # Two roots holding the same relative name: the root's name tells them apart.
-                from brief_reader.article import article_id
-
                 key = f"{library_file.root.name}/{library_file.identity}#{article.row or ''}"
                 article = replace(article, id=article_id(key))
             seen_ids.add(article.id)
             result.articles.append(article)
-        if progress is not None:
+        if progress is not None and (done % 50 == 0 or done == len(files)):
             progress(done, len(files))
+    if cache is not None:
+        cache.keep_only({str(f.path) for f in files})
+        cache.save()
     result.articles = canonicalise_credits(result.articles)
     return result
 
@@ -196,8 +207,9 @@ class Library:
         return out
 
     def load(self, progress: Callable[[int, int], None] | None = None) -> LoadResult:
-        """Read every article of the library."""
-        return _load_files(self.files(), [], progress)
+        """Read every article of the library; unchanged files come from the article cache."""
+        cache = ArticleCache.open(self.paths.cache_dir)
+        return _load_files(self.files(), [], progress, cache)
 
     def add(self, sources: Sequence[Path]) -> AddReport:
         """Copy files (or the article files of folders) into the user's library.

@@ -304,6 +304,11 @@ class BriefReaderApp(App[None]):
 
     # --- actions -------------------------------------------------------------------------
 
+    async def action_quit(self) -> None:
+        """Quit: background work is told to stop first, so leaving is immediate."""
+        self._cancel.set()
+        self.exit()
+
     def action_help(self) -> None:
         """Show the keys of the screen in front."""
         from tui.screens.help import HelpScreen
