@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from brief_reader import reading
+from brief_reader.article import Article
 from brief_reader.library import Library
 from brief_reader.paths import Paths
 
@@ -17,19 +20,21 @@ def _library_with(paths: Paths, files: dict[str, str]) -> Library:
     return Library(paths)
 
 
-def _count_reads(monkeypatch: object) -> list[Path]:
+def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     calls: list[Path] = []
     original = reading.read_file
 
-    def counting(path: Path, identity: str) -> list:  # type: ignore[type-arg]
+    def counting(path: Path, identity: str) -> list[Article]:
         calls.append(path)
         return original(path, identity)
 
-    monkeypatch.setattr("brief_reader.library.read_file", counting)  # type: ignore[attr-defined]
+    monkeypatch.setattr("brief_reader.library.read_file", counting)
     return calls
 
 
-def test_an_unchanged_library_is_not_read_again(paths: Paths, monkeypatch: object) -> None:
+def test_an_unchanged_library_is_not_read_again(
+    paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
     library = _library_with(
         paths,
         {
@@ -46,7 +51,7 @@ def test_an_unchanged_library_is_not_read_again(paths: Paths, monkeypatch: objec
     assert [a.body for a in second.articles] == [a.body for a in first.articles]
 
 
-def test_an_edited_file_is_read_again(paths: Paths, monkeypatch: object) -> None:
+def test_an_edited_file_is_read_again(paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
     library = _library_with(paths, {"a.txt": "Harbour ferry returns after repairs\nOld text.\n"})
     library.load()
     target = paths.articles_dir / "a.txt"
