@@ -1,13 +1,16 @@
 """From sentence matches to groups: one group is one thing said by several outlets.
 
-Matches link sentence classes. Classes are merged greedily, strongest link first, into clusters
-under two rules that keep chains of weak links from gluing unrelated facts together: a cluster
-holds at most one sentence per article (unless the two are near-identical, a summary line
-repeating the body), and two clusters merge only when at least half of the class pairs between
-them are linked (more when the link is a paraphrase, so a sentence that shares a phrase with one
-member and a fact with another does not bind the two). Each article then contributes one
-passage to its cluster: the aligned stretch for copied text, the whole sentence for a paraphrase,
-taken from the body rather than from a summary line where the article repeats itself.
+Matches link sentence classes. Classes are merged greedily, strongest link first, into cores
+under two rules that keep chains of weak links from gluing unrelated facts together: a core holds
+at most one sentence per article (unless the two are near-identical, a summary line repeating
+the body), and two cores merge only when at least half of the class pairs between them are
+linked (more when the link is a paraphrase, so a sentence that shares a phrase with one member
+and a fact with another does not bind the two). A core then takes every other sentence that says
+its thing, in any article, when that sentence is strongly linked to a member of another source
+and the density rule holds against the members of other sources; a sentence may so belong to
+two groups (it strings two facts together). A link inside one article never counts. Each article
+contributes a passage per sentence of the group: the aligned stretch for copied text, the whole
+sentence for a paraphrase, taken from the body rather than from a summary line repeating it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 
 from brief_reader.article import BlockKind
 from search.align import VERBATIM_MIN
+from search.paraphrase import PARAPHRASE_MIN
 from search.units import STOP_WORDS, Prepared
 
 KIND_ORDER = {"verbatim": 0, "near": 1, "paraphrase": 2}
@@ -38,6 +42,8 @@ class Edge:
     b_span: tuple[int, int] | None = None
     # Both sentences in one article only: a repeat, which may merge but is never a match.
     repeat: bool = False
+    # Too weak to group sentences; it only backs a merge under the density rule.
+    support: bool = False
 
 
 @dataclass(slots=True)
@@ -115,7 +121,9 @@ def cluster(
         if self_shared(prepared, c):
             clusters.add(c)
 
-    ordered = sorted(edges, key=lambda e: (-e.weight, KIND_ORDER[e.kind], e.a, e.b))
+    order = sorted(edges, key=lambda e: (-e.weight, KIND_ORDER[e.kind], e.a, e.b))
+    ordered = [e for e in order if not e.support]
+    support = [e for e in order if e.support]
     for edge in ordered:
         ra, rb = clusters.find(edge.a), clusters.find(edge.b)
         if ra == rb:
@@ -132,6 +140,7 @@ def cluster(
             if linked < density * len(clusters.members[ra]) * len(members_b):
                 continue
         clusters.merge(ra, rb)
+    extra = _restatements(prepared, clusters, ordered + support, adjacency, source_keys)
 
     groups: list[RawGroup] = []
     for root, members in clusters.members.items():
@@ -139,7 +148,7 @@ def cluster(
             continue
         if len({source_keys[a] for a in clusters.articles[root]}) < 2:
             continue
-        group = _group(prepared, set(members), adjacency)
+        group = _group(prepared, set(members) | extra.get(root, set()), adjacency, source_keys)
         if group is None:
             continue
         stories = Counter(story_of[a] for a, _, _ in group.passages)
@@ -156,10 +165,58 @@ def cluster(
     return groups
 
 
+def _restatements(
+    prepared: Prepared,
+    clusters: _Clusters,
+    ordered: list[Edge],
+    adjacency: dict[int, dict[int, Edge]],
+    source_keys: list[str],
+) -> dict[int, set[int]]:
+    """Per cluster root, the sentences outside it that say its thing too.
+
+    An article stating a fact twice (a lead and a body sentence), or a sentence stringing two
+    facts together, also gives that sentence to the group, on its own merit: it must be tied to
+    another source's member by a strong link (the paraphrase threshold or above) and linked to
+    enough of the group's members of other sources (the merge's density rule). A weak link
+    (mutual closest counterparts) may bring in a sentence of an article not yet in the group,
+    under the same density rule. Repetition inside one article is never a link.
+    """
+    extra: dict[int, set[int]] = {}
+    for edge in ordered:
+        if edge.repeat or (edge.weight < PARAPHRASE_MIN and not edge.support):
+            continue
+        for c, anchor in ((edge.a, edge.b), (edge.b, edge.a)):
+            root = clusters.find(anchor)
+            taken = extra.setdefault(root, set())
+            if clusters.find(c) == root or c in taken or len(clusters.articles[root]) < 2:
+                continue
+            own = prepared.classes[c].articles
+            if edge.support and own & clusters.articles[root]:
+                # A weak link may bring a new article in, never a second sentence of one.
+                continue
+            own_sources = {source_keys[a] for a in own}
+            others = [
+                m
+                for m in [*clusters.members[root], *taken]
+                if {source_keys[a] for a in prepared.classes[m].articles} - own_sources
+            ]
+            if anchor not in others:
+                continue
+            links = adjacency.get(c, {})
+            linked = sum(1 for m in others if m in links and not links[m].repeat)
+            density = MIN_DENSITY if edge.kind != "paraphrase" else PARAPHRASE_DENSITY
+            if linked >= density * len(others):
+                taken.add(c)
+    return extra
+
+
 def _group(
-    prepared: Prepared, members: set[int], adjacency: dict[int, dict[int, Edge]]
+    prepared: Prepared,
+    members: set[int],
+    adjacency: dict[int, dict[int, Edge]],
+    source_keys: list[str],
 ) -> RawGroup | None:
-    """The passages of one cluster, one per article, with the cluster's kind and score."""
+    """The passages of one cluster, with the cluster's kind and score."""
     weights: list[float] = []
     node_kind: dict[int, str] = {}
     spans: dict[int, tuple[int, int] | None] = {}
@@ -171,7 +228,7 @@ def _group(
             kinds.append("verbatim")
             weights.append(1.0)
         for other, edge in adjacency.get(c, {}).items():
-            if other not in members or edge.repeat:
+            if other not in members or edge.repeat or edge.support:
                 continue
             kinds.append(edge.kind)
             if c < other:
@@ -182,40 +239,73 @@ def _group(
             else:
                 lo_hi.append(span)
         if not kinds:
-            continue
+            weak = [e for o, e in adjacency.get(c, {}).items() if o in members and e.support]
+            if not weak:
+                continue
+            kinds.append("paraphrase")
+            whole = True
         node_kind[c] = min(kinds, key=KIND_ORDER.__getitem__)
         spans[c] = None if whole or not lo_hi else _tidy(prepared, c, lo_hi)
 
-    # One passage per article: its strongest-linked sentence, from the largest block.
-    chosen: dict[int, tuple[tuple[int, bool, int, int], int, int]] = {}
+    # Per article and class, one sentence: a summary item that the body repeats word for word
+    # is never the one shown. The article's strongest-linked class always gives a passage; its
+    # other classes (the fact said again) only when strongly linked to another source.
+    chosen: dict[int, dict[int, tuple[tuple[int, bool, int, int], int]]] = {}
     for c, kind in node_kind.items():
         for s in prepared.classes[c].sentences:
             sentence = prepared.sentences[s]
-            # A summary item that the body repeats word for word is never the one shown.
             item = _in_item(prepared, sentence.article, sentence.start)
             rank = (KIND_ORDER[kind], item, -sentence.block_size, -sentence.start)
-            current = chosen.get(sentence.article)
+            per_class = chosen.setdefault(sentence.article, {})
+            current = per_class.get(c)
             if current is None or rank < current[0]:
-                chosen[sentence.article] = (rank, s, c)
+                per_class[c] = (rank, s)
     if len(chosen) < 2:
         return None
     passages: list[tuple[int, int, int]] = []
     long: list[bool] = []
     kinds_per_article: Counter[str] = Counter()
-    for article, (_rank, s, c) in sorted(chosen.items()):
-        span = spans[c]
-        sentence = prepared.sentences[s]
-        if span is None:
-            start, end = sentence.start, sentence.end
-        else:
-            start, end = prepared.span(s, span[0], span[1])
-        passages.append((article, start, end))
-        long.append(_long_tie(prepared, c, members, adjacency))
-        kinds_per_article[node_kind[c]] += 1
+    for article, per_class in sorted(chosen.items()):
+        ranked = sorted(per_class.items(), key=lambda item: (item[1][0], item[0]))
+        for n, (c, (_rank, s)) in enumerate(ranked):
+            if n > 0 and not _tied_elsewhere(prepared, c, article, members, adjacency, source_keys):
+                continue
+            span = spans[c]
+            sentence = prepared.sentences[s]
+            if span is None:
+                start, end = sentence.start, sentence.end
+            else:
+                start, end = prepared.span(s, span[0], span[1])
+            passages.append((article, start, end))
+            long.append(_long_tie(prepared, c, members, adjacency))
+            if n == 0:
+                kinds_per_article[node_kind[c]] += 1
     # A group is as alike as its least-alike member: one outlet's rewording makes it a paraphrase.
     kind = max(kinds_per_article, key=KIND_ORDER.__getitem__)
     score = sum(weights) / len(weights) if weights else 1.0
     return RawGroup(kind, round(score, 3), passages, long)
+
+
+def _tied_elsewhere(
+    prepared: Prepared,
+    c: int,
+    article: int,
+    members: set[int],
+    adjacency: dict[int, dict[int, Edge]],
+    source_keys: list[str],
+) -> bool:
+    """Whether class c is strongly linked to a member of a source other than `article`'s."""
+    own = source_keys[article]
+    if self_shared(prepared, c) and any(
+        source_keys[a] != own for a in prepared.classes[c].articles
+    ):
+        return True
+    for other, edge in adjacency.get(c, {}).items():
+        if other not in members or edge.repeat or edge.weight < PARAPHRASE_MIN:
+            continue
+        if any(source_keys[a] != own for a in prepared.classes[other].articles):
+            return True
+    return False
 
 
 def _in_item(prepared: Prepared, article: int, offset: int) -> bool:

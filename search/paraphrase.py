@@ -105,6 +105,38 @@ def similarity(a: frozenset[str], b: frozenset[str], idf: Idf) -> float:
     return (1 - CONTAINMENT) * dice + CONTAINMENT * contained
 
 
+COUNTERPART_MIN = 0.30  # a weaker pair of mutual closest counterparts still links (weakly)
+
+
+def best_counterparts(
+    classes: Sequence[SentenceClass],
+    matched: Iterable[tuple[int, int, float]],
+    weaker: Sequence[tuple[int, int, float]],
+) -> list[tuple[int, int, float]]:
+    """The `weaker` pairs (i, j, score) where each is the other's closest sentence in its article.
+
+    Each sentence is paired with its best counterpart per article: a score under the threshold
+    counts only when neither sentence has a closer match, of any kind, in the other's article.
+    `matched` are the matches already found.
+    """
+    best: dict[tuple[int, int], float] = {}
+
+    def note(i: int, j: int, score: float) -> None:
+        for article in classes[j].articles:
+            if best.get((i, article), -1.0) < score:
+                best[i, article] = score
+
+    for i, j, score in [*matched, *weaker]:
+        note(i, j, score)
+        note(j, i, score)
+    return [
+        (i, j, score)
+        for i, j, score in weaker
+        if all(best[i, a] <= score for a in classes[j].articles)
+        and all(best[j, a] <= score for a in classes[i].articles)
+    ]
+
+
 CLAUSE_MIN = 0.5  # a clause must match more closely than a whole sentence
 
 

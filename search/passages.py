@@ -28,15 +28,24 @@ shares. The method, in the order it runs:
    compared clause by clause (cut at , ; : and dashes; a clause pair needs 0.5), so one fact of
    a sentence stringing several together is found. Stems fold a short list of general newsroom
    near-synonyms (ban/bar/prohibit/block, staff/employee/workforce) into one. Captions, credits
-   and datelines (short lines that do not end like a sentence) are never paraphrases.
-5. Groups (`search.grouping`): matches merge sentence classes greedily, strongest first. A group
-   holds at most one sentence per article (a summary line that repeats the body merges with it
-   as one) and two clusters merge only when half the pairs between them are linked (60% for a
-   paraphrase link), so chains of weak links do not glue different facts together. Each
-   article gives one passage per group: the aligned stretch, or the whole sentence when that
-   covers most of it or for a paraphrase. A group needs two sources; it is as alike as its
-   least-alike member (one outlet's rewording makes it a paraphrase); its id hashes its
-   passages, so it is stable across runs.
+   and datelines (short lines that do not end like a sentence) are never paraphrases. A pair
+   scoring 0.30 or more whose sentences are each other's closest counterpart in the other
+   article is kept as a weak link: it never makes a group, it may only bring a new article's
+   sentence into one.
+5. Groups (`search.grouping`): a group is one thing said by several outlets, with every
+   sentence that says it. Matches merge sentence classes greedily, strongest first, into cores
+   of at most one sentence per article (a summary line that repeats the body merges with it as
+   one); two cores merge only when half the pairs between them are linked (60% for a
+   paraphrase link), so chains of weak links do not glue different facts together. Then each
+   core takes the other sentences that say its thing: a second sentence of an article in it
+   (the lead and the body both stating the fact) when a strong link (0.42 or more) ties it to
+   another source's member, and any sentence so tied (or weakly tied, for a new article), in
+   both cases only when linked to enough of the group's members of other sources (the same
+   density rule). A link between two sentences of one article never counts. Each article gives
+   a passage per sentence of the group, none overlapping: the aligned stretch, or the whole
+   sentence when that covers most of it or for a paraphrase. A group needs two sources; it is
+   as alike as its least-alike member (one outlet's rewording makes it a paraphrase); its id
+   hashes its passages, so it is stable across runs.
 
 Results are cached under the articles' content hashes (`search.passage_cache`): reopening an
 unchanged library reads one file instead of recomputing.
@@ -62,9 +71,11 @@ from search.grouping import (
     is_repeat,
 )
 from search.paraphrase import (
+    COUNTERPART_MIN,
     PARAPHRASE_MIN,
     Idf,
     best_clauses,
+    best_counterparts,
     rare_stem_pairs,
     sentence_similarity,
 )
@@ -73,7 +84,7 @@ from search.stories import link_articles, story_id
 from search.units import STOP_WORDS, Prepared, prepare
 
 KINDS = ("verbatim", "near", "paraphrase")
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 STORY_LINK_TOKENS = 20  # a copied stretch this long ties two articles into one story
 MIN_INFORMATIVE = 2.0  # summed surprise (0-1 per stem) of the words a copied passage matches
 
@@ -339,6 +350,7 @@ def _compute(
         or allowed(e.a, e.b)
     ]
     candidates = rare_stem_pairs(classes, idf, allowed, cancel=stages.check)
+    weaker: list[tuple[int, int, float]] = []
     stages.report(65)
     for n, (i, j) in enumerate(candidates):
         if n % 4000 == 0:
@@ -353,6 +365,16 @@ def _compute(
         clause = best_clauses(ci, cj, idf)
         if clause is not None:
             edges.append(Edge(i, j, "paraphrase", clause[0], clause[1], clause[2]))
+        elif score >= COUNTERPART_MIN:
+            weaker.append((i, j, score))
+    # Below the threshold, a pair still says the same thing when each sentence is the other's
+    # closest counterpart in the other's article.
+    edges.extend(
+        Edge(i, j, "paraphrase", score, support=True)
+        for i, j, score in best_counterparts(
+            classes, [(e.a, e.b, e.weight) for e in edges if not e.repeat], weaker
+        )
+    )
     stages.report(90)
 
     keys = [source_key(a) for a in articles]

@@ -1,4 +1,4 @@
-"""The article cache: an unchanged library is not read again; a change is; a bad cache is harmless."""
+"""The article cache: unchanged files are not read again; changed ones are; bad caches are ignored."""
 
 from __future__ import annotations
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from brief_reader.article import Article, BlockKind
-from search.passages import PassageGroup, SharedPassages, find_shared
+from search.paraphrase import COUNTERPART_MIN, Idf, match_sentences
+from search.passages import PassageGroup, SharedPassages, find_shared, source_key
+from search.units import sentence_stems, split_sentences
 
 
 def groups_saying(result: SharedPassages, *words: str) -> list[PassageGroup]:
@@ -43,9 +45,34 @@ def test_shihipar_quote_on_abuse_and_distillation(seed_articles: list[Article]) 
 def test_headings_and_summary_repeats_are_never_passages(seed_articles: list[Article]) -> None:
     result = find_shared(seed_articles)
     by_id = {a.id: a for a in seed_articles}
+    idf = Idf(
+        {
+            sentence_stems(a.body[b.start : b.end][lo:hi])
+            for a in seed_articles
+            for b in a.blocks
+            for lo, hi in split_sentences(a.body[b.start : b.end])
+        }
+    )
     for group in result.groups:
-        assert len({p.article for p in group.passages}) == len(group.passages)
+        # Repetition inside one article never makes a group: it spans two sources or more.
+        assert len({source_key(by_id[p.article]) for p in group.passages}) >= 2
         for p in group.passages:
+            # An article may give several passages, each saying the group's thing to another
+            # source's passage, none overlapping another of its own.
+            others = [
+                q
+                for q in group.passages
+                if source_key(by_id[q.article]) != source_key(by_id[p.article])
+            ]
+            assert any(
+                (m := match_sentences(p.text, q.text, idf)).kind is not None
+                or m.score >= COUNTERPART_MIN
+                for q in others
+            ), p.text
+            assert not any(
+                q is not p and q.article == p.article and q.start < p.end and p.start < q.end
+                for q in group.passages
+            ), p.text
             art = by_id[p.article]
             for block in art.blocks:
                 overlaps = block.start < p.end and p.start < block.end
