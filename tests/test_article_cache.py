@@ -1,4 +1,4 @@
-"""The article cache: unchanged files are not read again; changed ones are; bad caches are ignored."""
+"""The article cache: unchanged files are not read again; bad caches are ignored."""
 
 from __future__ import annotations
 

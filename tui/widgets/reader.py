@@ -360,6 +360,8 @@ class ReaderView(ScrollView, can_focus=True):
     def _render_layout_line(self, index: int, base: Style) -> Strip:
         line = self._lines[index]
         article = self.article
+        if line.start < 0 and not line.header:
+            return Strip.blank(self.scrollable_content_region.width, base)
         if line.start < 0 or article is None:
             text = Text(" " + line.header, style=base, no_wrap=True, end="")
             if line.header_style:
