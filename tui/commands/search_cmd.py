@@ -20,6 +20,7 @@ EXAMPLES = """\
 query language (Whoosh's):
   alibaba qoder              both words (stemmed: "bans" finds "ban", "banned")
   alibaba OR qoder           either word; NOT, ANDNOT, ANDMAYBE and (parentheses) work too
+  alibaba -qoder             without the word (the same as: alibaba NOT qoder)
   "claude code"              a phrase; high-risk, High‑Risk and "high risk" are the same
   anthrop*  distilation~     a prefix; a word within one edit (word~2: two edits)
   title:bans  source:viqus   a field: title, source, credit, note, tag, date

@@ -1,0 +1,1 @@
+"""Finding text: the persistent search index and its query language (headless; no Textual)."""

@@ -1,0 +1,450 @@
+"""The persistent search index of the user's library: sync it, search it, annotate it.
+
+The index is a cache in `Paths.index_dir` (Whoosh files, a vocabulary, a version stamp),
+rebuilt with a one-line notice when its version differs or it cannot be read (see
+`search.storage`). Syncing is incremental (see `search.sync`); searching uses Whoosh's query
+language (`search.query`) run by `search.engine`, with snippets from `search.snippets`.
+
+A `SearchIndex` may be shared by threads (the app's worker syncs while its UI searches): writes
+and reads are each serialized by their own mutex, and nothing is global but caches. Writers in
+other processes are kept out by the folder's lock; readers never lock, since every commit is a
+new generation made visible by an atomic rename.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from whoosh.query import Every
+
+from brief_reader.article import Article
+from brief_reader.paths import Paths
+from search.analysis import WordTerms
+from search.engine import Evaluator, LengthCache
+from search.parallel import Annotations, codec
+from search.query import ParsedQuery, make_parser, parse, suggest
+from search.results import SearchHit, SearchResults, SyncReport
+from search.schema import SCHEMA_VERSION, build_schema
+from search.snippets import find_matches, make_snippet
+from search.storage import (
+    DAMAGE,
+    Busy,
+    IndexFolder,
+    body_reader,
+    catalog,
+    check,
+    describe,
+    prune,
+    touch,
+)
+from search.sync import CancelFlag, Progress, update
+from search.vocabulary import FILE_NAME as VOCABULARY_FILE
+from search.vocabulary import Vocabulary
+from search.writer import DocumentInput, FastWriter, prepare
+
+AnnotationSource = Callable[[], Annotations]
+_BUSY_NOTICE = "another brief-reader is updating the search index; results may be incomplete"
+
+
+class LibraryFileLike(Protocol):
+    """What sync needs to know of a library file (brief_reader.library.LibraryFile)."""
+
+    @property
+    def path(self) -> Path:
+        """Where the file is."""
+        ...
+
+    @property
+    def identity(self) -> str:
+        """The file's stable name inside its library."""
+        ...
+
+    @property
+    def mtime_ns(self) -> int:
+        """Last modification time, in nanoseconds."""
+        ...
+
+    @property
+    def size(self) -> int:
+        """Size in bytes."""
+        ...
+
+
+def article_stamp(article: Article) -> str:
+    """A hash of everything indexed about `article`: it changes exactly when it must re-index."""
+    digest = hashlib.blake2b(digest_size=12)
+    for part in (
+        article.title,
+        article.source,
+        article.credit,
+        article.date,
+        article.location,
+        "\0".join(article.tags),
+        article.body,
+    ):
+        digest.update((part or "").encode("utf-8"))
+        digest.update(b"\1")
+    return digest.hexdigest()
+
+
+class SearchIndex:
+    """The search index at `location` (by default the user's `index_dir`).
+
+    `annotations`, when given, returns {article id: (user tags, notes text)} and is asked once
+    per sync that indexes anything, so tags and notes survive a rebuild; `update_annotations`
+    keeps them current in between. `parallel=False` keeps indexing in this process.
+    """
+
+    def __init__(
+        self,
+        paths: Paths,
+        *,
+        location: Path | None = None,
+        annotations: AnnotationSource | None = None,
+        parallel: bool = True,
+    ) -> None:
+        self.paths = paths
+        self.location = Path(location) if location is not None else paths.index_dir
+        self._annotation_source = annotations
+        self._parallel = parallel
+        self._schema = build_schema()
+        self._folder = IndexFolder(self.location, self._schema)
+        self._parser = make_parser(self._schema)
+        self._write_mutex = threading.Lock()
+        self._read_mutex = threading.Lock()
+        self._searcher: Any = None
+        self._searcher_build: str | None = None
+        self._body: tuple[Any, Callable[[int], str]] | None = None
+        self._lengths: LengthCache = {}
+        self._vocabulary: Vocabulary | None = None
+        self._vocabulary_mtime: int | None = None
+
+    @classmethod
+    def for_articles(cls, paths: Paths, articles: Sequence[Article]) -> SearchIndex:
+        """A cached index for exactly these articles (the PATHS given on the command line).
+
+        Keyed by the articles' ids, so the same files searched again reuse their index and
+        only changed articles are re-indexed. The least recently used keyed indexes are pruned.
+        """
+        key = hashlib.blake2b(
+            "\0".join(sorted(a.id for a in articles)).encode("utf-8"), digest_size=10
+        ).hexdigest()
+        root = paths.cache_dir / "search-sets"
+        prune(root, keep=8)
+        return cls(paths, location=root / key)
+
+    # Syncing
+
+    def sync(
+        self,
+        library_files: Iterable[LibraryFileLike],
+        read: Callable[[Any], Sequence[Article]],
+        progress: Progress | None = None,
+        cancel: CancelFlag | None = None,
+    ) -> SyncReport:
+        """Bring the index up to date with the library's files.
+
+        Only new and changed files (by identity, modification time and size) are read with
+        `read` (a `read_library_file`), and removed files are deleted; an unchanged library
+        costs a look at the index's stamps. `progress(done, total)` is called as files are
+        indexed; setting `cancel` stops early, keeping what was done.
+        """
+        wanted = {f.identity: (f"{f.mtime_ns}:{f.size}", f) for f in library_files}
+        return self._update(wanted, read, progress, cancel)
+
+    def index_articles(
+        self,
+        articles: Iterable[Article],
+        progress: Progress | None = None,
+        cancel: CancelFlag | None = None,
+    ) -> SyncReport:
+        """Make the index hold exactly `articles` (re-indexing only those that changed)."""
+        wanted: dict[str, tuple[str, Any]] = {a.id: (article_stamp(a), a) for a in articles}
+        if self.location.exists():
+            touch(self.location)
+        return self._update(wanted, None, progress, cancel)
+
+    def _update(
+        self,
+        wanted: dict[str, tuple[str, Any]],
+        read: Callable[[Any], Sequence[Article]] | None,
+        progress: Progress | None,
+        cancel: CancelFlag | None,
+    ) -> SyncReport:
+        started = time.perf_counter()
+        report = SyncReport()
+        with self._write_mutex:
+            try:
+                with self._folder.lock():
+                    update(
+                        self._folder,
+                        wanted,
+                        read,
+                        self._annotation_source,
+                        self._parallel,
+                        progress,
+                        cancel,
+                        report,
+                    )
+            except Busy:
+                report.busy = True
+                report.notice = _BUSY_NOTICE
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # Annotations
+
+    def update_annotations(self, article_id: str, tags: Sequence[str], notes_text: str) -> bool:
+        """Make `tag:` and `note:` find this article with these tags and notes.
+
+        Returns False when the article is not in the index (it gets them when it is indexed,
+        from the `annotations` source) or another process is writing the index.
+        """
+        with self._write_mutex:
+            try:
+                with self._folder.lock():
+                    return self._reindex_annotated(article_id, tags, notes_text)
+            except Busy:
+                return False
+
+    def _reindex_annotated(self, article_id: str, tags: Sequence[str], notes_text: str) -> bool:
+        if self._folder.problem() is not None:
+            return False
+        ix = self._folder.open()
+        docnum = catalog(ix).articles.get(article_id)
+        if docnum is None:
+            return False
+        with ix.searcher() as searcher:
+            stored = searcher.stored_fields(docnum)
+            body = body_reader(searcher)(docnum)
+        doc = DocumentInput.from_stored(stored, body).with_annotations(tags, notes_text)
+        writer = FastWriter(ix, codec=codec())
+        try:
+            writer.delete_document(docnum)
+            words: set[WordTerms] = set()
+            writer.add_prepared(prepare(doc, words))
+            Vocabulary.load(self.location).merged(words).save(self.location)
+            writer.commit_with()
+            self._folder.record_files(ix)
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+        return True
+
+    # Searching
+
+    def search(self, query: str, limit: int = 20) -> SearchResults:
+        """Search with Whoosh's query language; never raises for a bad query or a bad index."""
+        with self._read_mutex:
+            parsed = parse(query, self._parser)
+            if parsed.empty:
+                return SearchResults(parsed.text, 0, notice=parsed.notice)
+            for attempt in (1, 2):
+                problem, build = self._folder.state()
+                if problem == "new":
+                    notice = "the search index is not built yet"
+                    return SearchResults(parsed.text, 0, notice=notice)
+                if problem is not None:
+                    self._close_searcher()
+                    notice = f"the search index {problem}; a sync will rebuild it"
+                    return SearchResults(parsed.text, 0, notice=notice, damaged=True)
+                try:
+                    return self._run(self._current_searcher(build), parsed, limit)
+                except Exception as exc:
+                    if attempt == 1 and self._changed_under_us(build):
+                        continue  # another process committed or rebuilt while we read
+                    if not isinstance(exc, DAMAGE) and not self._damaged(build):
+                        # A bug, not the index: say so in one line rather than crash the app.
+                        notice = f"search failed ({describe(exc)})"
+                        return SearchResults(parsed.text, 0, notice=notice)
+                    reason = describe(exc)
+                    self._folder.mark_damaged(reason)
+                    self._close_searcher()
+                    notice = f"the search index is damaged ({reason}); a sync will rebuild it"
+                    return SearchResults(parsed.text, 0, notice=notice, damaged=True)
+            return SearchResults(parsed.text, 0)
+
+    def _damaged(self, build: str | None) -> bool:
+        """Whether this build of the index fails a check (to tell damage from a bug)."""
+        try:
+            ix = self._folder.open()
+            self._folder.verify_files(ix)
+            check(ix)
+        except Exception:
+            # Not if a writer replaced the build meanwhile: that is not damage.
+            return self._folder.state()[1] == build
+        return False
+
+    def _run(self, searcher: Any, parsed: ParsedQuery, limit: int) -> SearchResults:
+        evaluator = Evaluator(searcher, self.vocabulary, self._lengths)
+        total, best = evaluator.run(parsed.query, max(0, limit))
+        shown = {term for field, term in evaluator.matched if field in ("text", "title")}
+        body = self._bodies(searcher)
+        hits = [self._hit(searcher, body, docnum, score, shown) for docnum, score in best]
+        suggestion = self._suggestion(searcher, parsed) if total == 0 else None
+        notes = [n for n in (parsed.notice, *evaluator.notices) if n]
+        notice = "; ".join(notes) if notes else None
+        return SearchResults(parsed.text, total, hits, suggestion, notice)
+
+    def _suggestion(self, searcher: Any, parsed: ParsedQuery) -> str | None:
+        """A did-you-mean query from the index's own words, if one finds something."""
+        reader = searcher.reader()
+
+        def frequency(stem: str) -> int:
+            return int(reader.doc_frequency("text", stem))
+
+        candidate = suggest(parsed.text, self.vocabulary(), frequency)
+        if not candidate or candidate == parsed.text:
+            return None
+        tried = parse(candidate, self._parser)
+        if tried.empty or not Evaluator(searcher, self.vocabulary).count(tried.query):
+            return None
+        return candidate
+
+    def _bodies(self, searcher: Any) -> Callable[[int], str]:
+        if self._body is None or self._body[0] is not searcher:
+            self._body = (searcher, body_reader(searcher))
+        return self._body[1]
+
+    def _hit(
+        self,
+        searcher: Any,
+        body: Callable[[int], str],
+        docnum: int,
+        score: float,
+        stems: set[str],
+    ) -> SearchHit:
+        stored = searcher.stored_fields(docnum)
+        title = str(stored.get("title", ""))
+        snippet, spans = make_snippet(body(docnum), stems)
+        return SearchHit(
+            id=str(stored.get("id", "")),
+            title=title,
+            source=stored.get("source"),
+            score=round(score, 4),
+            snippet=snippet,
+            highlights=tuple(spans),
+            title_highlights=tuple(find_matches(title, stems)),
+            path=str(stored.get("path", "")),
+            date=stored.get("raw_date"),
+        )
+
+    def _current_searcher(self, build: str | None) -> Any:
+        """A searcher on the latest committed generation of this `build` of the index."""
+        if build != self._searcher_build:
+            self._close_searcher()
+            self._searcher_build = build
+        if self._searcher is not None and not self._searcher.up_to_date():
+            # Not Whoosh's refresh(): it reuses readers by segment id, so a reused segment
+            # keeps its old deletions (and segments merged away stay in the new reader).
+            self._close_searcher()
+        if self._searcher is None:
+            ix = self._folder.open()
+            self._folder.verify_files(ix)
+            self._searcher = ix.searcher()
+        return self._searcher
+
+    def _changed_under_us(self, build: str | None) -> bool:
+        """True if a newer generation or build appeared (the searcher is closed, to reopen)."""
+        searcher = self._searcher
+        try:
+            if self._folder.state()[1] != build:
+                return True
+            return searcher is not None and not searcher.up_to_date()
+        except Exception:
+            return False
+        finally:
+            self._close_searcher()
+
+    def _close_searcher(self) -> None:
+        self._body = None
+        if self._searcher is not None:
+            with contextlib.suppress(Exception):
+                self._searcher.close()
+            self._searcher = None
+
+    def vocabulary(self) -> Vocabulary:
+        """The index's vocabulary (reloaded when a writer changed it)."""
+        try:
+            mtime: int | None = (self.location / VOCABULARY_FILE).stat().st_mtime_ns
+        except OSError:
+            mtime = None
+        if self._vocabulary is None or mtime != self._vocabulary_mtime:
+            self._vocabulary = Vocabulary.load(self.location)
+            self._vocabulary_mtime = mtime
+        return self._vocabulary
+
+    def doc_count(self) -> int:
+        """How many articles the index holds (0 without a usable index)."""
+        with self._read_mutex:
+            problem, build = self._folder.state()
+            if problem is not None:
+                return 0
+            try:
+                searcher = self._current_searcher(build)
+                return Evaluator(searcher, self.vocabulary, self._lengths).count(Every())
+            except Exception:
+                return 0
+
+    def close(self) -> None:
+        """Release open files (the index can still be used afterwards: it reopens)."""
+        with self._read_mutex:
+            self._close_searcher()
+
+
+def annotation_source(paths: Paths) -> AnnotationSource:
+    """The user's tags and notes from the annotation store, for `SearchIndex(annotations=...)`.
+
+    Article tags and the tags of its notes go to `tag:`; the notes' texts to `note:`. A missing
+    or unreadable store gives nothing: searching must not depend on it.
+    """
+
+    def load() -> dict[str, tuple[tuple[str, ...], str]]:
+        if not paths.annotations_db.exists():
+            return {}
+        try:
+            from brief_reader.annotations import AnnotationStore
+
+            store = AnnotationStore.open(paths)
+        except Exception:  # a damaged store is reported by the commands that use it
+            return {}
+        tags: dict[str, set[str]] = {}
+        notes: dict[str, list[str]] = {}
+        try:
+            for tagged in store.tagged_articles():
+                tags.setdefault(tagged.article_id, set()).update(tagged.tags)
+            for annotation in store.all_annotations():
+                tags.setdefault(annotation.article_id, set()).update(annotation.tags)
+                if annotation.note:
+                    notes.setdefault(annotation.article_id, []).append(annotation.note)
+        except Exception:
+            return {}
+        finally:
+            store.close()
+        return {
+            article: (tuple(sorted(tags.get(article, ()))), "\n\n".join(notes.get(article, [])))
+            for article in tags.keys() | notes.keys()
+        }
+
+    return load
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AnnotationSource",
+    "CancelFlag",
+    "LibraryFileLike",
+    "SearchHit",
+    "SearchIndex",
+    "SearchResults",
+    "SyncReport",
+    "annotation_source",
+    "article_stamp",
+]
