@@ -21,7 +21,7 @@ from search.analysis import (
     postings,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Whoosh's name for the index inside its folder.
 INDEX_NAME = "MAIN"
 
@@ -131,9 +131,9 @@ class DateField(fields.FieldType):
 def build_schema() -> fields.Schema:
     """The fields of one indexed article.
 
-    `text` is the title (weighted `TITLE_WEIGHT`) and the body as one field, the default for
-    words without a field: one posting list per word keeps searches fast, and the title's
-    weight makes titles count more than bodies. `title`, `source`, `credit` and `note` are
+    `text` is the title (weighted `TITLE_WEIGHT`), the body, the outlet and the credited origin
+    as one field, the default for words without a field: one posting list per word keeps
+    searches fast, and the title's weight makes titles count more than bodies. `title`, `source`, `credit` and `note` are
     searched by name. The body is kept in a column for snippets; the rest is stored so a
     document can be re-added when its annotations change.
     """

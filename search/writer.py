@@ -123,7 +123,16 @@ def _single(term: str, value: bytes = b"") -> list[Posting]:
 
 def prepare(doc: DocumentInput, vocabulary: set[WordTerms] | None = None) -> PreparedDocument:
     """Analyze `doc` into postings; the raw/stem word pairs met are added to `vocabulary`."""
-    text_items, text_length = postings([(doc.title, TITLE_WEIGHT), (doc.body, 1.0)], vocabulary)
+    # The outlet and the credited origin are words of the article too: "viqus" finds Viqus.
+    text_items, text_length = postings(
+        [
+            (doc.title, TITLE_WEIGHT),
+            (doc.body, 1.0),
+            (doc.source or "", 1.0),
+            (doc.credit or "", 1.0),
+        ],
+        vocabulary,
+    )
     indexed: list[tuple[str, list[Posting], int]] = [("text", text_items, text_length)]
     for name, value in (
         ("title", doc.title),

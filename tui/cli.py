@@ -64,7 +64,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tui.commands import Context, warn
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    # `brief-reader search QUERY --json seeds/`: argparse stops filling PATHs at the first
+    # option, so paths given after options arrive here; anything else is a real error.
+    if extra and hasattr(args, "paths") and not any(token.startswith("-") for token in extra):
+        args.paths = [*(args.paths or []), *(Path(token) for token in extra)]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.home is not None:
         os.environ["BRIEF_READER_HOME"] = str(args.home)
     paths = resolve_paths(args.home)
