@@ -133,10 +133,10 @@ def build_schema() -> fields.Schema:
 
     `text` is the title (weighted `TITLE_WEIGHT`), the body, the outlet and the credited origin
     as one field, the default for words without a field: one posting list per word keeps
-    searches fast, and the title's weight makes titles count more than bodies. `title`, `source`, `credit` and `note` are
-    searched by name. The body is kept in a column for snippets; the rest is stored so a
-    document can be re-added when its annotations change.
-    """
+    searches fast, and the title's weight makes titles count more than bodies. `title`,
+    `source`, `credit` and `note` are searched by name. The body is kept in a column for
+    snippets; the rest is stored so a document can be re-added when its annotations change.
+    """"""
     return fields.Schema(
         id=fields.STORED(),
         file=fields.STORED(),
