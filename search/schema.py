@@ -136,7 +136,7 @@ def build_schema() -> fields.Schema:
     searches fast, and the title's weight makes titles count more than bodies. `title`,
     `source`, `credit` and `note` are searched by name. The body is kept in a column for
     snippets; the rest is stored so a document can be re-added when its annotations change.
-    """"""
+    """
     return fields.Schema(
         id=fields.STORED(),
         file=fields.STORED(),
