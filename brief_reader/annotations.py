@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import random
 import sqlite3
 import threading
-import time
 import unicodedata
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,15 +29,22 @@ from pathlib import Path
 from typing import Any
 
 from brief_reader.anchor import Anchor, resolve
+from brief_reader.annotations_db import SCHEMA_VERSION as SCHEMA_VERSION  # part of this API
+from brief_reader.annotations_db import (
+    CannotWrite,
+    check_header,
+    connect,
+    copy_into,
+    explain,
+    prepare,
+    snapshot,
+)
 from brief_reader.article import Article
 from brief_reader.errors import BriefReaderError, NotFoundError, StoreError
 from brief_reader.paths import Paths
 from brief_reader.sanitize import strip_controls
 
-SCHEMA_VERSION = 2
-BUSY_TIMEOUT_SECONDS = 15.0
 MAX_TAG_CHARS = 64
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class TagError(BriefReaderError, ValueError):
@@ -169,78 +174,6 @@ def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-# --- schema -------------------------------------------------------------------------------------
-
-
-def _to_v1(conn: sqlite3.Connection) -> None:
-    conn.execute(
-        """CREATE TABLE annotation (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            article_id TEXT NOT NULL,
-            note TEXT NOT NULL DEFAULT '',
-            quote TEXT,
-            prefix TEXT,
-            suffix TEXT,
-            quote_start INTEGER,
-            quote_end INTEGER,
-            created TEXT NOT NULL,
-            updated TEXT NOT NULL,
-            CHECK ((quote IS NULL) = (quote_start IS NULL))
-        )"""
-    )
-    conn.execute(
-        """CREATE TABLE annotation_tag (
-            annotation_id INTEGER NOT NULL REFERENCES annotation(id) ON DELETE CASCADE,
-            tag TEXT NOT NULL,
-            PRIMARY KEY (annotation_id, tag)
-        ) WITHOUT ROWID"""
-    )
-    conn.execute(
-        """CREATE TABLE article_tag (
-            article_id TEXT NOT NULL,
-            tag TEXT NOT NULL,
-            created TEXT NOT NULL,
-            PRIMARY KEY (article_id, tag)
-        ) WITHOUT ROWID"""
-    )
-
-
-def _to_v2(conn: sqlite3.Connection) -> None:
-    # v2: a stable uid per annotation (exports name annotations by it), the title/outlet
-    # overrides, and an index for the app's per-article look-ups.
-    conn.execute("ALTER TABLE annotation ADD COLUMN uid TEXT")
-    ids = [row[0] for row in conn.execute("SELECT id FROM annotation")]
-    conn.executemany(
-        "UPDATE annotation SET uid = ? WHERE id = ?", [(str(uuid.uuid4()), i) for i in ids]
-    )
-    conn.execute("CREATE UNIQUE INDEX annotation_uid ON annotation(uid)")
-    conn.execute("CREATE INDEX annotation_article ON annotation(article_id)")
-    conn.execute(
-        """CREATE TABLE override (
-            article_id TEXT PRIMARY KEY,
-            title TEXT,
-            source TEXT,
-            updated TEXT NOT NULL
-        )"""
-    )
-
-
-# Migration to version N is MIGRATIONS[N]; each runs inside the opening transaction.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v1, 2: _to_v2}
-
-
-class _CannotWrite(Exception):
-    """The database or its folder cannot be written: fall back to a read-only copy."""
-
-
-_READ_ONLY_CODES = ("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")
-_DAMAGED_CODES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
-
-
-def _code(exc: sqlite3.Error) -> str:
-    return str(getattr(exc, "sqlite_errorname", "") or "")
-
-
 class AnnotationStore:
     """Notes, tags and overrides in the user's SQLite file; safe to use from several processes.
 
@@ -265,31 +198,31 @@ class AnnotationStore:
         false, then `StoreError`).
         """
         db = paths.annotations_db
-        _check_header(db)
+        check_header(db)
         try:
             if db.exists():
                 # Judge an existing file through a read-only connection: one that can write
                 # might checkpoint a newer version's journal into it when it closes.
-                _copy_into(db, None, immutable=False)
+                copy_into(db, None, immutable=False)
             try:
                 db.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise _CannotWrite(exc.strerror or str(exc)) from exc
-            conn = _connect(db, "rwc")
+                raise CannotWrite(exc.strerror or str(exc)) from exc
+            conn = connect(db, "rwc")
             try:
-                _prepare(db, conn)
+                prepare(db, conn)
             except BaseException:
                 conn.close()
                 raise
             if not os.access(db, os.W_OK):
                 conn.close()
-                raise _CannotWrite("the file is read-only")
+                raise CannotWrite("the file is read-only")
             return cls(db, conn, None)
-        except _CannotWrite as exc:
+        except CannotWrite as exc:
             reason = f"{db}: cannot write here ({exc}); notes and tags can be read, not changed"
             if not allow_read_only:
                 raise StoreError(reason) from None
-            return cls(db, _snapshot(db), reason)
+            return cls(db, snapshot(db), reason)
 
     def close(self) -> None:
         """Close the database; WAL is checkpointed by SQLite when the last user closes it."""
@@ -320,7 +253,7 @@ class AnnotationStore:
                     with suppress(sqlite3.Error):
                         conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.Error):
-                    raise StoreError(f"{self.db}: {_explain(exc)}; {what} was not saved") from exc
+                    raise StoreError(f"{self.db}: {explain(exc)}; {what} was not saved") from exc
                 raise
 
     @contextmanager
@@ -329,7 +262,7 @@ class AnnotationStore:
             try:
                 yield self._conn
             except sqlite3.Error as exc:
-                raise StoreError(f"{self.db}: could not read annotations: {_explain(exc)}") from exc
+                raise StoreError(f"{self.db}: could not read annotations: {explain(exc)}") from exc
 
     # --- annotations ------------------------------------------------------------------------
 
@@ -596,179 +529,3 @@ def _row_to_annotation(row: tuple[Any, ...]) -> Annotation:
         created=created,
         updated=updated,
     )
-
-
-def _explain(exc: sqlite3.Error) -> str:
-    """A user-facing reason for an SQLite failure."""
-    code = _code(exc)
-    text = str(exc)
-    if code.startswith("SQLITE_FULL") or "full" in text:
-        return "the disk is full"
-    if code.startswith("SQLITE_READONLY") or "readonly" in text:
-        return "the file is read-only"
-    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
-        return "another brief-reader kept the database busy too long; try again"
-    if code.startswith("SQLITE_IOERR"):
-        return f"the disk could not be written ({text}; is it full?)"
-    if code.startswith(_DAMAGED_CODES):
-        return f"the database is damaged ({text})"
-    return text
-
-
-def _check_header(db: Path) -> None:
-    """Refuse, before SQLite touches it, a file that is not an SQLite database at all."""
-    try:
-        with db.open("rb") as f:
-            head = f.read(len(_SQLITE_MAGIC))
-    except FileNotFoundError:
-        return
-    except IsADirectoryError:
-        raise StoreError(f"{db}: is a folder, not an annotation database") from None
-    except OSError as exc:
-        raise StoreError(f"{db}: cannot be read ({exc.strerror or exc})") from None
-    # An empty file is what an interrupted first start leaves: there is nothing in it to lose.
-    if head and head != _SQLITE_MAGIC:
-        raise StoreError(_damaged(db, "not an SQLite database"))
-
-
-def _damaged(db: Path, reason: str) -> str:
-    return (
-        f"{db}: the annotation database is damaged ({reason}); it was left as it is. "
-        "Move it aside to start afresh, or put back a backup."
-    )
-
-
-def _connect(db: Path, mode: str, *, immutable: bool = False) -> sqlite3.Connection:
-    uri = f"{db.absolute().as_uri()}?mode={mode}" + ("&immutable=1" if immutable else "")
-    try:
-        conn = sqlite3.connect(
-            uri,
-            uri=True,
-            timeout=BUSY_TIMEOUT_SECONDS,
-            isolation_level=None,
-            check_same_thread=False,
-        )
-    except sqlite3.Error as exc:
-        raise _CannotWrite(_explain(exc)) from exc
-    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-    return conn
-
-
-def _inspect(db: Path, conn: sqlite3.Connection, *, thorough: bool = True) -> int:
-    """The file's schema version, once it is known to be a sound annotation database of ours.
-
-    `thorough` adds SQLite's quick_check of every page (milliseconds for a notes file).
-    """
-    try:
-        # One read transaction, so the version and the tables are seen as of the same moment
-        # while another process may be creating them.
-        conn.execute("BEGIN")
-        try:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{db}: written by a newer brief-reader (schema {version}; this one knows up "
-                    f"to {SCHEMA_VERSION}); it was left as it is. Upgrade brief-reader to use it."
-                )
-            if thorough:
-                check = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
-                if check != ["ok"]:
-                    raise StoreError(_damaged(db, "; ".join(check[:3])))
-            query = "SELECT name FROM sqlite_master WHERE type='table'"
-            tables = {r[0] for r in conn.execute(query)}
-        finally:
-            if conn.in_transaction:
-                conn.execute("COMMIT")
-    except sqlite3.Error as exc:
-        if _code(exc).startswith(_READ_ONLY_CODES):
-            raise _CannotWrite(_explain(exc)) from exc
-        raise StoreError(_damaged(db, str(exc))) from exc
-    expected = {"annotation", "annotation_tag", "article_tag"}
-    if (version == 0 and tables) or (version > 0 and not expected <= tables):
-        raise StoreError(
-            f"{db}: is an SQLite file but not a brief-reader annotation database; "
-            "it was left as it is"
-        )
-    return version
-
-
-def _migrate(conn: sqlite3.Connection) -> None:
-    """Bring the schema to SCHEMA_VERSION in one transaction (another process may race us)."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        for step in range(version + 1, SCHEMA_VERSION + 1):
-            MIGRATIONS[step](conn)
-        if version < SCHEMA_VERSION:
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-
-
-def _switch_to_wal(conn: sqlite3.Connection) -> None:
-    """Put the file in WAL mode, waiting for others doing the same on a brand-new file.
-
-    Changing the journal mode needs the file to itself and SQLite does not wait for that (no
-    busy handler), so several first starts at once retry here until the busy timeout.
-    """
-    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
-    pause = 0.005
-    while conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-        try:
-            conn.execute("PRAGMA journal_mode = WAL")
-        except sqlite3.OperationalError as exc:
-            busy = _code(exc).startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(exc)
-            if not busy or time.monotonic() > deadline:
-                raise
-            time.sleep(pause * (1 + random.random()))
-            pause = min(pause * 2, 0.1)
-
-
-def _prepare(db: Path, conn: sqlite3.Connection) -> None:
-    """Check the file, switch on WAL, foreign keys and full sync, and migrate it forward."""
-    version = _inspect(db, conn, thorough=False)
-    try:
-        conn.execute("PRAGMA foreign_keys = ON")
-        _switch_to_wal(conn)
-        # FULL: a note the user saw saved survives a power cut too, not only a killed process.
-        conn.execute("PRAGMA synchronous = FULL")
-        if version < SCHEMA_VERSION:
-            _migrate(conn)
-    except sqlite3.Error as exc:
-        if _code(exc).startswith(_READ_ONLY_CODES) or "readonly" in str(exc):
-            raise _CannotWrite(_explain(exc)) from exc
-        raise StoreError(f"{db}: could not open: {_explain(exc)}") from exc
-
-
-def _snapshot(db: Path) -> sqlite3.Connection:
-    """An in-memory copy of the database (migrated, never written back) for a read-only home."""
-    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
-    if db.exists():
-        try:
-            _copy_into(db, memory, immutable=False)
-        except _CannotWrite:
-            # WAL needs a writable folder even to read; a folder nobody can write to has no
-            # writer either, so reading the file as immutable is safe.
-            try:
-                _copy_into(db, memory, immutable=True)
-            except _CannotWrite as exc:
-                raise StoreError(f"{db}: cannot be read ({exc})") from exc
-    memory.execute("PRAGMA foreign_keys = ON")
-    _migrate(memory)
-    return memory
-
-
-def _copy_into(db: Path, memory: sqlite3.Connection | None, *, immutable: bool) -> None:
-    """Check the file through a read-only connection, and copy it into `memory` if given."""
-    source = _connect(db, "ro", immutable=immutable)
-    try:
-        _inspect(db, source)
-        if memory is not None:
-            source.backup(memory)
-    except sqlite3.Error as exc:
-        raise _CannotWrite(_explain(exc)) from exc
-    finally:
-        source.close()
