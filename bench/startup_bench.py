@@ -107,6 +107,8 @@ async def autopilot(pilot):
 
 app.run(headless=True, size=size, auto_pilot=autopilot)
 marks["exited"] = time.monotonic()
+import resource
+marks["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(__MARK__ + json.dumps(marks), flush=True)
 """.replace("__MARK__", repr(_MARK))
 
@@ -137,6 +139,7 @@ def launch(mode: str, inputs: Sequence[Path] = (), home: Path | None = None) -> 
         "wall_s": ended - launched,
         "in_process_s": marks["first_screen"] - marks["started"],
         "articles": marks.get("articles"),
+        "peak_rss_mib": round(marks.get("peak_rss_mib", 0.0), 1),
     }
     if "load_error" in marks:
         figures["load_error"] = marks["load_error"]
@@ -161,6 +164,8 @@ def compare(inputs: Sequence[Path], runs: int, home: Path) -> dict[str, Any]:
         for key in ("first_screen_s", "listed_s", "wall_s", "in_process_s")
     }
     app["articles"] = samples["app"][-1]["articles"]
+    app["peak_rss_mib"] = max(s["peak_rss_mib"] for s in samples["app"])
+    bare["peak_rss_mib"] = max(s["peak_rss_mib"] for s in samples["bare"])
     errors = {s["load_error"] for s in samples["app"] if "load_error" in s}
     if errors:
         app["load_error"] = sorted(errors)[0]

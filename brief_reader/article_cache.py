@@ -8,6 +8,7 @@ cache: a missing, stale, damaged or foreign file is ignored and rewritten, never
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import pickle
 import tempfile
@@ -31,11 +32,26 @@ class ArticleCache:
     changed: bool = False
 
     @classmethod
-    def open(cls, cache_dir: Path) -> ArticleCache:
-        """The cache in `cache_dir`, with what it held (nothing if it cannot be read)."""
-        cache = cls(cache_dir / "articles.pickle")
+    def open(cls, cache_dir: Path, name: str = "articles") -> ArticleCache:
+        """The cache `name` in `cache_dir`, with what it held (nothing if it cannot be read)."""
+        cache = cls(cache_dir / f"{name}.pickle")
         cache._load()
         return cache
+
+    @classmethod
+    def for_paths(cls, cache_dir: Path, roots: list[Path], keep: int = 8) -> ArticleCache:
+        """A cache of its own for files named on the command line (the library's stays whole).
+
+        One file per set of paths; only the `keep` most recently used such files are kept.
+        """
+        key = "\0".join(sorted(str(root.absolute()) for root in roots))
+        digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+        folder = cache_dir / "paths"
+        with contextlib.suppress(OSError):
+            others = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in others[keep:]:
+                old.unlink(missing_ok=True)
+        return cls.open(folder, digest)
 
     def _load(self) -> None:
         try:

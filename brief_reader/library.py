@@ -145,9 +145,14 @@ def _load_files(
 
 
 def load_paths(
-    paths: Sequence[Path], progress: Callable[[int, int], None] | None = None
+    paths: Sequence[Path],
+    progress: Callable[[int, int], None] | None = None,
+    cache_dir: Path | None = None,
 ) -> LoadResult:
-    """Read the given files and folders (instead of the library); a missing path is an error."""
+    """Read the given files and folders (instead of the library); a missing path is an error.
+
+    With `cache_dir`, unchanged files come from a cache kept for this set of paths.
+    """
     files: list[LibraryFile] = []
     errors: list[ReadError] = []
     for given in paths:
@@ -165,7 +170,8 @@ def load_paths(
                 files.append(_stat_file(path, path.parent))
         except OSError as error:
             errors.append(ReadError(path, _reason(error)))
-    return _load_files(files, errors, progress)
+    cache = ArticleCache.for_paths(cache_dir, list(paths)) if cache_dir is not None else None
+    return _load_files(files, errors, progress, cache)
 
 
 def _reason(error: OSError) -> str:

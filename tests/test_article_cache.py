@@ -9,7 +9,7 @@ import pytest
 
 from brief_reader import reading
 from brief_reader.article import Article
-from brief_reader.library import Library
+from brief_reader.library import Library, load_paths
 from brief_reader.paths import Paths
 
 
@@ -86,3 +86,20 @@ def test_a_damaged_cache_is_ignored_and_rewritten(paths: Paths) -> None:
     result = library.load()
     assert [a.body for a in result.articles] == ["A."]
     assert cache_file.read_bytes()[:1] == b"\x80" and b"not a pickle" not in cache_file.read_bytes()
+
+
+def test_paths_given_have_a_cache_of_their_own(
+    paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = _library_with(paths, {"a.txt": "Harbour ferry returns after repairs\nA.\n"})
+    library.load()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.txt").write_text("Council approves new seawall budget\nB.\n", encoding="utf-8")
+    reads = _count_reads(monkeypatch)
+    assert [a.body for a in load_paths([elsewhere], cache_dir=paths.cache_dir).articles] == ["B."]
+    assert [a.body for a in load_paths([elsewhere], cache_dir=paths.cache_dir).articles] == ["B."]
+    assert len(reads) == 1, "the second load of the same paths comes from their cache"
+    # ...and the library's own cache was left whole.
+    assert [a.body for a in library.load().articles] == ["A."]
+    assert len(reads) == 1

@@ -139,7 +139,7 @@ class BriefReaderApp(App[None]):
 
         progress = self.report("Reading articles")
         if self.inputs:
-            result = load_paths(self.inputs, progress)
+            result = load_paths(self.inputs, progress, cache_dir=self.paths.cache_dir)
         else:
             result = Library(self.paths).load(progress)
         self.call_from_thread(self._library_read, result)

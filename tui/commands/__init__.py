@@ -36,7 +36,11 @@ class Context:
         if self._articles is None:
             from brief_reader.library import Library, load_paths
 
-            result = load_paths(self.inputs) if self.inputs else Library(self.paths).load()
+            result = (
+                load_paths(self.inputs, cache_dir=self.paths.cache_dir)
+                if self.inputs
+                else Library(self.paths).load()
+            )
             for error in result.errors:
                 warn(str(error))
             for article in result.articles:
