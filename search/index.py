@@ -25,9 +25,8 @@ from whoosh.query import Every
 
 from brief_reader.article import Article
 from brief_reader.paths import Paths
-from search.analysis import WordTerms
+from search.annotating import AnnotationSource, annotation_source, reannotate, reconcile
 from search.engine import Evaluator, LengthCache
-from search.parallel import Annotations, codec
 from search.query import ParsedQuery, make_parser, parse, suggest
 from search.results import SearchHit, SearchResults, SyncReport
 from search.schema import SCHEMA_VERSION, build_schema
@@ -46,9 +45,7 @@ from search.storage import (
 from search.sync import CancelFlag, Progress, update
 from search.vocabulary import FILE_NAME as VOCABULARY_FILE
 from search.vocabulary import Vocabulary
-from search.writer import DocumentInput, FastWriter, prepare
 
-AnnotationSource = Callable[[], Annotations]
 _BUSY_NOTICE = "another brief-reader is updating the search index; results may be incomplete"
 
 
@@ -118,6 +115,9 @@ class SearchIndex:
         self._parser = make_parser(self._schema)
         self._write_mutex = threading.Lock()
         self._read_mutex = threading.Lock()
+        # Annotation changes waiting for the write lock (see update_annotations).
+        self._pending_mutex = threading.Lock()
+        self._pending: dict[str, tuple[tuple[str, ...], str]] = {}
         self._searcher: Any = None
         self._searcher_build: str | None = None
         self._body: tuple[Any, Callable[[int], str]] | None = None
@@ -182,19 +182,28 @@ class SearchIndex:
         with self._write_mutex:
             try:
                 with self._folder.lock():
+                    annotations = None
+                    if self._annotation_source is not None:
+                        annotations = dict(self._annotation_source())
+                    source = None if annotations is None else (lambda: annotations)
                     update(
                         self._folder,
                         wanted,
                         read,
-                        self._annotation_source,
+                        source,
                         self._parallel,
                         progress,
                         cancel,
                         report,
                     )
+                    if annotations is not None and not report.cancelled:
+                        reconcile(self._folder, annotations)
+                    self._apply_pending()
             except Busy:
                 report.busy = True
                 report.notice = _BUSY_NOTICE
+        if self._pending:  # queued while we finished: apply now rather than at the next sync
+            self._apply_pending_now()
         report.seconds = time.perf_counter() - started
         return report
 
@@ -203,40 +212,36 @@ class SearchIndex:
     def update_annotations(self, article_id: str, tags: Sequence[str], notes_text: str) -> bool:
         """Make `tag:` and `note:` find this article with these tags and notes.
 
-        Returns False when the article is not in the index (it gets them when it is indexed,
-        from the `annotations` source) or another process is writing the index.
+        Never waits for a sync (the app calls it from its UI): while one runs, in this process
+        or another, the change is kept and applied when this object's sync ends, or by the
+        next one. Returns True when the index has it now.
         """
-        with self._write_mutex:
-            try:
-                with self._folder.lock():
-                    return self._reindex_annotated(article_id, tags, notes_text)
-            except Busy:
-                return False
+        with self._pending_mutex:
+            self._pending[article_id] = (tuple(tags), notes_text)
+        return article_id in self._apply_pending_now()
 
-    def _reindex_annotated(self, article_id: str, tags: Sequence[str], notes_text: str) -> bool:
-        if self._folder.problem() is not None:
-            return False
-        ix = self._folder.open()
-        docnum = catalog(ix).articles.get(article_id)
-        if docnum is None:
-            return False
-        with ix.searcher() as searcher:
-            stored = searcher.stored_fields(docnum)
-            body = body_reader(searcher)(docnum)
-        doc = DocumentInput.from_stored(stored, body).with_annotations(tags, notes_text)
-        writer = FastWriter(ix, codec=codec())
+    def _apply_pending_now(self) -> set[str]:
+        """Apply the pending annotations if no one is writing; the articles that got theirs."""
+        if not self._write_mutex.acquire(blocking=False):
+            return set()
         try:
-            writer.delete_document(docnum)
-            words: set[WordTerms] = set()
-            writer.add_prepared(prepare(doc, words))
-            Vocabulary.load(self.location).merged(words).save(self.location)
-            writer.commit_with()
-            self._folder.record_files(ix)
-        except BaseException:
-            if not writer.is_closed:
-                writer.cancel()
-            raise
-        return True
+            with self._folder.lock(timeout=0):
+                return self._apply_pending()
+        except Busy:
+            return set()
+        finally:
+            self._write_mutex.release()
+
+    def _apply_pending(self) -> set[str]:
+        """Apply the pending annotations (the caller holds both locks)."""
+        with self._pending_mutex:
+            pending, self._pending = self._pending, {}
+        if not pending or self._folder.problem() is not None:
+            return set()  # without an index, the annotation source gives them at indexing
+        ix = self._folder.open()
+        known = catalog(ix)
+        reannotate(self._folder, ix, known, pending)
+        return {article for article in pending if article in known.articles}
 
     # Searching
 
@@ -286,10 +291,14 @@ class SearchIndex:
         evaluator = Evaluator(searcher, self.vocabulary, self._lengths)
         total, best = evaluator.run(parsed.query, max(0, limit))
         shown = {term for field, term in evaluator.matched if field in ("text", "title")}
-        body = self._bodies(searcher)
-        hits = [self._hit(searcher, body, docnum, score, shown) for docnum, score in best]
+        hits = []
+        if best:  # (an empty index has no body column to open)
+            body = self._bodies(searcher)
+            hits = [self._hit(searcher, body, docnum, score, shown) for docnum, score in best]
         suggestion = self._suggestion(searcher, parsed) if total == 0 else None
         notes = [n for n in (parsed.notice, *evaluator.notices) if n]
+        if self._write_mutex.locked():  # a sync of this index is running in another thread
+            notes.append("the search index is being updated; results may be incomplete")
         notice = "; ".join(notes) if notes else None
         return SearchResults(parsed.text, total, hits, suggestion, notice)
 
@@ -397,43 +406,6 @@ class SearchIndex:
         """Release open files (the index can still be used afterwards: it reopens)."""
         with self._read_mutex:
             self._close_searcher()
-
-
-def annotation_source(paths: Paths) -> AnnotationSource:
-    """The user's tags and notes from the annotation store, for `SearchIndex(annotations=...)`.
-
-    Article tags and the tags of its notes go to `tag:`; the notes' texts to `note:`. A missing
-    or unreadable store gives nothing: searching must not depend on it.
-    """
-
-    def load() -> dict[str, tuple[tuple[str, ...], str]]:
-        if not paths.annotations_db.exists():
-            return {}
-        try:
-            from brief_reader.annotations import AnnotationStore
-
-            store = AnnotationStore.open(paths)
-        except Exception:  # a damaged store is reported by the commands that use it
-            return {}
-        tags: dict[str, set[str]] = {}
-        notes: dict[str, list[str]] = {}
-        try:
-            for tagged in store.tagged_articles():
-                tags.setdefault(tagged.article_id, set()).update(tagged.tags)
-            for annotation in store.all_annotations():
-                tags.setdefault(annotation.article_id, set()).update(annotation.tags)
-                if annotation.note:
-                    notes.setdefault(annotation.article_id, []).append(annotation.note)
-        except Exception:
-            return {}
-        finally:
-            store.close()
-        return {
-            article: (tuple(sorted(tags.get(article, ()))), "\n\n".join(notes.get(article, [])))
-            for article in tags.keys() | notes.keys()
-        }
-
-    return load
 
 
 __all__ = [

@@ -14,6 +14,7 @@ import contextlib
 import json
 import os
 import pickle
+import re
 import shutil
 import struct
 import threading
@@ -43,6 +44,9 @@ DAMAGED_FILE = "DAMAGED"
 LOCK_TIMEOUT = 30.0
 
 
+_TOC_RE = re.compile(rf"_{INDEX_NAME}_\d+\.toc")
+
+
 class IndexDamaged(Exception):
     """The index's files are not as their writer left them."""
 
@@ -65,13 +69,15 @@ class Busy(Exception):
 
 
 class HeldLock:
-    """The folder's write lock, held for a `with` block (waiting up to LOCK_TIMEOUT)."""
+    """The folder's write lock, held for a `with` block (waiting up to `timeout` seconds)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, timeout: float | None = None) -> None:
         self._lock = FileLock(str(path))
+        self._timeout = timeout
 
     def __enter__(self) -> HeldLock:
-        if not try_for(self._lock.acquire, timeout=LOCK_TIMEOUT, delay=0.05):
+        timeout = LOCK_TIMEOUT if self._timeout is None else self._timeout
+        if not try_for(self._lock.acquire, timeout=timeout, delay=0.05):
             raise Busy
         return self
 
@@ -86,10 +92,10 @@ class IndexFolder:
         self.location = location
         self.schema = schema
 
-    def lock(self) -> HeldLock:
-        """The write lock (create the folder first)."""
+    def lock(self, timeout: float | None = None) -> HeldLock:
+        """The write lock (create the folder first); waits LOCK_TIMEOUT unless told."""
         self.location.mkdir(parents=True, exist_ok=True)
-        return HeldLock(self.location / LOCK_FILE)
+        return HeldLock(self.location / LOCK_FILE, timeout)
 
     def problem(self) -> str | None:
         """Why the index on disk cannot be used as it is ("new" when there is none)."""
@@ -106,7 +112,8 @@ class IndexFolder:
             reason = damaged.read_text(encoding="utf-8", errors="replace").strip()
             return f"was damaged ({reason or 'unreadable'})", None
         stamp = self.location / STAMP_FILE
-        has_toc = any(p.name.startswith(f"_{INDEX_NAME}_") for p in entries(self.location))
+        # A table of contents proper: not its temporary file, written first, then renamed.
+        has_toc = any(_TOC_RE.fullmatch(p.name) for p in entries(self.location))
         if not stamp.exists():
             return ("had no version stamp" if has_toc else "new"), None
         if not has_toc:

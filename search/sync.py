@@ -23,8 +23,10 @@ from search.storage import IndexFolder, carried_annotations
 from search.vocabulary import Vocabulary
 from search.writer import FastWriter
 
-# Batches: a small first commit so searches find something early, then the rest.
+# Batches: when a build is long, a small first commit so that searches find something early,
+# then the rest (each commit costs a segment and its terms, so not for short builds).
 FIRST_BATCH = 200
+FIRST_BATCH_FROM = 4000
 MAX_BATCH = 20_000
 # A helper process is worth its start-up (about a third of a second) from this many files.
 PARALLEL_FROM = 400
@@ -59,9 +61,9 @@ class _Reporter:
             self._last = now
             self._callback(min(self._own + helper, self._total), self._total)
 
-    def finish(self) -> None:
+    def finish(self, done: int) -> None:
         if self._callback is not None:
-            self._callback(self._total, self._total)
+            self._callback(min(done, self._total), self._total)
 
 
 def update(
@@ -111,7 +113,7 @@ def update(
         if helper is not None:
             helper.close()
     report.files_removed = len(gone)
-    reporter.finish()
+    reporter.finish(report.files_indexed)
 
 
 class _Batch:
@@ -177,6 +179,7 @@ class _Batch:
                     leftovers = FastWriter(self.ix, lock=False, codec=codec())
                     for item in helper.given:
                         self._index(leftovers, item)
+                        self.reporter.step(1, 0)
                     helper.given = []
                     segments.append(leftovers.finish_segment())
                 else:
@@ -186,6 +189,7 @@ class _Batch:
                     self.report.files_indexed += result.files
                     self.report.helper_files += result.files
                     self.report.articles_indexed += result.docs
+                    self.reporter.step(result.files, 0)
             if self.words:
                 # Before the commit: a vocabulary ahead of the index is harmless, behind is not.
                 location = self.folder.location
@@ -200,10 +204,10 @@ class _Batch:
 
 
 def _batches(todo: list[WorkItem]) -> list[list[WorkItem]]:
-    if len(todo) <= 2 * FIRST_BATCH:
-        return [todo]
-    rest = todo[FIRST_BATCH:]
-    return [todo[:FIRST_BATCH]] + [rest[i : i + MAX_BATCH] for i in range(0, len(rest), MAX_BATCH)]
+    first = FIRST_BATCH if len(todo) >= FIRST_BATCH_FROM else 0
+    rest = todo[first:]
+    batches = [rest[i : i + MAX_BATCH] for i in range(0, len(rest), MAX_BATCH)] or [[]]
+    return [todo[:first], *batches] if first else batches
 
 
 def _idle_cpu() -> bool:

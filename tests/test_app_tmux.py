@@ -90,8 +90,12 @@ class Terminal:
         """Wait for the app's process to end; return its exit status."""
         deadline = time.monotonic() + STEP_SECONDS
         while time.monotonic() < deadline:
+            # tmux can mark the pane dead a moment before it records the status: wait for both.
             if self.pane("pane_dead") == "1":
-                return self.pane("pane_dead_status")
+                status = self.pane("pane_dead_status")
+                signal = self.pane("pane_dead_signal")
+                if status or signal:
+                    return status or f"signal {signal}"
             time.sleep(0.05)
         pytest.fail(f"the app did not end; the screen was:\n{self.screen()}")
 

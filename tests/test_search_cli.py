@@ -20,6 +20,7 @@ from tui import cli as tui_cli
 from tui.commands import Context, search_cmd
 
 Result = tuple[int, str, str]
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 REGISTERED = "search_cmd" in tui_cli.COMMAND_MODULES
@@ -44,7 +45,7 @@ def search(
     request: pytest.FixtureRequest,
     paths: Paths,
     capsys: pytest.CaptureFixture[str],
-    cli: Callable[..., subprocess.CompletedProcess[str]],
+    cli: RunCli,
 ) -> Callable[..., Result]:
     """Run `brief-reader search ARGS...` and return (exit status, stdout, stderr)."""
     if request.param == "installed":
@@ -135,3 +136,16 @@ def test_a_damaged_index_is_rebuilt_and_answered(
     status, out, err = search("qoder", "--json")
     assert status == 0 and json.loads(out)["total"] == 5
     assert "rebuilt" in err and "Traceback" not in err
+
+
+def test_tags_and_notes_made_elsewhere_are_searchable(cli: RunCli) -> None:
+    # The annotation commands write the store; the next search's sync brings the index along.
+    first = json.loads(cli("search", "qoder", "--json").stdout)["hits"][0]["id"]
+    assert cli("tag", first, "followup").returncode == 0
+    assert cli("note", first, "Check the wombat figures").returncode == 0
+    for query in ("tag:followup", "note:wombat", "note:figure"):
+        document = json.loads(cli("search", query, "--json").stdout)
+        assert [hit["id"] for hit in document["hits"]] == [first], query
+    assert cli("untag", first, "followup").returncode == 0
+    assert json.loads(cli("search", "tag:followup", "--json").stdout)["total"] == 0
+    assert json.loads(cli("search", "note:wombat", "--json").stdout)["total"] == 1

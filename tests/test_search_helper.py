@@ -18,11 +18,12 @@ from search.parallel import Helper, HelperResult
 
 @pytest.fixture
 def small_thresholds(monkeypatch: pytest.MonkeyPatch) -> list[HelperResult | None]:
-    """Use the helper from 30 files (first batch 10), whatever the machine's load, and wait
+    """Use the helper from 30 files (a first batch of 10 from 50), whatever the load, and wait
     for it to be ready before indexing (tiny files go faster than a Python starts); record
     what it returned for each batch."""
     monkeypatch.setattr(search.sync, "PARALLEL_FROM", 30)
     monkeypatch.setattr(search.sync, "FIRST_BATCH", 10)
+    monkeypatch.setattr(search.sync, "FIRST_BATCH_FROM", 50)
     monkeypatch.setattr(search.sync, "_idle_cpu", lambda: True)
     monkeypatch.setattr(search.parallel, "CHUNK", 4)
     start = Helper.__init__

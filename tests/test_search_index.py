@@ -312,6 +312,53 @@ def test_notes_and_tags_become_searchable(paths: Paths, articles_dir: Path) -> N
     assert not index.update_annotations("nosuchid", ["x"], "")
 
 
+def test_an_annotation_source_is_followed_at_each_sync(paths: Paths, articles_dir: Path) -> None:
+    write_article(articles_dir, "a.md", "Alpha", "First article text.")
+    write_article(articles_dir, "b.md", "Beta", "Second article text.")
+    store: dict[str, tuple[tuple[str, ...], str]] = {}
+    index = SearchIndex(paths, parallel=False, annotations=lambda: dict(store))
+    index.sync(Library(paths).files(), read_library_file)
+    alpha = index.search("title:alpha").hits[0].id
+    beta = index.search("title:beta").hits[0].id
+    store[alpha] = (("urgent",), "about the budget")
+    index.sync(Library(paths).files(), read_library_file)  # no file changed
+    assert by_title(index, "tag:urgent") == {"Alpha"} and by_title(index, "note:budget") == {
+        "Alpha"
+    }
+    store[beta] = store.pop(alpha)
+    index.sync(Library(paths).files(), read_library_file)
+    assert by_title(index, "tag:urgent") == {"Beta"} and by_title(index, "note:budget") == {"Beta"}
+    # A rebuild keeps them: they come from the source.
+    (paths.index_dir / "brief-reader-index.json").write_text("{}")
+    report = index.sync(Library(paths).files(), read_library_file)
+    assert report.rebuilt and by_title(index, "tag:urgent") == {"Beta"}
+
+
+def test_annotating_during_a_sync_does_not_wait_for_it(paths: Paths, articles_dir: Path) -> None:
+    write_article(articles_dir, "a.md", "Alpha", "First article text.")
+    index = sync(paths)
+    alpha = index.search("title:alpha").hits[0].id
+    write_article(articles_dir, "b.md", "Beta", "Second article text.")
+    reading, go_on = threading.Event(), threading.Event()
+
+    def slow_read(library_file: LibraryFile) -> list[Article]:
+        reading.set()
+        go_on.wait(30)  # the sync holds the write lock until the test lets it go on
+        return read_library_file(library_file)
+
+    thread = threading.Thread(
+        target=lambda: index.sync(Library(paths).files(), slow_read), daemon=True
+    )
+    thread.start()
+    assert reading.wait(30)
+    # The UI thread annotates: it must not block behind the sync (it returns at once).
+    assert index.update_annotations(alpha, ["later"], "") is False
+    go_on.set()
+    thread.join(30)
+    assert by_title(index, "tag:later") == {"Alpha"}  # applied when the sync ended
+    assert by_title(index, "beta") == {"Beta"}
+
+
 # Incremental sync
 
 
@@ -373,6 +420,15 @@ def test_an_unreadable_file_is_read_again_only_when_it_changes(
     assert by_title(index, "lynxes") == {"Good", "Mended"} and index.doc_count() == 2
 
 
+def test_an_empty_index_answers(paths: Paths) -> None:
+    index = SearchIndex(paths)
+    assert index.index_articles([]).files_indexed == 0
+    for query in ("qoder", "*", "NOT qoder", "qod*", "qoder~", "title:x", "date:2026"):
+        results = index.search(query)
+        assert (results.total, results.hits, results.notice) == (0, [], None), query
+    assert index.doc_count() == 0
+
+
 def test_a_second_index_object_sees_the_first_ones_commits(paths: Paths) -> None:
     writer = sync(paths)
     reader = SearchIndex(paths)
@@ -392,8 +448,15 @@ def test_progress_and_cancel(paths: Paths, articles_dir: Path) -> None:
         return read_library_file(library_file)
 
     index = SearchIndex(paths, parallel=False)
-    report = index.sync(Library(paths).files(), read, cancel=cancel)
+    cancelled_progress: list[tuple[int, int]] = []
+    report = index.sync(
+        Library(paths).files(),
+        read,
+        progress=lambda d, t: cancelled_progress.append((d, t)),
+        cancel=cancel,
+    )
     assert report.cancelled and report.files_indexed == 6
+    assert cancelled_progress[-1] == (6, 12)
     assert index.search("platypus").total == 6  # what was done before cancelling is kept
 
     progress: list[tuple[int, int]] = []
@@ -424,6 +487,11 @@ def test_sync_in_a_thread_while_searching(paths: Paths, articles_dir: Path) -> N
     while thread.is_alive():
         results = index.search("wombats")
         assert not results.damaged and results.total in range(31)
+        assert results.notice in (
+            None,
+            "the search index is not built yet",
+            "the search index is being updated; results may be incomplete",
+        )
     thread.join()
     assert not errors
     assert index.search("wombats").total == 30

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,10 @@ from brief_reader.settings import Settings, load_settings, save_theme
 
 if TYPE_CHECKING:
     from brief_reader.library import LoadResult
+
+
+# How long quitting waits for background work to stop.
+QUIT_GRACE_SECONDS = 3.0
 
 
 class BriefReaderApp(App[None]):
@@ -75,6 +80,8 @@ class BriefReaderApp(App[None]):
         # Seconds between the last key typed in search and the search; tests set 0.
         self.search_debounce = 0.15
         self._cancel = threading.Event()
+        # Threads of background work, joined on the way out so the process ends cleanly.
+        self.background_threads: set[threading.Thread] = set()
         self._progress: dict[str, tuple[int, int]] = {}
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
@@ -134,14 +141,24 @@ class BriefReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_library(self) -> None:
         """Read the articles (the PATHS given, else the library) off the UI thread."""
+        self.background_threads.add(threading.current_thread())
         # Imported here: the reading stack is not needed to draw the first screen.
         from brief_reader.library import Library, load_paths
 
-        progress = self.report("Reading articles")
-        if self.inputs:
-            result = load_paths(self.inputs, progress, cache_dir=self.paths.cache_dir)
-        else:
-            result = Library(self.paths).load(progress)
+        report = self.report("Reading articles")
+
+        def progress(done: int, total: int) -> None:
+            if self._cancel.is_set():
+                raise _Stopped  # the app is closing: stop reading
+            report(done, total)
+
+        try:
+            if self.inputs:
+                result = load_paths(self.inputs, progress, cache_dir=self.paths.cache_dir)
+            else:
+                result = Library(self.paths).load(progress)
+        except _Stopped:
+            return
         self.call_from_thread(self._library_read, result)
 
     def _library_read(self, result: LoadResult) -> None:
@@ -184,6 +201,7 @@ class BriefReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="shared", exit_on_error=False)
     def find_shared_passages(self) -> None:
         """Find the passages the articles share, off the UI thread, with progress."""
+        self.background_threads.add(threading.current_thread())
         from search.passages import Cancelled, find_shared
 
         try:
@@ -206,6 +224,7 @@ class BriefReaderApp(App[None]):
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def sync_index(self) -> None:
         """Bring the search index up to date, off the UI thread; search works meanwhile."""
+        self.background_threads.add(threading.current_thread())
         from search.index import SearchIndex
 
         progress = self.report("Indexing")
@@ -345,6 +364,10 @@ class BriefReaderApp(App[None]):
                 close()
 
 
+class _Stopped(Exception):
+    """Background reading stopped because the app is closing."""
+
+
 def _runner(node: Any, action: str) -> Callable[[], Any]:
     async def run() -> None:
         await node.run_action(action)
@@ -365,5 +388,13 @@ def make_app(
 
 def run_app(paths: Paths, inputs: Sequence[Path] = ()) -> int:
     """Run the app in the terminal until the user quits."""
-    make_app(paths, inputs).run()
+    app = make_app(paths, inputs)
+    app.run()
+    # Background work was told to stop; give it a moment to finish what it is writing. Every
+    # write it makes is atomic or crash-safe (caches by rename, the index recovers from a
+    # killed writer), so a quit never waits long on a big library.
+    app._cancel.set()
+    deadline = time.monotonic() + QUIT_GRACE_SECONDS
+    for thread in list(app.background_threads):
+        thread.join(timeout=max(deadline - time.monotonic(), 0))
     return 0

@@ -9,20 +9,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from tui.screens.base import BriefScreen
 from tui.shared_view import counterpart_start, highlights_for
 from tui.widgets.reader import ReaderView
 
 if TYPE_CHECKING:
-    from tui.app import BriefReaderApp
+    pass
 
 # Narrower than this, panes stack one above the other instead of standing side by side.
 MIN_PANE_WIDTH = 38
 
 
-class CompareScreen(Screen[None]):
+class CompareScreen(BriefScreen[None]):
     """Sources side by side; moving to a shared passage in one brings the others to it."""
 
     HELP_TITLE = "Compare"
@@ -40,14 +40,6 @@ class CompareScreen(Screen[None]):
         self.article_ids = article_ids[:4]
         self.locked = True
         self._following = False
-
-    @property
-    def brief_app(self) -> BriefReaderApp:
-        """The app, typed."""
-        from tui.app import BriefReaderApp
-
-        assert isinstance(self.app, BriefReaderApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -78,12 +70,6 @@ class CompareScreen(Screen[None]):
     def readers(self) -> list[ReaderView]:
         """The panes' readers, in order."""
         return list(self.query(ReaderView))
-
-    def set_status(self, text: str) -> None:
-        """Show what background work is doing."""
-        status = self.query_one("#status", Static)
-        status.update(Text(text))
-        status.set_class(not text, "idle")
 
     def _apply_highlights(self) -> None:
         for reader in self.readers():

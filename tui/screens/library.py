@@ -4,27 +4,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from brief_reader.article import Article
 from brief_reader.text import fold
+from tui.screens.base import BriefScreen
 from tui.shared_view import highlights_for, shared_count
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import ReaderView
 
 if TYPE_CHECKING:
-    from tui.app import BriefReaderApp
+    pass
 
 SORTS = ("outlet", "date", "title", "shared")
 
 
-class LibraryScreen(Screen[None]):
+class LibraryScreen(BriefScreen[None]):
     """The article list (outlet, date, title, tags, shared) and the selected article."""
 
     HELP_TITLE = "Library"
@@ -48,14 +47,6 @@ class LibraryScreen(Screen[None]):
         self.sort_key = "outlet"
         self.filter_text = ""
         self._shown: list[Article] = []
-
-    @property
-    def brief_app(self) -> BriefReaderApp:
-        """The app, typed."""
-        from tui.app import BriefReaderApp
-
-        assert isinstance(self.app, BriefReaderApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -81,12 +72,6 @@ class LibraryScreen(Screen[None]):
         table.focus()
 
     # --- the list ------------------------------------------------------------------------
-
-    def set_status(self, text: str) -> None:
-        """Show what background work is doing (empty when idle)."""
-        status = self.query_one("#status", Static)
-        status.update(Text(text))
-        status.set_class(not text, "idle")
 
     def _visible(self) -> list[Article]:
         articles = list(self.brief_app.articles)

@@ -10,16 +10,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from brief_reader.article import Article
 from brief_reader.text import tokens
+from tui.screens.base import BriefScreen
 
 if TYPE_CHECKING:
-    from tui.app import BriefReaderApp
+    pass
 
 DEBOUNCE_SECONDS = 0.15
 _OPERATORS = {"and", "or", "not", "to"}
@@ -46,7 +46,7 @@ def match_spans(article: Article, query: str) -> list[tuple[int, int]]:
     return spans
 
 
-class SearchScreen(Screen[tuple[str, int | None, list[tuple[int, int]]] | None]):
+class SearchScreen(BriefScreen[tuple[str, int | None, list[tuple[int, int]]] | None]):
     """Type a query; results update as you type; Enter opens the article at the first match."""
 
     HELP_TITLE = "Search"
@@ -60,14 +60,6 @@ class SearchScreen(Screen[tuple[str, int | None, list[tuple[int, int]]] | None])
         super().__init__()
         self._timer: Timer | None = None
         self._hits: list[Any] = []
-
-    @property
-    def brief_app(self) -> BriefReaderApp:
-        """The app, typed."""
-        from tui.app import BriefReaderApp
-
-        assert isinstance(self.app, BriefReaderApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):

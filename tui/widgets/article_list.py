@@ -44,31 +44,24 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--mark",
     }
 
-    class Highlighted(Message):
+    class _ArticleMessage(Message):
+        """Something happened to `article` in the list."""
+
+        def __init__(self, article_list: ArticleList, article: Article) -> None:
+            self.article_list = article_list
+            self.article = article
+            super().__init__()
+
+        @property
+        def control(self) -> ArticleList:
+            """The list it happened in."""
+            return self.article_list
+
+    class Highlighted(_ArticleMessage):
         """The cursor moved onto `article`."""
 
-        def __init__(self, article_list: ArticleList, article: Article) -> None:
-            self.article_list = article_list
-            self.article = article
-            super().__init__()
-
-        @property
-        def control(self) -> ArticleList:
-            """The list the cursor moved in."""
-            return self.article_list
-
-    class Selected(Message):
-        """The user chose `article` (Enter or a click on the selected row)."""
-
-        def __init__(self, article_list: ArticleList, article: Article) -> None:
-            self.article_list = article_list
-            self.article = article
-            super().__init__()
-
-        @property
-        def control(self) -> ArticleList:
-            """The list the choice was made in."""
-            return self.article_list
+    class Selected(_ArticleMessage):
+        """The user chose `article` (Enter, or a double click)."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
