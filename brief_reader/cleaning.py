@@ -492,7 +492,8 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
             kept = kept[1:]
         if _opens_as_title(kept[0]) and kept[0].kind in (None, BlockKind.HEADING):
             meta.title = kept[0].text.strip()
-            kept = kept[1:]
+            # A text that is only a headline keeps it as its body too.
+            kept = kept[1:] or kept
 
     parts: list[tuple[BlockKind, str]] = []
     for line in kept:
@@ -507,7 +508,13 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
 
 
 def _drop_empty_sections(parts: list[tuple[BlockKind, str]]) -> list[tuple[BlockKind, str]]:
-    """Drop headings with nothing under them: widget captions, tag lines, emptied sections."""
+    """Drop headings with nothing under them: widget captions, tag lines, emptied sections.
+
+    A text of short lines only (a brief note, a one-line item) keeps them, as paragraphs.
+    """
+    only_headings = parts and all(kind is BlockKind.HEADING for kind, _ in parts)
+    if only_headings and sum(_words(text) for _, text in parts) >= 3:
+        return [(BlockKind.PARAGRAPH, text) for _, text in parts]
     out: list[tuple[BlockKind, str]] = []
     for index, (kind, text) in enumerate(parts):
         if kind is BlockKind.HEADING:

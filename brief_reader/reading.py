@@ -8,6 +8,7 @@ library with one bad file still loads the rest.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -77,7 +78,17 @@ def read_file(path: Path, identity: str) -> list[Article]:
         rows: Iterable[Mapping[str, Any]] = _csv_rows(text, path, tab=suffix == ".tsv")
         return _dataset_articles(rows, path, identity, warnings)
     if suffix in (".jsonl", ".ndjson"):
-        return _dataset_articles(_jsonl_rows(text, path), path, identity, warnings)
+        bad: list[int] = []
+        try:
+            articles = _dataset_articles(_jsonl_rows(text, path, bad), path, identity, warnings)
+        except ReadError as error:
+            if bad:
+                raise ReadError(path, f"{error.reason}; lines not JSON: {_lines(bad)}") from None
+            raise
+        if bad:
+            note = f"lines not JSON, skipped: {_lines(bad)}"
+            articles[0] = dataclasses.replace(articles[0], warnings=(*articles[0].warnings, note))
+        return articles
     if suffix == ".json":
         return _dataset_articles(_json_rows(text, path), path, identity, warnings)
     if suffix in (".html", ".htm", ".xhtml") or _looks_like_html(text):
@@ -265,14 +276,21 @@ def _csv_rows(text: str, path: Path, *, tab: bool) -> Iterator[dict[str, Any]]:
         raise ReadError(path, f"CSV could not be parsed ({error})") from None
 
 
-def _jsonl_rows(text: str, path: Path) -> Iterator[Mapping[str, Any]]:
+def _lines(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:10])
+    return shown + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
+
+
+def _jsonl_rows(text: str, path: Path, bad: list[int]) -> Iterator[Mapping[str, Any]]:
+    """The rows of a JSON Lines text; numbers of lines that are not JSON go to `bad`."""
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             value = json.loads(line)
         except json.JSONDecodeError:
-            raise ReadError(path, f"line {number} is not JSON") from None
+            bad.append(number)
+            continue
         if isinstance(value, dict):
             yield {str(k).lower(): v for k, v in value.items()}
 

@@ -50,6 +50,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _first_positional(argv: list[str]) -> int | None:
+    """Where the command (or the first PATH) stands, past the global options."""
+    index = 0
+    while index < len(argv):
+        token = argv[index]
+        if token == "--home":
+            index += 2
+        elif token.startswith("-"):
+            index += 1
+        else:
+            return index
+    return None
+
+
+def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return set(action.choices)
+    return set()
+
+
 def _run_app(args: argparse.Namespace, ctx: object) -> int:
     from tui.commands import Context
 
@@ -64,6 +85,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tui.commands import Context, warn
 
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # `brief-reader PATH...` opens the app on those files, like `brief-reader app PATH...`.
+    first = _first_positional(argv)
+    if first is not None and argv[first] not in _command_names(parser):
+        argv.insert(first, "app")
     args, extra = parser.parse_known_args(argv)
     # `brief-reader search QUERY --json seeds/`: argparse stops filling PATHs at the first
     # option, so paths given after options arrive here; anything else is a real error.
@@ -88,6 +114,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = 1
     except KeyboardInterrupt:
         status = 130
+    except OSError as error:
+        # A home folder that cannot be written, a full disk: one line, never a traceback.
+        where = f"{error.filename}: " if error.filename else ""
+        warn(f"{where}{error.strerror or error}")
+        status = 1
     except BrokenPipeError:
         # `brief-reader list | head`: the reader went away; not an error worth a traceback.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -35,6 +35,11 @@ class Context:
         """The articles of the PATHS given, else of the library; read errors go to stderr."""
         if self._articles is None:
             from brief_reader.library import Library, load_paths
+            from brief_reader.settings import load_settings
+
+            problem = load_settings(self.paths).problem
+            if problem:
+                warn(problem)
 
             result = (
                 load_paths(self.inputs, cache_dir=self.paths.cache_dir)

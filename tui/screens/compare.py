@@ -49,7 +49,8 @@ class CompareScreen(BriefScreen[None]):
                 with Vertical(classes="pane"):
                     label = Text(f"{index + 1}. ", style="bold")
                     if article is not None:
-                        label.append(article.source or "unknown outlet", style="bold")
+                        # Without an outlet, the title tells the panes apart.
+                        label.append(article.source or article.title, style="bold")
                         label.append(f"  {article.date or ''}")
                     yield Static(label, classes="pane-title")
                     yield ReaderView(article, id=f"pane-{index}")

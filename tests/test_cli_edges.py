@@ -1,0 +1,69 @@
+"""Edges a user hits: an unusable home, a damaged dataset line, tiny texts, `brief-reader PATH`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS, RunCli
+
+import tui.app
+from tui.cli import main
+
+
+def test_a_home_that_cannot_hold_a_cache_is_one_line_not_a_traceback(
+    cli: RunCli, tmp_path: Path
+) -> None:
+    home = tmp_path / "home-is-a-file"
+    home.write_text("not a folder", encoding="utf-8")
+    result = cli("--home", str(home), "search", "qoder")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert str(home) in result.stderr
+
+
+def test_a_json_lines_file_with_a_bad_line_keeps_its_good_rows(cli: RunCli, tmp_path: Path) -> None:
+    data = tmp_path / "rows.jsonl"
+    data.write_text(
+        '{"title": "Harbour ferry returns", "text": "The ferry sailed again on Monday."}\n'
+        '{"title": "broken\n'
+        '{"title": "Council seawall vote", "text": "The council approved the budget."}\n',
+        encoding="utf-8",
+    )
+    result = cli("list", "--json", str(data))
+    assert result.returncode == 0, result.stderr
+    titles = [a["title"] for a in json.loads(result.stdout)["articles"]]
+    assert titles == ["Harbour ferry returns", "Council seawall vote"]
+    assert "line" in result.stderr and "2" in result.stderr
+
+
+def test_a_text_of_one_short_line_is_an_article(cli: RunCli, tmp_path: Path) -> None:
+    note = tmp_path / "short.txt"
+    note.write_text("Ferry back on Monday\n", encoding="utf-8")
+    result = cli("list", "--json", str(note))
+    assert result.returncode == 0, result.stderr
+    (article,) = json.loads(result.stdout)["articles"]
+    assert article["words"] == 4
+
+
+def test_brief_reader_path_opens_the_app_on_that_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened: list[list[Path]] = []
+
+    def fake_run_app(paths: object, inputs: list[Path]) -> int:
+        opened.append(list(inputs))
+        return 0
+
+    monkeypatch.setattr(tui.app, "run_app", fake_run_app)
+    assert main([str(SEEDS)]) == 0
+    assert opened == [[SEEDS]]
+
+
+def test_a_broken_settings_file_is_said_once(cli: RunCli, home: Path) -> None:
+    config = home / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("theme = [\n", encoding="utf-8")
+    result = cli("list")
+    assert result.returncode == 0
+    assert "config.toml" in result.stderr and "ignored" in result.stderr
