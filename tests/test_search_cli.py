@@ -109,10 +109,11 @@ def test_paths_are_searched_instead_of_the_library(search: Callable[..., Result]
     assert document["total"] == 1 and document["hits"][0]["path"] == str(one)
 
 
-def test_a_negative_limit_is_a_one_line_error(search: Callable[..., Result]) -> None:
-    status, out, err = search("qoder", "--limit", "-1")
+@pytest.mark.parametrize("limit", ["-1", "0"])
+def test_a_limit_below_one_is_a_one_line_error(search: Callable[..., Result], limit: str) -> None:
+    status, out, err = search("qoder", "--limit", limit)
     assert status != 0 and out == ""
-    assert err.strip().splitlines() == ["brief-reader: --limit must be 0 or more"]
+    assert err.strip().splitlines() == ["brief-reader: --limit must be 1 or more"]
 
 
 def test_article_text_is_never_markup(search: Callable[..., Result], tmp_path: Path) -> None:

@@ -67,8 +67,8 @@ def _report(report: SyncReport, from_library: bool) -> None:
 
 def run_search(args: argparse.Namespace, ctx: Context) -> int:
     """Search, then print the hits (or DESIGN.md's JSON with --json)."""
-    if args.limit < 0:
-        raise BriefReaderError("--limit must be 0 or more")
+    if args.limit < 1:
+        raise BriefReaderError("--limit must be 1 or more")
     index, report = _sync(ctx)
     _report(report, not ctx.inputs)
     results = index.search(args.query, limit=args.limit)
