@@ -270,7 +270,8 @@ async def test_markup_in_the_data_shows_as_text_on_every_screen(
         compare = app.screen
         assert isinstance(compare, CompareScreen)
         titles = "\n".join(visible(t) for t in compare.query(".pane-title"))
-        shows(titles, f"1. {ALPHA_SOURCE}", "2. unknown outlet")
+        # Beta names no outlet: its pane is named by its (hostile) title instead.
+        shows(titles, f"1. {ALPHA_SOURCE}", f"2. {BETA_TITLE}")
         left, right = compare.readers()
         shows(visible(left), ALPHA_TITLE, SHARED)
         shows(visible(right), BETA_TITLE, SHARED, "[/ with more, and [bold]stays[/bold] plain.")
