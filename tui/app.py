@@ -225,6 +225,7 @@ class BriefReaderApp(App[None]):
     def sync_index(self) -> None:
         """Bring the search index up to date, off the UI thread; search works meanwhile."""
         self.background_threads.add(threading.current_thread())
+        from search.annotating import annotation_source
         from search.index import SearchIndex
 
         progress = self.report("Indexing")
@@ -236,7 +237,7 @@ class BriefReaderApp(App[None]):
         else:
             from brief_reader.library import Library, read_library_file
 
-            index = SearchIndex(self.paths, annotations=self._annotation_fields)
+            index = SearchIndex(self.paths, annotations=annotation_source(self.paths))
             self.index = index
 
             report = index.sync(
@@ -249,26 +250,6 @@ class BriefReaderApp(App[None]):
         if notice:
             self.call_from_thread(self.notify, str(notice), markup=False)
         self.call_from_thread(self._index_ready)
-
-    def _annotation_fields(self) -> dict[str, tuple[tuple[str, ...], str]]:
-        """{article id: (tags, notes text)} for the index's tag: and note: fields."""
-        store = self.annotations
-        if store is None:
-            return {}
-        fields: dict[str, tuple[set[str], list[str]]] = {}
-        try:
-            for tagged in store.tagged_articles():
-                fields.setdefault(tagged.article_id, (set(), []))[0].update(tagged.tags)
-            for annotation in store.all_annotations():
-                tags, notes = fields.setdefault(annotation.article_id, (set(), []))
-                tags.update(annotation.tags)
-                if annotation.note:
-                    notes.append(annotation.note)
-        except BriefReaderError:
-            return {}
-        return {
-            key: (tuple(sorted(tags)), "\n".join(notes)) for key, (tags, notes) in fields.items()
-        }
 
     def _index_ready(self) -> None:
         self.index_ready = True
@@ -296,13 +277,10 @@ class BriefReaderApp(App[None]):
             self._progress[event.task] = (event.done, event.total)
         else:
             self._progress.pop(event.task, None)
-        text = " · ".join(
-            f"{task} {done}/{total}" for task, (done, total) in self._progress.items()
-        )
         for screen in self.screen_stack:
             status = getattr(screen, "set_status", None)
             if status is not None:
-                status(text)
+                status(self.status_text)
 
     @property
     def status_text(self) -> str:

@@ -196,12 +196,13 @@ class ReaderView(ScrollView, can_focus=True):
         self.notes: list[tuple[int, int]] = []
         self.sentences: list[tuple[int, int]] = []
         self.cursor = 0
-        self.show_cursor = True
         # A passage another pane pointed at (its counterpart here), marked even without focus.
         self.peer_span: tuple[int, int] | None = None
         self._quiet_scroll_y: int | None = None
         self._lines: list[_Line] = []
-        self._line_starts: list[int] = []
+        # Ends of the body's screen lines, and their places in the layout, for bisecting.
+        self._body_ends: list[int] = []
+        self._body_lines: list[int] = []
         self._layout_width = -1
         self._cache: LRUCache[int, Strip] = LRUCache(2048)
         if article is not None:
@@ -297,7 +298,8 @@ class ReaderView(ScrollView, can_focus=True):
                         prefix = "• " if index == 0 else "  "
                     lines.append(_Line(block.start + start, block.start + end, block.kind, prefix))
         self._lines = lines
-        self._line_starts = [line.start for line in lines]
+        self._body_lines = [i for i, line in enumerate(lines) if line.start >= 0]
+        self._body_ends = [lines[i].end for i in self._body_lines]
         self._cache.clear()
         self.virtual_size = Size(width, len(lines))
 
@@ -321,8 +323,11 @@ class ReaderView(ScrollView, can_focus=True):
 
     def line_of_offset(self, offset: int) -> int:
         """The screen line (from the top of the layout) holding body offset `offset`."""
-        for index, line in enumerate(self._lines):
-            if line.start >= 0 and line.start <= offset <= line.end:
+        # Body lines run in order, so the first whose end reaches `offset` is the only candidate.
+        found = bisect.bisect_left(self._body_ends, offset)
+        if found < len(self._body_lines):
+            index = self._body_lines[found]
+            if self._lines[index].start <= offset:
                 return index
         return 0
 
@@ -398,7 +403,7 @@ class ReaderView(ScrollView, can_focus=True):
         if self.peer_span is not None and not self.has_focus:
             paint(self.peer_span[0], self.peer_span[1], self._style("reader--peer"))
         span = self.cursor_span
-        if span is not None and self.show_cursor and self.has_focus:
+        if span is not None and self.has_focus:
             paint(span[0], span[1], self._style("reader--cursor"))
         return Strip(text.render(self.app.console))
 
