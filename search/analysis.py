@@ -182,6 +182,19 @@ def normalize_date(value: str | None) -> str | None:
     return match.group() if match else None
 
 
+def _reused_token(kwargs: dict[str, Any], *, removestops: bool) -> WhooshToken:
+    """The one token an analyzer fills and yields again and again, as Whoosh expects."""
+    token = WhooshToken(
+        bool(kwargs.get("positions", False)),
+        bool(kwargs.get("chars", False)),
+        removestops=removestops,
+        mode=str(kwargs.get("mode", "")),
+    )
+    token.boost = 1.0
+    token.stopped = False
+    return token
+
+
 class TextAnalyzer(Analyzer):
     """Whoosh's view of our analysis, used when the query parser analyzes query words.
 
@@ -199,14 +212,7 @@ class TextAnalyzer(Analyzer):
         chars = bool(kwargs.get("chars", False))
         start_pos = int(kwargs.get("start_pos", 0))
         start_char = int(kwargs.get("start_char", 0))
-        token = WhooshToken(
-            positions,
-            chars,
-            removestops=bool(kwargs.get("removestops", True)),
-            mode=str(kwargs.get("mode", "")),
-        )
-        token.boost = 1.0
-        token.stopped = False
+        token = _reused_token(kwargs, removestops=bool(kwargs.get("removestops", True)))
         if not kwargs.get("tokenize", True):
             token.text = fold(value).replace("'", "")
             if positions:
@@ -236,14 +242,7 @@ class TagAnalyzer(Analyzer):
 
     def __call__(self, value: str, **kwargs: Any) -> Iterator[WhooshToken]:
         """Yield one reused Whoosh token per tag of `value`."""
-        token = WhooshToken(
-            bool(kwargs.get("positions", False)),
-            bool(kwargs.get("chars", False)),
-            removestops=False,
-            mode=str(kwargs.get("mode", "")),
-        )
-        token.boost = 1.0
-        token.stopped = False
+        token = _reused_token(kwargs, removestops=False)
         pieces = [value] if not kwargs.get("tokenize", True) else re.split(r"[\s,]+", value)
         for pos, piece in enumerate(pieces):
             tag = normalize_tag(piece) if kwargs.get("tokenize", True) else fold(piece).strip()
@@ -260,14 +259,7 @@ class DateAnalyzer(Analyzer):
 
     def __call__(self, value: str, **kwargs: Any) -> Iterator[WhooshToken]:
         """Yield the date as one token."""
-        token = WhooshToken(
-            bool(kwargs.get("positions", False)),
-            bool(kwargs.get("chars", False)),
-            removestops=False,
-            mode=str(kwargs.get("mode", "")),
-        )
-        token.boost = 1.0
-        token.stopped = False
+        token = _reused_token(kwargs, removestops=False)
         token.text = value.strip().replace("/", "-")
         if token.positions:
             token.pos = int(kwargs.get("start_pos", 0))

@@ -58,31 +58,27 @@ class Vocabulary:
         """Raw words the whole of which `pattern` matches."""
         return [w for w in self.sorted_words if pattern.fullmatch(w)]
 
-    def within(self, word: str, maxdist: int, prefixlength: int = 0) -> list[str]:
-        """Raw words at most `maxdist` edits from `word`, sharing its first `prefixlength` chars."""
+    def _edits_from(self, word: str, maxdist: int, limit: int | None) -> list[tuple[str, int, int]]:
+        """(word, edit distance, index) for the words at most `maxdist` edits from `word`."""
         if not self.words:
             return []
-        found = process.extract(
+        return process.extract(
             word,
             self.sorted_words,
             scorer=Levenshtein.distance,
             score_cutoff=maxdist,
-            limit=None,
+            limit=limit,
         )
+
+    def within(self, word: str, maxdist: int, prefixlength: int = 0) -> list[str]:
+        """Raw words at most `maxdist` edits from `word`, sharing its first `prefixlength` chars."""
+        found = self._edits_from(word, maxdist, limit=None)
         prefix = word[:prefixlength]
         return [choice for choice, _, _ in found if choice.startswith(prefix)]
 
     def nearest(self, word: str, maxdist: int) -> list[tuple[str, int]]:
         """Raw words other than `word` within `maxdist` edits, with the distance, nearest first."""
-        if not self.words:
-            return []
-        found = process.extract(
-            word,
-            self.sorted_words,
-            scorer=Levenshtein.distance,
-            score_cutoff=maxdist,
-            limit=50,
-        )
+        found = self._edits_from(word, maxdist, limit=50)
         return sorted(
             ((choice, int(distance)) for choice, distance, _ in found if choice != word),
             key=lambda pair: pair[1],
