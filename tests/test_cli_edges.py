@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -67,3 +70,15 @@ def test_a_broken_settings_file_is_said_once(cli: RunCli, home: Path) -> None:
     result = cli("list")
     assert result.returncode == 0
     assert "config.toml" in result.stderr and "ignored" in result.stderr
+
+
+def test_output_cut_short_by_a_pipe_is_not_an_error(home: Path) -> None:
+    from conftest import brief_reader_command
+
+    env = dict(os.environ, BRIEF_READER_HOME=str(home))
+    shell = f"{shlex.join([*brief_reader_command(), 'list', str(SEEDS)])} | head -c 1"
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True, env=env
+    )
+    assert result.stderr == ""
+    assert result.returncode == 0

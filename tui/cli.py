@@ -114,16 +114,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = 1
     except KeyboardInterrupt:
         status = 130
-    except OSError as error:
-        # A home folder that cannot be written, a full disk: one line, never a traceback.
-        where = f"{error.filename}: " if error.filename else ""
-        warn(f"{where}{error.strerror or error}")
-        status = 1
     except BrokenPipeError:
         # `brief-reader list | head`: the reader went away; not an error worth a traceback.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         status = 0
+    except OSError as error:
+        # A home folder that cannot be written, a full disk: one line, never a traceback.
+        where = f"{error.filename}: " if error.filename else ""
+        warn(f"{where}{error.strerror or error}")
+        status = 1
     return status
 
 
