@@ -72,11 +72,25 @@ def test_a_broken_settings_file_is_said_once(cli: RunCli, home: Path) -> None:
     assert "config.toml" in result.stderr and "ignored" in result.stderr
 
 
-def test_output_cut_short_by_a_pipe_is_not_an_error(home: Path) -> None:
+def test_output_cut_short_by_a_pipe_is_not_an_error(home: Path, tmp_path: Path) -> None:
     from conftest import brief_reader_command
 
+    # Far more than a pipe holds, so the command is still writing when `head` has gone.
+    long = tmp_path / "long.txt"
+    paragraph = "The ferry sailed again on Monday after weeks of repairs to the pier. " * 20
+    long.write_text("A long account of the ferry\n" + "\n".join([paragraph] * 300), "utf-8")
     env = dict(os.environ, BRIEF_READER_HOME=str(home))
-    shell = f"{shlex.join([*brief_reader_command(), 'list', str(SEEDS)])} | head -c 1"
+    article_id = json.loads(
+        subprocess.run(
+            [*brief_reader_command(), "list", "--json", str(long)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        ).stdout
+    )["articles"][0]["id"]
+    command = [*brief_reader_command(), "show", article_id, "--json", str(long)]
+    shell = f"{shlex.join(command)} | head -c 1"
     result = subprocess.run(
         ["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True, env=env
     )
