@@ -27,9 +27,10 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from brief_reader.search.passages import find_shared
+
 from brief_reader.article import Article, BlockKind, article_id, assemble
 from brief_reader.text import tokens
-from search.passages import find_shared
 
 PROJECT = Path(__file__).resolve().parent.parent
 

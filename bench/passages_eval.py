@@ -29,10 +29,11 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from brief_reader.search.paraphrase import PARAPHRASE_MIN, Idf, match_sentences
+from brief_reader.search.passages import find_shared
+from brief_reader.search.units import sentence_stems
+
 from brief_reader.article import Article, BlockKind, article_id, assemble
-from search.paraphrase import PARAPHRASE_MIN, Idf, match_sentences
-from search.passages import find_shared
-from search.units import sentence_stems
 
 PROJECT = Path(__file__).resolve().parent.parent
 

@@ -145,11 +145,11 @@ _HELPER_FILES: list[int] = []
 
 
 def _ours(paths: Any, folder: Path, articles: Sequence[Any], parallel: bool) -> Any:
-    import search.analysis
-    from search.index import SearchIndex
+    import brief_reader.search.analysis
+    from brief_reader.search.index import SearchIndex
 
     shutil.rmtree(folder, ignore_errors=True)
-    search.analysis._WORDS.clear()  # a first build: no word analysed yet (as for the plain one)
+    brief_reader.search.analysis._WORDS.clear()  # a first build: no word analysed yet (as for the plain one)
     report = SearchIndex(paths, location=folder, parallel=parallel).index_articles(articles)
     assert report.articles_indexed == len(articles), report
     if parallel:
@@ -181,8 +181,9 @@ def build(paths: Any, work: Path, articles: Sequence[Any], runs: int) -> dict[st
 
 def syncs(paths: Any, rounds: int) -> dict[str, Any]:
     """First sync from the files, then the cost of syncing the unchanged library."""
+    from brief_reader.search.index import SearchIndex
+
     from brief_reader.library import Library, read_library_file
-    from search.index import SearchIndex
 
     library = Library(paths)
     shutil.rmtree(paths.index_dir, ignore_errors=True)
@@ -256,7 +257,7 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
 
 def search(paths: Any, work: Path, articles: Sequence[Any], rounds: int) -> dict[str, Any]:
     """Latency of our search against FTS5 on the same articles (indexes built first)."""
-    from search.index import SearchIndex
+    from brief_reader.search.index import SearchIndex
 
     folder = work / "search-index"
     _ours(paths, folder, articles, True)
@@ -323,10 +324,10 @@ paths = resolve_paths(home)
 articles = Library(paths).load().articles
 helper_peak = 0.0
 if mode == "ours":
-    import search.parallel
-    from search.index import SearchIndex
+    import brief_reader.search.parallel
+    from brief_reader.search.index import SearchIndex
     peaks = []
-    original = search.parallel.Helper.close
+    original = brief_reader.search.parallel.Helper.close
     def close(self):
         # The helper's own peak, read from /proc before it exits.
         try:
@@ -336,7 +337,7 @@ if mode == "ours":
         except (OSError, StopIteration):
             pass
         original(self)
-    search.parallel.Helper.close = close
+    brief_reader.search.parallel.Helper.close = close
     folder = home / "memory-index"
     shutil.rmtree(folder, ignore_errors=True)
     SearchIndex(paths, location=folder).index_articles(articles)

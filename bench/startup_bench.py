@@ -54,7 +54,7 @@ if mode == "bare":
     app = Bare()
 else:
     from brief_reader.paths import resolve_paths
-    from tui.app import make_app
+    from brief_reader.tui.app import make_app
 
     app = make_app(resolve_paths(), inputs)
 marks = {"started": STARTED}

@@ -67,9 +67,9 @@ def resolve_paths(home: str | os.PathLike[str] | None = None) -> Paths:
 
 def seeds_dir() -> Path:
     """The folder of the five sample articles shipped inside the package."""
-    # The seeds ship as a data-only package (`seeds/` mapped to `brief_reader_seeds`) so that their
+    # The seeds ship as a data-only package (`seeds/` mapped to `brief_reader.seeds`) so that their
     # files stay byte for byte as they are, with no __init__.py beside them.
-    spec = importlib.util.find_spec("brief_reader_seeds")
+    spec = importlib.util.find_spec("brief_reader.seeds")
     if spec is not None and spec.submodule_search_locations is not None:
         for location in spec.submodule_search_locations:
             candidate = Path(location)

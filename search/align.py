@@ -15,9 +15,8 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from brief_reader.search.units import STOP_WORDS, SentenceClass
 from rapidfuzz.distance import Indel
-
-from search.units import STOP_WORDS, SentenceClass
 
 VERBATIM_MIN = 6  # tokens in a verbatim run
 NEAR_MIN_MATCHED = 6  # matched tokens in a near passage

@@ -15,12 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from brief_reader.search.analysis import WordTerms
+from brief_reader.search.parallel import Annotations, codec
+from brief_reader.search.storage import Catalog, IndexFolder, body_reader, catalog, write_atomically
+from brief_reader.search.vocabulary import Vocabulary
+from brief_reader.search.writer import DocumentInput, FastWriter, prepare
+
 from brief_reader.paths import Paths
-from search.analysis import WordTerms
-from search.parallel import Annotations, codec
-from search.storage import Catalog, IndexFolder, body_reader, catalog, write_atomically
-from search.vocabulary import Vocabulary
-from search.writer import DocumentInput, FastWriter, prepare
 
 # The ids of the articles the index holds tags or notes for.
 ANNOTATED_FILE = "annotated.json"

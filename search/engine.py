@@ -19,14 +19,13 @@ from fnmatch import translate
 from operator import itemgetter
 from typing import Any
 
+from brief_reader.search.analysis import decode_positions
+from brief_reader.search.schema import STAMP_COLUMN, TEXT_FIELDS
+from brief_reader.search.storage import deleted_docs
+from brief_reader.search.vocabulary import Vocabulary
 from whoosh import query as wq
 from whoosh.matching.mcore import ListMatcher
 from whoosh.matching.wrappers import FilterMatcher
-
-from search.analysis import decode_positions
-from search.schema import STAMP_COLUMN, TEXT_FIELDS
-from search.storage import deleted_docs
-from search.vocabulary import Vocabulary
 
 K1 = 1.2
 B = 0.75

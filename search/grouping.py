@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from brief_reader.search.align import VERBATIM_MIN
+from brief_reader.search.paraphrase import PARAPHRASE_MIN
+from brief_reader.search.units import STOP_WORDS, Prepared
+
 from brief_reader.article import BlockKind
-from search.align import VERBATIM_MIN
-from search.paraphrase import PARAPHRASE_MIN
-from search.units import STOP_WORDS, Prepared
 
 KIND_ORDER = {"verbatim": 0, "near": 1, "paraphrase": 2}
 REPEAT_SIMILARITY = 0.85  # near-identical: the same sentence, repeated in one article

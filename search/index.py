@@ -21,17 +21,18 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from whoosh.query import Every
-
-from brief_reader.article import Article
-from brief_reader.paths import Paths
-from search.annotating import AnnotationSource, annotation_source, reannotate, reconcile
-from search.engine import Evaluator, LengthCache
-from search.query import ParsedQuery, make_parser, parse, suggest
-from search.results import SearchHit, SearchResults, SyncReport
-from search.schema import SCHEMA_VERSION, build_schema
-from search.snippets import find_matches, make_snippet
-from search.storage import (
+from brief_reader.search.annotating import (
+    AnnotationSource,
+    annotation_source,
+    reannotate,
+    reconcile,
+)
+from brief_reader.search.engine import Evaluator, LengthCache
+from brief_reader.search.query import ParsedQuery, make_parser, parse, suggest
+from brief_reader.search.results import SearchHit, SearchResults, SyncReport
+from brief_reader.search.schema import SCHEMA_VERSION, build_schema
+from brief_reader.search.snippets import find_matches, make_snippet
+from brief_reader.search.storage import (
     DAMAGE,
     Busy,
     IndexFolder,
@@ -42,9 +43,13 @@ from search.storage import (
     prune,
     touch,
 )
-from search.sync import CancelFlag, Progress, update
-from search.vocabulary import FILE_NAME as VOCABULARY_FILE
-from search.vocabulary import Vocabulary
+from brief_reader.search.sync import CancelFlag, Progress, update
+from brief_reader.search.vocabulary import FILE_NAME as VOCABULARY_FILE
+from brief_reader.search.vocabulary import Vocabulary
+from whoosh.query import Every
+
+from brief_reader.article import Article
+from brief_reader.paths import Paths
 
 _BUSY_NOTICE = "another brief-reader is updating the search index; results may be incomplete"
 

@@ -29,12 +29,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from brief_reader.search.analysis import WordTerms
+from brief_reader.search.schema import INDEX_NAME, build_schema
+from brief_reader.search.writer import DocumentInput, FastWriter, placeholder, prepare
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
-
-from search.analysis import WordTerms
-from search.schema import INDEX_NAME, build_schema
-from search.writer import DocumentInput, FastWriter, placeholder, prepare
 
 # Files handed to the helper at a time.
 CHUNK = 16

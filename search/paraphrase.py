@@ -17,16 +17,15 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Indel
-
-from search.align import align
-from search.units import (
+from brief_reader.search.align import align
+from brief_reader.search.units import (
     STOP_WORDS,
     SentenceClass,
     sentence_stem_list,
     sentence_stems,
     sentence_words,
 )
+from rapidfuzz.distance import Indel
 
 PARAPHRASE_MIN = 0.42  # weighted Dice at which two sentences say the same thing
 MIN_CONTENT = 4  # content stems a sentence needs to be compared at all

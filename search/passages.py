@@ -60,9 +60,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from brief_reader.article import Article, BlockKind
-from search.align import align, trigram_pairs
-from search.grouping import (
+from brief_reader.search.align import align, trigram_pairs
+from brief_reader.search.grouping import (
     CROSS_STORY_TOKENS,
     KIND_ORDER,
     Edge,
@@ -70,7 +69,7 @@ from search.grouping import (
     cluster,
     is_repeat,
 )
-from search.paraphrase import (
+from brief_reader.search.paraphrase import (
     COUNTERPART_MIN,
     PARAPHRASE_MIN,
     Idf,
@@ -79,9 +78,11 @@ from search.paraphrase import (
     rare_stem_pairs,
     sentence_similarity,
 )
-from search.passage_cache import cache_key, read_cached, write_cached
-from search.stories import link_articles, story_id
-from search.units import STOP_WORDS, Prepared, prepare
+from brief_reader.search.passage_cache import cache_key, read_cached, write_cached
+from brief_reader.search.stories import link_articles, story_id
+from brief_reader.search.units import STOP_WORDS, Prepared, prepare
+
+from brief_reader.article import Article, BlockKind
 
 KINDS = ("verbatim", "near", "paraphrase")
 CACHE_VERSION = 3

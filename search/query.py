@@ -17,13 +17,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from brief_reader.search.analysis import WORD_RE, unify_apostrophes, word_terms
+from brief_reader.search.schema import DEFAULT_FIELD, QUERY_FIELDS
+from brief_reader.search.vocabulary import Vocabulary
 from whoosh import fields
 from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, GtLtPlugin, QueryParser
-
-from search.analysis import WORD_RE, unify_apostrophes, word_terms
-from search.schema import DEFAULT_FIELD, QUERY_FIELDS
-from search.vocabulary import Vocabulary
 
 OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "TO"})
 # Quote look-alikes people paste, made the ASCII quote the parser knows.

@@ -9,9 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from whoosh import columns, fields, formats
-
-from search.analysis import (
+from brief_reader.search.analysis import (
     DateAnalyzer,
     Posting,
     TagAnalyzer,
@@ -20,6 +18,7 @@ from search.analysis import (
     encode_positions,
     postings,
 )
+from whoosh import columns, fields, formats
 
 SCHEMA_VERSION = 2
 # Whoosh's name for the index inside its folder.

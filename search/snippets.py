@@ -10,8 +10,9 @@ import re
 from collections.abc import Collection
 from functools import lru_cache
 
+from brief_reader.search.analysis import word_terms
+
 from brief_reader.text import fold
-from search.analysis import word_terms
 
 SNIPPET_CHARS = 220
 # How much text to show before the first match of the chosen window.

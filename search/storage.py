@@ -25,15 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from brief_reader.search.analysis import STEMMER
+from brief_reader.search.schema import BODY_COLUMN, INDEX_NAME, SCHEMA_VERSION, STAMP_COLUMN
 from whoosh import fields
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import CorruptIndexError
 from whoosh.util.filelock import FileLock, try_for
-
-from search.analysis import STEMMER
-from search.schema import BODY_COLUMN, INDEX_NAME, SCHEMA_VERSION, STAMP_COLUMN
 
 STAMP_FILE = "brief-reader-index.json"
 # Size and modification time of each file of the last committed generation.

@@ -16,7 +16,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
-from search.units import Prepared
+from brief_reader.search.units import Prepared
 
 STORY_COSINE = 0.2  # mean TF-IDF cosine at which two sets of articles cover the same event
 LINK_COSINE = 0.1  # pairs below this count as unlinked

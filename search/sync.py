@@ -16,12 +16,12 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from search.analysis import WordTerms
-from search.parallel import Annotations, Helper, WorkItem, codec, index_item
-from search.results import SyncReport
-from search.storage import IndexFolder, carried_annotations
-from search.vocabulary import Vocabulary
-from search.writer import FastWriter
+from brief_reader.search.analysis import WordTerms
+from brief_reader.search.parallel import Annotations, Helper, WorkItem, codec, index_item
+from brief_reader.search.results import SyncReport
+from brief_reader.search.storage import IndexFolder, carried_annotations
+from brief_reader.search.vocabulary import Vocabulary
+from brief_reader.search.writer import FastWriter
 
 # Batches: when a build is long, a small first commit so that searches find something early,
 # then the rest (each commit costs a segment and its terms, so not for short builds).

@@ -15,11 +15,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from whoosh.system import pack_uint, pack_ushort
-from whoosh.writing import SegmentWriter
-
-from brief_reader.article import Article
-from search.analysis import (
+from brief_reader.search.analysis import (
     TITLE_WEIGHT,
     Posting,
     WordTerms,
@@ -27,7 +23,11 @@ from search.analysis import (
     normalize_tag,
     postings,
 )
-from search.schema import BODY_COLUMN, STAMP_COLUMN
+from brief_reader.search.schema import BODY_COLUMN, STAMP_COLUMN
+from whoosh.system import pack_uint, pack_ushort
+from whoosh.writing import SegmentWriter
+
+from brief_reader.article import Article
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,20 +11,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import brief_reader.tui.cli
 import pytest
 import yaml
 
-import tui.cli
 from brief_reader.paths import Paths
 
 PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "seeds"
-REGISTERED = "annotate_cmd" in tui.cli.COMMAND_MODULES
+REGISTERED = "annotate_cmd" in brief_reader.tui.cli.COMMAND_MODULES
 # Until the command group is registered in tui/cli.py, run the same entry point with it added.
 _UNREGISTERED = (
-    "import sys, tui.cli; "
-    "tui.cli.COMMAND_MODULES = (*tui.cli.COMMAND_MODULES, 'annotate_cmd'); "
-    "sys.exit(tui.cli.main())"
+    "import sys, brief_reader.tui.cli; "
+    "brief_reader.tui.cli.COMMAND_MODULES = (*brief_reader.tui.cli.COMMAND_MODULES, 'annotate_cmd'); "
+    "sys.exit(brief_reader.tui.cli.main())"
 )
 
 Run = Callable[..., subprocess.CompletedProcess[str]]

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from brief_reader.tui.app import BriefReaderApp, make_app
+from brief_reader.tui.screens.compare import CompareScreen
+from brief_reader.tui.screens.help import HelpScreen
+from brief_reader.tui.screens.library import LibraryScreen
+from brief_reader.tui.screens.search import SearchScreen
+from brief_reader.tui.widgets.article_list import ArticleList
+from brief_reader.tui.widgets.reader import ReaderView, sentence_spans, wrap_offsets
 from textual.widgets import OptionList
 
 from brief_reader.article import Article
 from brief_reader.paths import Paths
-from tui.app import BriefReaderApp, make_app
-from tui.screens.compare import CompareScreen
-from tui.screens.help import HelpScreen
-from tui.screens.library import LibraryScreen
-from tui.screens.search import SearchScreen
-from tui.widgets.article_list import ArticleList
-from tui.widgets.reader import ReaderView, sentence_spans, wrap_offsets
 
 
 async def _ready(app: BriefReaderApp, pilot: object) -> LibraryScreen:

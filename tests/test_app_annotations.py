@@ -5,14 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from brief_reader.tui.app import BriefReaderApp, make_app
+from brief_reader.tui.screens.dialogs import (
+    ConfirmDialog,
+    ExportDialog,
+    NoteDialog,
+    NotesPanel,
+    TagDialog,
+)
+from brief_reader.tui.screens.library import LibraryScreen
+from brief_reader.tui.widgets.reader import ReaderView
 from textual.widgets import Checkbox, Input, TextArea
 
 from brief_reader.annotations import AnnotationStore
 from brief_reader.paths import Paths
-from tui.app import BriefReaderApp, make_app
-from tui.screens.dialogs import ConfirmDialog, ExportDialog, NoteDialog, NotesPanel, TagDialog
-from tui.screens.library import LibraryScreen
-from tui.widgets.reader import ReaderView
 
 
 async def _ready(app: BriefReaderApp, pilot: object) -> LibraryScreen:

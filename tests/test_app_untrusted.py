@@ -14,6 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from brief_reader.tui.app import BriefReaderApp, make_app
+from brief_reader.tui.screens.compare import CompareScreen
+from brief_reader.tui.screens.dialogs import ExportDialog, NoteDialog, NotesPanel, TagDialog
+from brief_reader.tui.screens.help import HelpScreen
+from brief_reader.tui.screens.library import LibraryScreen
+from brief_reader.tui.screens.search import SearchScreen
+from brief_reader.tui.widgets.reader import ReaderView
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, TextArea
@@ -24,13 +31,6 @@ from brief_reader.annotations import AnnotationStore
 from brief_reader.article import Article
 from brief_reader.library import load_paths
 from brief_reader.paths import Paths
-from tui.app import BriefReaderApp, make_app
-from tui.screens.compare import CompareScreen
-from tui.screens.dialogs import ExportDialog, NoteDialog, NotesPanel, TagDialog
-from tui.screens.help import HelpScreen
-from tui.screens.library import LibraryScreen
-from tui.screens.search import SearchScreen
-from tui.widgets.reader import ReaderView
 
 ALPHA_TITLE = "[bold]Alpha[/bold] and [/ here"
 ALPHA_SOURCE = "[red]Outlet[/red]"

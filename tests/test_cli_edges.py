@@ -8,11 +8,10 @@ import shlex
 import subprocess
 from pathlib import Path
 
+import brief_reader.tui.app
 import pytest
+from brief_reader.tui.cli import main
 from conftest import SEEDS, RunCli
-
-import tui.app
-from tui.cli import main
 
 
 def test_a_home_that_cannot_hold_a_cache_is_one_line_not_a_traceback(
@@ -58,7 +57,7 @@ def test_brief_reader_path_opens_the_app_on_that_path(monkeypatch: pytest.Monkey
         opened.append(list(inputs))
         return 0
 
-    monkeypatch.setattr(tui.app, "run_app", fake_run_app)
+    monkeypatch.setattr(brief_reader.tui.app, "run_app", fake_run_app)
     assert main([str(SEEDS)]) == 0
     assert opened == [[SEEDS]]
 

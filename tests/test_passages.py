@@ -7,10 +7,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from brief_reader.search.passages import Cancelled, SharedPassages, find_shared
 
 from brief_reader.article import Article, BlockKind, assemble
 from brief_reader.article import article_id as make_id
-from search.passages import Cancelled, SharedPassages, find_shared
 
 P = BlockKind.PARAGRAPH
 H = BlockKind.HEADING

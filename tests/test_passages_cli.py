@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from brief_reader.tui.commands import Context
+from brief_reader.tui.commands.shared_cmd import register
 
 from brief_reader.paths import resolve_paths
-from tui.commands import Context
-from tui.commands.shared_cmd import register
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -8,10 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
+from brief_reader.search.passages import find_shared
 
 from brief_reader.article import Article, BlockKind, assemble
 from brief_reader.article import article_id as make_id
-from search.passages import find_shared
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 

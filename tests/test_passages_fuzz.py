@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from brief_reader.search.passages import find_shared
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from brief_reader.article import Article, BlockKind, assemble
 from brief_reader.article import article_id as make_id
-from search.passages import find_shared
 
 PASSAGE = [
     "Investigators",

@@ -11,9 +11,10 @@ import itertools
 import json
 from pathlib import Path
 
+from brief_reader.search.passages import SharedPassages, find_shared
+from brief_reader.search.units import split_sentences
+
 from brief_reader.article import Article, BlockKind
-from search.passages import SharedPassages, find_shared
-from search.units import split_sentences
 
 LABELS = Path(__file__).parent / "data" / "seed_pairs.json"
 MIN_PRECISION = 0.85

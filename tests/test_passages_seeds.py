@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from brief_reader.search.paraphrase import COUNTERPART_MIN, Idf, match_sentences
+from brief_reader.search.passages import PassageGroup, SharedPassages, find_shared, source_key
+from brief_reader.search.units import sentence_stems, split_sentences
+
 from brief_reader.article import Article, BlockKind
-from search.paraphrase import COUNTERPART_MIN, Idf, match_sentences
-from search.passages import PassageGroup, SharedPassages, find_shared, source_key
-from search.units import sentence_stems, split_sentences
 
 
 def groups_saying(result: SharedPassages, *words: str) -> list[PassageGroup]:

@@ -1,6 +1,6 @@
 """`brief-reader search`: output shapes, markers, notices and errors.
 
-The installed command is run as a user would once `tui.cli` registers the search module; the
+The installed command is run as a user would once `brief_reader.tui.cli` registers the search module; the
 same cases also run in-process through the module's `run` function, so they hold either way.
 """
 
@@ -14,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from brief_reader.tui import cli as tui_cli
+from brief_reader.tui.commands import Context, search_cmd
 
 from brief_reader.paths import Paths
-from tui import cli as tui_cli
-from tui.commands import Context, search_cmd
 
 Result = tuple[int, str, str]
 RunCli = Callable[..., subprocess.CompletedProcess[str]]

@@ -15,11 +15,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from brief_reader.search.index import SearchIndex
+from brief_reader.search.schema import INDEX_NAME
 
 from brief_reader.library import Library, read_library_file
 from brief_reader.paths import Paths
-from search.index import SearchIndex
-from search.schema import INDEX_NAME
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 
@@ -33,11 +33,11 @@ _WRITER = textwrap.dedent(
     import json, os, sys
     from brief_reader.library import Library, read_library_file
     from brief_reader.paths import resolve_paths
-    import search.storage, search.writer
-    from search.index import SearchIndex
+    import brief_reader.search.storage, brief_reader.search.writer
+    from brief_reader.search.index import SearchIndex
 
     pause = os.environ.get("PAUSE", "")
-    search.storage.LOCK_TIMEOUT = float(os.environ.get("LOCK_TIMEOUT", "30"))
+    brief_reader.search.storage.LOCK_TIMEOUT = float(os.environ.get("LOCK_TIMEOUT", "30"))
 
     def wait(label):
         print(label, flush=True)
@@ -52,11 +52,11 @@ _WRITER = textwrap.dedent(
         return read_library_file(library_file)
 
     if pause == "commit":
-        original = search.writer.FastWriter._commit_toc
+        original = brief_reader.search.writer.FastWriter._commit_toc
         def commit_toc(self, segments):
             wait("paused")
             return original(self, segments)
-        search.writer.FastWriter._commit_toc = commit_toc
+        brief_reader.search.writer.FastWriter._commit_toc = commit_toc
 
     paths = resolve_paths()
     report = SearchIndex(paths, parallel=False).sync(Library(paths).files(), read)

@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import brief_reader.search.parallel
+import brief_reader.search.sync
 import pytest
+from brief_reader.search.index import SearchIndex
+from brief_reader.search.parallel import Helper, HelperResult
 
-import search.parallel
-import search.sync
 from brief_reader.library import Library, read_library_file
 from brief_reader.paths import Paths
-from search.index import SearchIndex
-from search.parallel import Helper, HelperResult
 
 
 @pytest.fixture
@@ -21,11 +21,11 @@ def small_thresholds(monkeypatch: pytest.MonkeyPatch) -> list[HelperResult | Non
     """Use the helper from 30 files (a first batch of 10 from 50), whatever the load, and wait
     for it to be ready before indexing (tiny files go faster than a Python starts); record
     what it returned for each batch."""
-    monkeypatch.setattr(search.sync, "PARALLEL_FROM", 30)
-    monkeypatch.setattr(search.sync, "FIRST_BATCH", 10)
-    monkeypatch.setattr(search.sync, "FIRST_BATCH_FROM", 50)
-    monkeypatch.setattr(search.sync, "_idle_cpu", lambda: True)
-    monkeypatch.setattr(search.parallel, "CHUNK", 4)
+    monkeypatch.setattr(brief_reader.search.sync, "PARALLEL_FROM", 30)
+    monkeypatch.setattr(brief_reader.search.sync, "FIRST_BATCH", 10)
+    monkeypatch.setattr(brief_reader.search.sync, "FIRST_BATCH_FROM", 50)
+    monkeypatch.setattr(brief_reader.search.sync, "_idle_cpu", lambda: True)
+    monkeypatch.setattr(brief_reader.search.parallel, "CHUNK", 4)
     start = Helper.__init__
 
     def start_and_wait(self: Helper, *args: Any, **kwargs: Any) -> None:

@@ -13,6 +13,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
+from brief_reader.search.analysis import words
+from brief_reader.search.index import SearchIndex
+from brief_reader.search.results import SearchResults
+from brief_reader.search.schema import SCHEMA_VERSION
+from brief_reader.search.snippets import mark
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,11 +25,6 @@ from brief_reader.article import Article
 from brief_reader.library import Library, LibraryFile, read_library_file
 from brief_reader.paths import Paths
 from brief_reader.text import fold, tokens
-from search.analysis import words
-from search.index import SearchIndex
-from search.results import SearchResults
-from search.schema import SCHEMA_VERSION
-from search.snippets import mark
 
 
 def write_article(

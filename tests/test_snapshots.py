@@ -16,15 +16,15 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from brief_reader.tui.app import BriefReaderApp, make_app
+from brief_reader.tui.screens.compare import CompareScreen
+from brief_reader.tui.screens.help import HelpScreen
+from brief_reader.tui.screens.library import LibraryScreen
+from brief_reader.tui.widgets.reader import ReaderView
 from textual.pilot import Pilot
 from textual.widgets import Header
 
 from brief_reader.paths import Paths
-from tui.app import BriefReaderApp, make_app
-from tui.screens.compare import CompareScreen
-from tui.screens.help import HelpScreen
-from tui.screens.library import LibraryScreen
-from tui.widgets.reader import ReaderView
 
 SnapCompare = Callable[..., bool]
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]

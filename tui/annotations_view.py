@@ -9,13 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
-
-from brief_reader.anchor import make_anchor
-from brief_reader.annotations import ResolvedAnnotation, resolve_all
-from brief_reader.article import Article
-from brief_reader.errors import BriefReaderError
-from tui.screens.dialogs import (
+from brief_reader.tui.screens.dialogs import (
     ConfirmDialog,
     ExportDialog,
     NoteDialog,
@@ -25,16 +19,21 @@ from tui.screens.dialogs import (
     TagDialog,
     TagResult,
 )
-from tui.widgets.reader import ReaderView
+from brief_reader.tui.widgets.reader import ReaderView
+from rich.text import Text
+
+from brief_reader.anchor import make_anchor
+from brief_reader.annotations import ResolvedAnnotation, resolve_all
+from brief_reader.article import Article
+from brief_reader.errors import BriefReaderError
 
 if TYPE_CHECKING:
+    from brief_reader.tui.app import BriefReaderApp
     from textual.screen import Screen
-
-    from tui.app import BriefReaderApp
 
 
 def _app(screen: Screen[Any]) -> BriefReaderApp:
-    from tui.app import BriefReaderApp
+    from brief_reader.tui.app import BriefReaderApp
 
     assert isinstance(screen.app, BriefReaderApp)
     return screen.app

@@ -90,7 +90,7 @@ class BriefReaderApp(App[None]):
 
     def get_default_screen(self) -> Screen[Any]:
         """The library screen is the app's first and bottom screen."""
-        from tui.screens.library import LibraryScreen
+        from brief_reader.tui.screens.library import LibraryScreen
 
         return LibraryScreen()
 
@@ -202,7 +202,7 @@ class BriefReaderApp(App[None]):
     def find_shared_passages(self) -> None:
         """Find the passages the articles share, off the UI thread, with progress."""
         self.background_threads.add(threading.current_thread())
-        from search.passages import Cancelled, find_shared
+        from brief_reader.search.passages import Cancelled, find_shared
 
         try:
             shared = find_shared(
@@ -225,8 +225,8 @@ class BriefReaderApp(App[None]):
     def sync_index(self) -> None:
         """Bring the search index up to date, off the UI thread; search works meanwhile."""
         self.background_threads.add(threading.current_thread())
-        from search.annotating import annotation_source
-        from search.index import SearchIndex
+        from brief_reader.search.annotating import annotation_source
+        from brief_reader.search.index import SearchIndex
 
         progress = self.report("Indexing")
         if self.inputs or self.articles_given:
@@ -308,7 +308,7 @@ class BriefReaderApp(App[None]):
 
     def action_help(self) -> None:
         """Show the keys of the screen in front."""
-        from tui.screens.help import HelpScreen
+        from brief_reader.tui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()

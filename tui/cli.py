@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     app_parser.set_defaults(run=_run_app)
     for name in COMMAND_MODULES:
-        module = importlib.import_module(f"tui.commands.{name}")
+        module = importlib.import_module(f"brief_reader.tui.commands.{name}")
         module.register(subparsers)
     return parser
 
@@ -72,17 +72,17 @@ def _command_names(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def _run_app(args: argparse.Namespace, ctx: object) -> int:
-    from tui.commands import Context
+    from brief_reader.tui.commands import Context
 
     assert isinstance(ctx, Context)
-    from tui.app import run_app
+    from brief_reader.tui.app import run_app
 
     return run_app(ctx.paths, ctx.inputs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit status (the script entry point exits with it)."""
-    from tui.commands import Context, warn
+    from brief_reader.tui.commands import Context, warn
 
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)

@@ -10,7 +10,7 @@ from collections import Counter
 from contextlib import suppress
 from typing import Any
 
-from tui.widgets.reader import Highlight
+from brief_reader.tui.widgets.reader import Highlight
 
 
 def _colours(shared: Any) -> dict[str, int]:

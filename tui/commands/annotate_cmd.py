@@ -9,6 +9,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from brief_reader.tui.commands import (
+    Context,
+    add_json_argument,
+    add_paths_argument,
+    out,
+    print_json,
+    warn,
+)
+
 from brief_reader.anchor import find_quote, make_anchor
 from brief_reader.annotations import AnnotationStore, normalize_tags, resolve_all
 from brief_reader.article import Article
@@ -20,7 +29,6 @@ from brief_reader.export import (
     to_markdown,
     write_atomically,
 )
-from tui.commands import Context, add_json_argument, add_paths_argument, out, print_json, warn
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -251,7 +259,7 @@ def run_notes(args: argparse.Namespace, ctx: Context) -> int:
 def _stories(ctx: Context, articles: list[Article]) -> list[tuple[str, list[str]]] | None:
     """The stories the shared-passage finder sees in the articles (cached); None if it fails."""
     try:
-        from search.passages import find_shared
+        from brief_reader.search.passages import find_shared
 
         shared = find_shared(articles, cache_dir=ctx.paths.passages_cache_dir)
     except BriefReaderError as error:

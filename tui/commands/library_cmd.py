@@ -5,12 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from brief_reader.article import Article, BlockKind
-from brief_reader.errors import BriefReaderError
-from brief_reader.library import Library
-from brief_reader.paths import seeds_dir
-from brief_reader.settings import load_settings
-from tui.commands import (
+from brief_reader.tui.commands import (
     Context,
     add_json_argument,
     add_paths_argument,
@@ -18,6 +13,12 @@ from tui.commands import (
     print_json,
     warn,
 )
+
+from brief_reader.article import Article, BlockKind
+from brief_reader.errors import BriefReaderError
+from brief_reader.library import Library
+from brief_reader.paths import seeds_dir
+from brief_reader.settings import load_settings
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import argparse
 
+from brief_reader.search.index import SearchIndex, annotation_source
+from brief_reader.search.results import SearchResults, SyncReport
+from brief_reader.search.snippets import mark
+from brief_reader.tui.commands import (
+    Context,
+    add_json_argument,
+    add_paths_argument,
+    out,
+    print_json,
+    warn,
+)
+
 from brief_reader.errors import BriefReaderError
 from brief_reader.library import Library, read_library_file
-from search.index import SearchIndex, annotation_source
-from search.results import SearchResults, SyncReport
-from search.snippets import mark
-from tui.commands import Context, add_json_argument, add_paths_argument, out, print_json, warn
 
 EXAMPLES = """\
 query language (Whoosh's):

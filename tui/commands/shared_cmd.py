@@ -6,10 +6,17 @@ import argparse
 import shutil
 import textwrap
 
+from brief_reader.search.passages import KINDS, PassageGroup, SharedPassages, find_shared
+from brief_reader.tui.commands import (
+    Context,
+    add_json_argument,
+    add_paths_argument,
+    out,
+    print_json,
+)
+
 from brief_reader.article import Article
 from brief_reader.errors import BriefReaderError
-from search.passages import KINDS, PassageGroup, SharedPassages, find_shared
-from tui.commands import Context, add_json_argument, add_paths_argument, out, print_json
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 if TYPE_CHECKING:
-    from tui.app import BriefReaderApp
+    from brief_reader.tui.app import BriefReaderApp
 
 ResultType = TypeVar("ResultType")
 
@@ -20,7 +20,7 @@ class BriefScreen(Screen[ResultType]):
     @property
     def brief_app(self) -> BriefReaderApp:
         """The app, typed."""
-        from tui.app import BriefReaderApp
+        from brief_reader.tui.app import BriefReaderApp
 
         assert isinstance(self.app, BriefReaderApp)
         return self.app

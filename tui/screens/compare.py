@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from brief_reader.tui.screens.base import BriefScreen
+from brief_reader.tui.shared_view import counterpart_start, highlights_for
+from brief_reader.tui.widgets.reader import ReaderView
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.widgets import Footer, Header, Static
-
-from tui.screens.base import BriefScreen
-from tui.shared_view import counterpart_start, highlights_for
-from tui.widgets.reader import ReaderView
 
 if TYPE_CHECKING:
     pass
@@ -166,27 +165,27 @@ class CompareScreen(BriefScreen[None]):
 
     def action_note(self) -> None:
         """Write a note on the passage under the cursor of the focused pane."""
-        from tui.annotations_view import note_flow
+        from brief_reader.tui.annotations_view import note_flow
 
         reader = self._focused_reader()
         note_flow(self, reader, reader.article)
 
     def action_tag(self) -> None:
         """Tag the focused pane's article or passage."""
-        from tui.annotations_view import tag_flow
+        from brief_reader.tui.annotations_view import tag_flow
 
         reader = self._focused_reader()
         tag_flow(self, reader, reader.article)
 
     def action_export(self) -> None:
         """Export your notes and tags as Markdown."""
-        from tui.annotations_view import export_flow
+        from brief_reader.tui.annotations_view import export_flow
 
         export_flow(self)
 
     def refresh_annotations(self) -> None:
         """Redraw note marks after an annotation changed."""
-        from tui.annotations_view import annotated_spans
+        from brief_reader.tui.annotations_view import annotated_spans
 
         for reader in self.readers():
             if reader.article is not None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from brief_reader.tui.screens.base import BriefScreen
+from brief_reader.tui.shared_view import highlights_for, shared_count
+from brief_reader.tui.widgets.article_list import ArticleList
+from brief_reader.tui.widgets.reader import ReaderView
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,10 +16,6 @@ from textual.widgets import Footer, Header, Input, Static
 
 from brief_reader.article import Article
 from brief_reader.text import fold
-from tui.screens.base import BriefScreen
-from tui.shared_view import highlights_for, shared_count
-from tui.widgets.article_list import ArticleList
-from tui.widgets.reader import ReaderView
 
 if TYPE_CHECKING:
     pass
@@ -171,7 +171,7 @@ class LibraryScreen(BriefScreen[None]):
         self._mark_notes(reader)
 
     def _mark_notes(self, reader: ReaderView) -> None:
-        from tui.annotations_view import annotated_spans
+        from brief_reader.tui.annotations_view import annotated_spans
 
         if reader.article is not None:
             reader.set_notes(annotated_spans(self.brief_app, reader.article))
@@ -213,7 +213,7 @@ class LibraryScreen(BriefScreen[None]):
 
     def action_search(self) -> None:
         """Open search."""
-        from tui.screens.search import SearchScreen
+        from brief_reader.tui.screens.search import SearchScreen
 
         def opened(result: tuple[str, int | None, list[tuple[int, int]]] | None) -> None:
             if result is not None:
@@ -241,8 +241,8 @@ class LibraryScreen(BriefScreen[None]):
 
     def action_compare(self) -> None:
         """Compare the marked articles, or this one beside the source sharing most with it."""
-        from tui.screens.compare import CompareScreen
-        from tui.shared_view import best_partner
+        from brief_reader.tui.screens.compare import CompareScreen
+        from brief_reader.tui.shared_view import best_partner
 
         if len(self.marked) >= 2:
             ids = list(self.marked)
@@ -306,25 +306,25 @@ class LibraryScreen(BriefScreen[None]):
 
     def action_tag(self) -> None:
         """Tag the article, or the passage under the reader's cursor."""
-        from tui.annotations_view import tag_flow
+        from brief_reader.tui.annotations_view import tag_flow
 
         tag_flow(self, self.query_one("#reader", ReaderView), self.current_article())
 
     def action_note(self) -> None:
         """Write a note on the passage under the cursor (or the article)."""
-        from tui.annotations_view import note_flow
+        from brief_reader.tui.annotations_view import note_flow
 
         note_flow(self, self.query_one("#reader", ReaderView), self.current_article())
 
     def action_notes(self) -> None:
         """List the article's notes: jump to, edit or delete them."""
-        from tui.annotations_view import notes_flow
+        from brief_reader.tui.annotations_view import notes_flow
 
         notes_flow(self, self.query_one("#reader", ReaderView), self.current_article())
 
     def action_export(self) -> None:
         """Export your notes and tags as Markdown."""
-        from tui.annotations_view import export_flow
+        from brief_reader.tui.annotations_view import export_flow
 
         export_flow(self)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from brief_reader.tui.screens.base import BriefScreen
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,7 +17,6 @@ from textual.widgets.option_list import Option
 
 from brief_reader.article import Article
 from brief_reader.text import tokens
-from tui.screens.base import BriefScreen
 
 if TYPE_CHECKING:
     pass
