@@ -149,7 +149,8 @@ def _ours(paths: Any, folder: Path, articles: Sequence[Any], parallel: bool) -> 
     from brief_reader.search.index import SearchIndex
 
     shutil.rmtree(folder, ignore_errors=True)
-    brief_reader.search.analysis._WORDS.clear()  # a first build: no word analysed yet (as for the plain one)
+    # A first build: no word analysed yet (as for the plain one).
+    brief_reader.search.analysis._WORDS.clear()
     report = SearchIndex(paths, location=folder, parallel=parallel).index_articles(articles)
     assert report.articles_indexed == len(articles), report
     if parallel:

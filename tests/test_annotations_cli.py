@@ -23,7 +23,8 @@ REGISTERED = "annotate_cmd" in brief_reader.tui.cli.COMMAND_MODULES
 # Until the command group is registered in tui/cli.py, run the same entry point with it added.
 _UNREGISTERED = (
     "import sys, brief_reader.tui.cli; "
-    "brief_reader.tui.cli.COMMAND_MODULES = (*brief_reader.tui.cli.COMMAND_MODULES, 'annotate_cmd'); "
+    "cli = brief_reader.tui.cli; "
+    "cli.COMMAND_MODULES = (*cli.COMMAND_MODULES, 'annotate_cmd'); "
     "sys.exit(brief_reader.tui.cli.main())"
 )
 
