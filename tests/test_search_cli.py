@@ -1,7 +1,8 @@
 """`brief-reader search`: output shapes, markers, notices and errors.
 
 The installed command is run as a user would once `brief_reader.tui.cli` registers the search
-module; the same cases also run in-process through the module's `run` function, so they hold either way.
+module; the same cases also run in-process through the module's `run` function, so they hold
+either way.
 """
 
 from __future__ import annotations
