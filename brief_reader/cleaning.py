@@ -14,8 +14,41 @@ from dataclasses import dataclass, field
 
 from brief_reader.article import BlockKind
 from brief_reader.dates import MONTH_PATTERN, parse_date
+from brief_reader.furniture import is_furniture_line, is_page_chrome
+from brief_reader.furniture import strip_furniture as _strip_furniture
+from brief_reader.lines import MD_HEADING_RE as _MD_HEADING_RE
+from brief_reader.lines import Line, first_sentence, looks_like_heading, sentence_ends, split_lines
+from brief_reader.lines import ends_sentence as _ends_sentence
+from brief_reader.lines import hard_wrap_width as _hard_wrap_width
+from brief_reader.lines import is_short_label as _is_short_label
+from brief_reader.lines import words as _words
+from brief_reader.titles import (
+    GENERIC_HEADINGS,
+    derive_title,
+    headline_below_chrome,
+    is_generic_heading,
+    is_title_candidate,
+    is_top_chrome,
+    opens_as_title,
+)
 
-_TERMINAL = '.!?…:;"”’)»'
+__all__ = [
+    "GENERIC_HEADINGS",
+    "Cleaned",
+    "Metadata",
+    "clean",
+    "first_sentence",
+    "is_furniture_line",
+    "is_generic_heading",
+    "is_page_chrome",
+    "is_title_candidate",
+    "looks_like_heading",
+    "merge_bullets",
+    "sentence_ends",
+    "split_lines",
+    "unwrap",
+]
+
 _BULLET_ONLY_RE = re.compile(r"^\s*(?:[-*•·–—▪◦●]|\d{1,2}[.)])\s*$")
 _BULLET_RE = re.compile(r"^\s*(?:[-*•·–—▪◦●]\s+|\d{1,2}[.)]\s+)")
 # "01The ban starts": a list counter glued to the item's first word.
@@ -24,65 +57,8 @@ _GLUED_COUNTER_RE = re.compile(r"^0\d(?=[A-Z])")
 _GLUED_DATE_RE = re.compile(
     rf"^((?:{MONTH_PATTERN})\.?(?:\s+\d{{1,2}},)?\s+\d{{4}})(?=[A-Z])", re.IGNORECASE
 )
-_MD_HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 
-# Section headings outlets put above a summary or a part of the story: never an article's title.
-GENERIC_HEADINGS = frozenset(
-    """
-    key points|key takeaways|takeaways|key facts|summary|article summary|tl;dr|tldr|highlights|
-    overview|introduction|background|what's happening|what happened|why it matters|
-    why it's important|why it is important|what's next|what comes next|what to watch|our insight|
-    our take|context|the big picture|big picture|bottom line|the bottom line|in brief|at a glance|
-    details|analysis|the details|go deeper|between the lines|what they're saying|related|
-    external credit|credits|sources|references|share|comments|timeline|potential impact areas
-    """.replace("\n", "").split("|")
-)
 
-# Whole lines that are site furniture wherever they stand.
-_FURNITURE_RE = re.compile(
-    r"""^(?:
-        continue\ reading.*|read\ more.*|read\ the\ (?:full|whole)\ .*|keep\ reading.*|
-        (?:sign\ up|subscribe)\b.*|.*\b(?:in|to|into)\ your\ inbox\b.*|.*\bnewsletter\b.{0,60}|
-        (?:tap|click)\ here\b.*|.*\bturn\ on\ (?:desktop\ |push\ )?notifications\b.*|
-        (?:updated|published|posted)?\s*\d+\s+
-            (?:sec|second|min|minute|hr|hour|day|week)s?\.?\ ago\b.*|
-        (?:[A-Za-z]\s+){1,3}[A-Za-z]|[a-z]+_[a-z_]+|
-        .*\bcommenting\b.*|.*\bcomments?\ (?:policy|guidelines)\b.*|
-        [\w.+-]+@[\w-]+(?:\.[\w-]+)+|e-?mail|enter\ your\ e-?mail.*|copy\ (?:the\ )?link|
-        enter\ (?:your\ )?(?:city|zip|postal|town|location|search|keyword).*|
-        .*\b\d+-day\ forecast\b.*|
-        .*\b(?:upgrade\ your\ browser|no\ longer\ supports\ internet\ explorer|
-              (?:enable|turn\ on)\ javascript|javascript\ is\ (?:disabled|required))\b.*|
-        facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|threads|bluesky|telegram|flipboard|
-        follow\ us\b.*|share\ (?:this|on|via)\b.*|share|tweet|email|print|comments?|
-        click\ here\b.*|advertisement|sponsored(?:\ content)?|ad|
-        you\ (?:might|may)\ also\ (?:like|enjoy|be\ interested\ in).*|
-        related(?:\ (?:articles?|stories|posts|coverage|reading|content))?:?|
-        recommended(?:\ for\ you)?|trending(?:\ now)?|most\ (?:popular|read)|read\ next|up\ next|
-        .*\ball\ rights\ reserved\b.*|(?:©|copyright\b).{0,80}|
-        full\ credit\ goes\ to\b.*|we\ link\ to\ this\ content\b.*|
-        (?:image|photo|picture)\ (?:credit|source):.*|
-        \d+\ min(?:ute)?s?\ read|listen\ to\ (?:this|the)\ article.*|
-        skip\ to\ (?:main\ )?content|back\ to\ top|
-        (?:this\ article|this\ story)\ (?:was|is)\ (?:originally|first)\ published\b.*
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-# Lines after which the rest is other stories: related lists, "more in", promos.
-_TAIL_RE = re.compile(
-    r"""^(?:continue\ reading|read\ next|up\ next|keep\ reading|
-        you\ (?:might|may)\ also\ (?:like|enjoy|be\ interested\ in).*|
-        related(?:\ (?:articles?|stories|posts|coverage|reading|content))?:?|
-        more\ (?:in|from|on|about)\ .{1,60}|recommended(?:\ for\ you)?|most\ (?:popular|read)|
-        trending(?:\ now)?)$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-# Score widgets ("Media Hype 4/10", "Rating: 4.5/5") and image alt text of logos.
-_WIDGET_RE = re.compile(
-    r"^(?:[\w'’ ]{1,40}:?\s+\d+(?:\.\d+)?\s*/\s*(?:5|10|100)|.*\blogo\b.*|\d+(?:\.\d+)?\s*/\s*10)$",
-    re.IGNORECASE,
-)
-_TIME_TAG_RE = re.compile(r"·\s*\d{1,2}:\d{2}\s*(?:[ap]m)?$", re.IGNORECASE)
 _CREDIT_RE = re.compile(
     r"^(?:(?:original(?:ly)?\s+)?(?:source|sourced\s+from)|via|credit|courtesy(?:\s+of)?|"
     r"originally\s+(?:published|appeared)\s+(?:on|in|at|by))\s*:?\s+(.+?)\.?$",
@@ -104,7 +80,6 @@ _WIRES = {
     "pa": "PA",
 }
 _DOUBLED_RE = re.compile(r"^(\w{2,})\1$")
-_TITLE_MAX_WORDS = 30
 
 
 @dataclass
@@ -127,106 +102,17 @@ class Cleaned:
     parts: list[tuple[BlockKind, str]]
 
 
-@dataclass
-class _Line:
-    text: str
-    kind: BlockKind | None = None  # set when the source format said what it is
-    removed: bool = False
-    alone: bool = False  # a blank line follows it: it stands as a block of its own
-
-
-def _words(text: str) -> int:
-    return len(text.split())
-
-
-def _ends_sentence(text: str) -> bool:
-    return text.rstrip().endswith(tuple(_TERMINAL))
-
-
-def _is_short_label(text: str, max_words: int = 4) -> bool:
-    """A menu entry or widget label: a few words, no sentence punctuation."""
-    stripped = text.strip()
-    return 0 < _words(stripped) <= max_words and not re.search(r"[.!?,;:]$", stripped)
-
-
-def looks_like_heading(text: str) -> bool:
-    """A short line without sentence punctuation (or a short question): a section heading."""
-    stripped = text.strip()
-    words = _words(stripped)
-    if not 0 < words <= 12 or len(stripped) > 110:
-        return False
-    if stripped[0].islower():
-        return False
-    if stripped.endswith("?"):
-        return True
-    return not re.search(r"[.!,;:\"”’)]$", stripped)
-
-
-def is_generic_heading(text: str) -> bool:
-    """True for section headings such as "Key Points" that never name an article."""
-    key = re.sub(r"[\s?!.:]+$", "", text.strip().lower().replace("’", "'"))
-    return key in GENERIC_HEADINGS
-
-
-def is_title_candidate(text: str) -> bool:
-    """A line that can be an article's title: a headline, not a section label or a sentence."""
-    stripped = text.strip()
-    words = _words(stripped)
-    if words < 4 or words > _TITLE_MAX_WORDS or len(stripped) > 250:
-        return False
-    if is_generic_heading(stripped) or stripped[0].islower():
-        return False
-    return not (stripped.endswith(".") and not stripped.endswith("..."))
-
-
-def _opens_as_title(line: _Line) -> bool:
-    """The first line is the title: a headline, or a short one set apart by a blank line."""
-    if is_title_candidate(line.text):
-        return True
-    text = line.text.strip()
-    return (
-        line.alone
-        and 2 <= _words(text) <= 3
-        and not is_generic_heading(text)
-        and looks_like_heading(text)
-        and not text.endswith("?")
-    )
-
-
-def split_lines(text: str) -> list[str | None]:
-    """Lines of `text` with None for each run of blank lines (a paragraph break)."""
-    out: list[str | None] = []
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if line:
-            out.append(line)
-        elif out and out[-1] is not None:
-            out.append(None)
-    while out and out[-1] is None:
-        out.pop()
-    return out
-
-
-def _hard_wrap_width(lines: list[str]) -> int | None:
-    """The width the text was hard-wrapped at, or None when lines are whole paragraphs."""
-    lengths = sorted(len(line) for line in lines if len(line) > 20)
-    if len(lengths) < 4:
-        return None
-    p90 = lengths[int(len(lengths) * 0.9) - 1]
-    median = lengths[len(lengths) // 2]
-    if 40 <= p90 <= 100 and median >= 0.6 * p90:
-        return p90
-    return None
-
-
-def unwrap(text: str) -> list[_Line]:
+def unwrap(text: str) -> list[Line]:
     """Join hard-wrapped lines into paragraphs; keep list items and headings on their own."""
-    raw = split_lines(text)
+    return _unwrap(split_lines(text))
+
+
+def _unwrap(raw: list[str | None]) -> list[Line]:
     width = _hard_wrap_width([line for line in raw if line is not None])
     # Wrapped text whose paragraphs are set apart by blank lines: every line break inside a
     # block is a wrap, whatever the line looks like.
     blocks_by_blank = width is not None and sum(1 for line in raw if line is None) >= 2
-    out: list[_Line] = []
+    out: list[Line] = []
     previous_broken = True  # True after a blank line: the next line starts a new block
     for line in raw:
         if line is None:
@@ -247,7 +133,7 @@ def unwrap(text: str) -> list[_Line]:
             else:
                 out[-1].text = prev + " " + line
         else:
-            out.append(_Line(line))
+            out.append(Line(line))
         previous_broken = False
     return out
 
@@ -258,6 +144,10 @@ def _starts_block(line: str) -> bool:
 
 def _continues(prev: str, line: str, width: int | None) -> bool:
     """Whether `line` carries on the paragraph `prev` was cut from."""
+    if width is not None and len(prev) >= 0.8 * width and not _ends_sentence(prev):
+        # A full line cut mid-sentence: what follows carries on, even when it starts with a
+        # number ("15. ...") or a dash that would otherwise open a list item.
+        return not _MD_HEADING_RE.match(line)
     if _BULLET_RE.match(line) or _BULLET_ONLY_RE.match(line) or _BULLET_ONLY_RE.match(prev):
         return False
     if _MD_HEADING_RE.match(line) or _MD_HEADING_RE.match(prev):
@@ -274,9 +164,9 @@ def _continues(prev: str, line: str, width: int | None) -> bool:
     return width is not None and len(prev) >= 0.7 * width
 
 
-def merge_bullets(lines: list[_Line]) -> list[_Line]:
+def merge_bullets(lines: list[Line]) -> list[Line]:
     """Attach bullets that sit on a line of their own to their item, and mark list items."""
-    out: list[_Line] = []
+    out: list[Line] = []
     pending_bullet = False
     for line in lines:
         if _BULLET_ONLY_RE.match(line.text):
@@ -287,7 +177,7 @@ def merge_bullets(lines: list[_Line]) -> list[_Line]:
             text = line.text[match.end() :] if match else line.text
             text = _GLUED_COUNTER_RE.sub("", text)
             text = _GLUED_DATE_RE.sub(r"\1: ", text)
-            out.append(_Line(text, BlockKind.ITEM))
+            out.append(Line(text, BlockKind.ITEM))
         else:
             out.append(line)
         pending_bullet = False
@@ -298,7 +188,7 @@ def _canonical_wire(name: str) -> str | None:
     return _WIRES.get(name.strip().lower().rstrip("."))
 
 
-def _extract_metadata(lines: list[_Line], meta: Metadata, furniture_text: list[str]) -> None:
+def _extract_metadata(lines: list[Line], meta: Metadata, furniture_text: list[str]) -> None:
     """Take bylines, credits, dates and links out of the text into `meta`."""
     head = min(len(lines), 14)
     for index, line in enumerate(lines):
@@ -306,14 +196,18 @@ def _extract_metadata(lines: list[_Line], meta: Metadata, furniture_text: list[s
             continue
         pieces = [p.strip() for p in re.split(r"\s+[·|•]\s+", line.text) if p.strip()]
         near_edge = index < head or index >= len(lines) - 14
-        others = [text for text in furniture_text if text != line.text]
-        consumed = [_metadata_piece(p, meta, near_edge, others) for p in pieces]
+        consumed = [_metadata_piece(p, meta, near_edge, furniture_text, line.text) for p in pieces]
         if all(consumed):
             line.removed = True
 
 
-def _metadata_piece(piece: str, meta: Metadata, near_edge: bool, furniture: list[str]) -> bool:
-    """Record what `piece` says about the article; True when it is metadata, not story."""
+def _metadata_piece(
+    piece: str, meta: Metadata, near_edge: bool, furniture: list[str], own: str
+) -> bool:
+    """Record what `piece` says about the article; True when it is metadata, not story.
+
+    `furniture` holds the texts of furniture lines; `own` is the line the piece is from.
+    """
     if _words(piece) > 12:
         return False
     url = _URL_RE.match(piece)
@@ -323,7 +217,7 @@ def _metadata_piece(piece: str, meta: Metadata, near_edge: bool, furniture: list
             meta.credit = _domain(url.group(1))
         return True
     credit = _CREDIT_RE.match(piece)
-    if credit and _words(credit.group(1)) <= 6:
+    if credit and _words(credit.group(1)) <= 6 and _names_someone(credit.group(1)):
         value = credit.group(1).strip()
         if value.lower().startswith(("http://", "https://")):
             meta.url = meta.url or value
@@ -336,13 +230,13 @@ def _metadata_piece(piece: str, meta: Metadata, near_edge: bool, furniture: list
             meta.date = meta.date or date
             return True
         byline = _BYLINE_RE.match(piece)
-        if byline and _words(byline.group(1)) <= 6:
+        if byline and _words(byline.group(1)) <= 6 and _names_someone(byline.group(1)):
             name = byline.group(1).strip()
             wire = _canonical_wire(name)
             if wire is not None:
                 meta.credit = meta.credit or wire
             elif name.lower().startswith("the ") or any(
-                name.lower() in other.lower() for other in furniture
+                name.lower() in other.lower() for other in furniture if other != own
             ):
                 # "Written by The Brieftide": a publication, not a person, signs it.
                 meta.source = meta.source or name
@@ -350,12 +244,36 @@ def _metadata_piece(piece: str, meta: Metadata, near_edge: bool, furniture: list
     return False
 
 
+# Small words inside names ("Ben de Vries", "Church of England", "Smith via Reuters").
+_NAME_JOINERS = frozenset(
+    ["and", "&", "of", "the", "de", "da", "di", "du", "del", "della", "der", "den", "van", "von"]
+)
+_NAME_JOINERS |= {"la", "le", "al", "bin", "via", "at", "for", "in", "y"}
+
+
+def _names_someone(value: str) -> bool:
+    """Whether a byline's or credit's value reads as a name (a person, an outlet, a wire, a
+    web address), not as words of a sentence ("By the end of the day", "Via a spokesman")."""
+    value = value.strip()
+    if value.lower().startswith(("http://", "https://", "www.")):
+        return True
+    words = [w.strip(",;:()/") for w in value.split()]
+    return (
+        any(words)
+        and all(
+            not w or not w[0].isalpha() or w[0].isupper() or w.lower() in _NAME_JOINERS or "." in w
+            for w in words
+        )
+        and not all(w.lower() in _NAME_JOINERS for w in words if w)
+    )
+
+
 def _domain(url: str) -> str:
     host = re.sub(r"^https?://", "", url).split("/")[0]
     return host.removeprefix("www.")
 
 
-def _strip_navigation(lines: list[_Line], meta: Metadata) -> list[str]:
+def _strip_navigation(lines: list[Line], meta: Metadata) -> list[str]:
     """Remove runs of menu entries; the first entry of a menu at the top names the site."""
     texts: list[str] = []
     run: list[int] = []
@@ -367,7 +285,7 @@ def _strip_navigation(lines: list[_Line], meta: Metadata) -> list[str]:
                 lines[i].removed = True
                 texts.append(lines[i].text)
             first = lines[run[0]].text.strip()
-            if all(line.removed for line in lines[: run[0]]) and meta.source is None:
+            if meta.source is None and all(line.removed for line in lines[: run[0]]):
                 doubled = _DOUBLED_RE.match(first.replace(" ", ""))
                 meta.source = doubled.group(1) if doubled else first
         run.clear()
@@ -386,86 +304,16 @@ def _strip_navigation(lines: list[_Line], meta: Metadata) -> list[str]:
     return texts
 
 
-def _strip_furniture(lines: list[_Line]) -> list[str]:
-    """Remove promos, widgets, share bars, boilerplate, and the related-stories tail."""
-    removed: list[str] = []
-    total = len(lines)
-    for index, line in enumerate(lines):
-        if line.removed:
-            continue
-        text = line.text.strip()
-        if index >= total * 0.5 and _TAIL_RE.match(text):
-            for rest in lines[index:]:
-                if not rest.removed:
-                    rest.removed = True
-                    removed.append(rest.text)
-            break
-        if _FURNITURE_RE.match(text) or _WIDGET_RE.match(text) or _TIME_TAG_RE.search(text):
-            line.removed = True
-            removed.append(text)
-            # The label just above a promo ("The Daily Brief") goes with it.
-            if index > 0 and re.search(r"inbox|newsletter|subscribe|sign up", text, re.I):
-                above = lines[index - 1]
-                if not above.removed and _is_short_label(above.text, 6):
-                    above.removed = True
-                    removed.append(above.text)
-    return removed
-
-
-def _derive_title(parts: list[tuple[BlockKind, str]]) -> str | None:
-    """A title from the lead sentence, for text that has no headline of its own."""
-    lead = next((text for kind, text in parts if kind is BlockKind.PARAGRAPH), None)
-    if lead is None:
-        lead = next((text for kind, text in parts if kind is BlockKind.ITEM), None)
-    if lead is None:
-        return None
-    sentence = first_sentence(lead.strip()).rstrip(".")
-    words = sentence.split()
-    if len(words) <= 16:
-        return sentence
-    # Cut at the last clause break that still leaves a headline-length phrase.
-    for count in range(min(len(words), 18), 7, -1):
-        dash_follows = count < len(words) and words[count] in ("—", "–", "-")
-        if words[count - 1].endswith((",", ";", ":")) or dash_follows:
-            return " ".join(words[:count]).rstrip(",;:")
-    return " ".join(words[:14]) + "…"
-
-
-# Words a full stop follows without ending the sentence.
-_ABBREVIATION_RE = re.compile(
-    r"(?:^|[\s(\"“])(?:[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]|Mr|Mrs|Ms|Dr|St|Jr|Sr|Gov|Sen|Rep|Gen|"
-    r"Lt|Col|Sgt|Capt|Prof|No|Vol|Inc|Corp|Ltd|Co|vs|etc|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|"
-    r"Oct|Nov|Dec)$"
-)
-_SENTENCE_END_RE = re.compile(r"[.!?…][\"”’)]?\s+(?=[\"“‘'(]?[A-Z0-9])")
-
-
-def sentence_ends(text: str) -> list[int]:
-    """Offsets where sentences of `text` end (not after "U.S." or "Mr.")."""
-    ends: list[int] = []
-    for match in _SENTENCE_END_RE.finditer(text):
-        if text[match.start()] == "." and _ABBREVIATION_RE.search(text[: match.start()]):
-            continue
-        ends.append(match.start() + len(match.group().rstrip()))
-    return ends
-
-
-def first_sentence(text: str) -> str:
-    """The first sentence of `text`."""
-    ends = sentence_ends(text)
-    return text[: ends[0]] if ends else text
-
-
 def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -> Cleaned:
     """Clean one article's text into blocks, filling `hints` with what the text states."""
     meta = hints or Metadata()
-    lines = merge_bullets(unwrap(text))
+    raw, furniture = _strip_furniture(split_lines(text), markdown)
+    lines = merge_bullets(_unwrap(raw))
     if markdown:
         for line in lines:
             heading = _MD_HEADING_RE.match(line.text)
             if heading:
                 line.text, line.kind = heading.group(2), BlockKind.HEADING
-    furniture = _strip_furniture(lines)
     furniture += [line.text for line in lines if _is_short_label(line.text)]
     _extract_metadata(lines, meta, furniture)
     _strip_navigation(lines, meta)
@@ -474,6 +322,12 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
     # A masthead ("The Boston Globe" above a bostonglobe.com story) names the outlet, not the story.
     if kept and meta.source and _is_masthead(kept[0].text, meta.source):
         meta.source = meta.source if " " in meta.source else kept[0].text.strip()
+        kept = kept[1:]
+
+    # Page chrome above the story ("Congratulations!", a weather widget) is neither its title
+    # nor its text. Only short lines (or a widget's template with a blank in it) go: a lead
+    # sentence that happens to read like a call to action stays.
+    while kept and kept[0].kind is None and is_top_chrome(kept[0].text):
         kept = kept[1:]
 
     # The title: given by the format, else the first line if it reads as a headline.
@@ -488,9 +342,22 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
             and looks_like_heading(kept[0].text)
             and is_title_candidate(kept[1].text)
             and looks_like_heading(kept[1].text)
+            and not is_page_chrome(kept[1].text)
         ):
             kept = kept[1:]
-        if _opens_as_title(kept[0]) and kept[0].kind in (None, BlockKind.HEADING):
+        found = None
+        if not is_title_candidate(kept[0].text):
+            # A short line (a widget's label) above a headline is not the title either.
+            found = headline_below_chrome(kept)
+        if found is not None:
+            meta.title = kept[found].text.strip()
+            # Short labels above the headline ("Edit", "Quick Look") are the page's.
+            kept = [
+                line
+                for i, line in enumerate(kept)
+                if i != found and not (i < found and _is_short_label(line.text))
+            ]
+        elif opens_as_title(kept[0]) and kept[0].kind in (None, BlockKind.HEADING):
             meta.title = kept[0].text.strip()
             # A text that is only a headline keeps it as its body too.
             kept = kept[1:] or kept
@@ -503,7 +370,7 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
         parts.append((kind, line.text.strip()))
     parts = _drop_empty_sections(parts)
     if meta.title is None:
-        meta.title = _derive_title(parts)
+        meta.title = derive_title(parts)
     return Cleaned(meta, parts)
 
 
@@ -517,12 +384,22 @@ def _drop_empty_sections(parts: list[tuple[BlockKind, str]]) -> list[tuple[Block
         return [(BlockKind.PARAGRAPH, text) for _, text in parts]
     out: list[tuple[BlockKind, str]] = []
     for index, (kind, text) in enumerate(parts):
-        if kind is BlockKind.HEADING:
+        if kind is BlockKind.HEADING and _reads_as_label(text):
             following = parts[index + 1][0] if index + 1 < len(parts) else None
             if following is None or following is BlockKind.HEADING:
                 continue
         out.append((kind, text))
     return out
+
+
+def _reads_as_label(text: str) -> bool:
+    """A caption or a tag line (a few words, or words in Title Case), not a sentence that
+    lacks its full stop ("This is the strongest crew I've ever seen")."""
+    words = text.split()
+    if len(words) <= 4:
+        return True
+    lower = sum(1 for word in words if word[0].islower())
+    return lower < 0.4 * len(words)
 
 
 def _is_masthead(line: str, source: str) -> bool:

@@ -7,49 +7,30 @@ library with one bad file still loads the rest.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
-import json
+import functools
+import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import stat
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from brief_reader.article import Article, article_id, assemble
 from brief_reader.cleaning import Metadata, clean
+from brief_reader.datasets import COLUMNS, MAX_DATASET_BYTES, csv_rows, json_rows, jsonl_rows
 from brief_reader.dates import normalise_date
 from brief_reader.decoding import BinaryContentError, decode
 from brief_reader.errors import ReadError
+from brief_reader.outlets import find_credit
+from brief_reader.sanitize import clean_field, clean_text
 
 ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"})
 DATASET_SUFFIXES = frozenset({".csv", ".tsv", ".jsonl", ".ndjson", ".json"})
 SUPPORTED_SUFFIXES = ARTICLE_SUFFIXES | DATASET_SUFFIXES
 
 MAX_ARTICLE_BYTES = 5 * 1024 * 1024
-MAX_DATASET_BYTES = 1024 * 1024 * 1024
 
-# Column names datasets use, most specific first.
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "headline", "heading", "name"),
-    "body": ("text", "body", "content", "article", "maintext", "story", "document"),
-    "source": ("source", "publisher", "outlet", "site", "sitename", "source_name", "domain"),
-    "date": (
-        "date",
-        "published",
-        "published_at",
-        "publish_date",
-        "pubdate",
-        "scrape_time",
-        "date_publish",
-        "timestamp",
-        "time",
-    ),
-    "url": ("url", "link", "href", "source_url"),
-    "credit": ("credit", "origin", "wire"),
-    "row": ("id", "uid", "guid", "article_id", "key"),
-    "tags": ("tags", "keywords", "categories"),
-}
 # Markers datasets use where the article had a paragraph break.
 _PARAGRAPH_MARKERS = re.compile(r"(?:\s*(?:(?<!\S)###(?!\S)|NEWLINE_CHAR|<br\s*/?>|\\n)\s*)+")
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -58,7 +39,18 @@ _MD_EMPHASIS_RE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 
 
 def read_file(path: Path, identity: str) -> list[Article]:
-    """Read the articles of `path`; `identity` is its name inside its library root (for ids)."""
+    """Read the articles of `path`; `identity` is its name inside its library root (for ids).
+
+    This is the one place a file becomes articles: whatever goes wrong inside (a parser's
+    recursion on deeply nested data included) is a ReadError for this file alone.
+    """
+    try:
+        return _read_articles(path, identity)
+    except RecursionError:
+        raise ReadError(path, "data nested too deeply to read") from None
+
+
+def _read_articles(path: Path, identity: str) -> list[Article]:
     suffix = path.suffix.lower()
     limit = MAX_DATASET_BYTES if suffix in DATASET_SUFFIXES else MAX_ARTICLE_BYTES
     data = _read_bytes(path, limit)
@@ -74,27 +66,14 @@ def read_file(path: Path, identity: str) -> list[Article]:
     text = decoded.text
     if not text.strip():
         raise ReadError(path, "no text in the file")
-    if suffix in (".csv", ".tsv"):
-        rows: Iterable[Mapping[str, Any]] = _csv_rows(text, path, tab=suffix == ".tsv")
-        return _dataset_articles(rows, path, identity, warnings)
-    if suffix in (".jsonl", ".ndjson"):
-        bad: list[int] = []
-        try:
-            articles = _dataset_articles(_jsonl_rows(text, path, bad), path, identity, warnings)
-        except ReadError as error:
-            if bad:
-                raise ReadError(path, f"{error.reason}; lines not JSON: {_lines(bad)}") from None
-            raise
-        if bad:
-            note = f"lines not JSON, skipped: {_lines(bad)}"
-            articles[0] = dataclasses.replace(articles[0], warnings=(*articles[0].warnings, note))
-        return articles
-    if suffix == ".json":
-        return _dataset_articles(_json_rows(text, path), path, identity, warnings)
+    if suffix in DATASET_SUFFIXES:
+        return _read_dataset(text, path, identity, suffix, warnings)
     if suffix in (".html", ".htm", ".xhtml") or _looks_like_html(text):
-        meta, body_text, markdown = _from_html(text, path)
+        meta, body_text, markdown = from_html(text, path)
     elif suffix in (".md", ".markdown") or text.startswith("---\n"):
-        meta, body_text = _from_markdown(text, path)
+        notes: list[str] = []
+        meta, body_text = _from_markdown(text, notes)
+        warnings = (*warnings, *notes)
         markdown = True
     else:
         meta, body_text, markdown = Metadata(), text, False
@@ -104,14 +83,50 @@ def read_file(path: Path, identity: str) -> list[Article]:
     return [article]
 
 
+def _read_dataset(
+    text: str, path: Path, identity: str, suffix: str, warnings: tuple[str, ...]
+) -> list[Article]:
+    """The articles of a dataset, one per row; rows that cannot be read are named, not lost."""
+    problems: list[str] = []
+    rows: Iterable[Mapping[str, Any]]
+    if suffix in (".csv", ".tsv"):
+        rows = csv_rows(text, tab=suffix == ".tsv", problems=problems)
+    elif suffix in (".jsonl", ".ndjson"):
+        rows = jsonl_rows(text, problems)
+    else:
+        rows = json_rows(text, path)
+    try:
+        articles = _dataset_articles(rows, path, identity, warnings)
+    except ReadError as error:
+        if problems:
+            raise ReadError(path, "; ".join([error.reason, *problems])) from None
+        raise
+    if problems:
+        first = articles[0]
+        articles[0] = dataclasses.replace(first, warnings=(*first.warnings, *problems))
+    return articles
+
+
 def _read_bytes(path: Path, limit: int) -> bytes:
+    """The bytes of `path`, which must be a regular file: a FIFO or a device is never read.
+
+    The file is opened without blocking (a FIFO would otherwise wait for a writer forever) and
+    checked with fstat on the open descriptor, so a file swapped after a stat is caught too.
+    """
     try:
         if path.is_dir():
             raise ReadError(path, "is a folder, not a file")
-        size = path.stat().st_size
-        if size > limit:
-            raise ReadError(path, f"too large to be an article ({size // (1024 * 1024)} MiB)")
-        return path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise ReadError(path, "not a regular file (a pipe, socket or device)")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ReadError(path, "not a regular file (a pipe, socket or device)")
+            if info.st_size > limit:
+                size = info.st_size // (1024 * 1024)
+                raise ReadError(path, f"too large to be an article ({size} MiB)")
+            return handle.read(limit + 1)
     except ReadError:
         raise
     except FileNotFoundError:
@@ -136,53 +151,97 @@ def _build(
     markdown: bool,
     warnings: tuple[str, ...],
 ) -> Article | None:
-    cleaned = clean(text, meta, markdown=markdown)
+    """Clean one article's text and assemble the Article.
+
+    Every reader passes through here after its format decoded its own escapes, so this is the
+    one place every field is made safe to show (no control, escape or bidi-override characters).
+    """
+    hints = _safe_metadata(meta)
+    cleaned = clean(clean_text(text), hints, markdown=markdown)
     body, blocks = assemble(cleaned.parts)
     if not body.strip():
         return None
-    m = cleaned.meta
+    m = _safe_metadata(cleaned.meta)
+    row = clean_field(row) if row is not None else None
     key = identity if row is None else f"{identity}#{row}"
     return Article(
         id=article_id(key),
         path=path,
-        title=m.title or path.stem,
+        title=m.title or clean_field(path.stem) or "untitled",
         source=m.source,
         date=m.date,
-        credit=m.credit,
+        # Where no byline was taken out, the text may still state a wire ("HELSINKI (AP) —").
+        credit=m.credit or find_credit([body[b.start : b.end] for b in blocks]),
         url=m.url,
         body=body,
         blocks=blocks,
-        tags=tuple(sorted({t.casefold() for t in m.tags if t and " " not in t})),
+        tags=tuple(sorted({t.casefold() for t in m.tags if " " not in t})),
         row=row,
-        warnings=warnings,
+        warnings=tuple(w for w in (clean_field(w) for w in warnings) if w),
+    )
+
+
+def _safe_metadata(meta: Metadata) -> Metadata:
+    """`meta` with every field made safe to show (see `sanitize.clean_field`)."""
+    return Metadata(
+        title=clean_field(meta.title),
+        source=clean_field(meta.source),
+        date=normalise_date(clean_field(meta.date)),
+        credit=clean_field(meta.credit),
+        url=clean_field(meta.url),
+        tags=[tag for tag in (clean_field(t) for t in meta.tags) if tag],
     )
 
 
 # --- Markdown -------------------------------------------------------------------------------
 
 
-def _from_markdown(text: str, path: Path) -> tuple[Metadata, str]:
+def _from_markdown(text: str, notes: list[str]) -> tuple[Metadata, str]:
     """Front matter into metadata; links and emphasis to plain words; headings kept as `#`."""
     meta = Metadata()
     match = _FRONT_MATTER_RE.match(text)
     if match:
-        meta = _front_matter(match.group(1), path)
+        meta = _front_matter(match.group(1), notes)
         text = text[match.end() :]
     text = _MD_LINK_RE.sub(lambda m: m.group(1) or "", text)
     text = _MD_EMPHASIS_RE.sub(r"\2", text)
     return meta, text
 
 
-def _front_matter(block: str, path: Path) -> Metadata:
+def _front_matter(block: str, notes: list[str]) -> Metadata:
+    """The metadata of a YAML front matter; one that cannot be read is ignored, with a note."""
     import yaml
 
     try:
-        data = yaml.safe_load(block)
-    except yaml.YAMLError:
+        data = yaml.load(block, Loader=_front_matter_loader())
+    except yaml.YAMLError as error:
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        notes.append(f"front matter ignored ({problem})")
+        return Metadata()
+    except RecursionError:
+        notes.append("front matter ignored (nested too deeply)")
         return Metadata()
     if not isinstance(data, dict):
         return Metadata()
     return _metadata_from_mapping({str(k).lower(): v for k, v in data.items()})
+
+
+@functools.cache
+def _front_matter_loader() -> type[Any]:
+    """PyYAML's safe loader without aliases: front matter never needs them, and an alias bomb
+    (a few hundred bytes of nested `*refs`) would otherwise expand without limit."""
+    import yaml
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                event = self.peek_event()
+                raise yaml.composer.ComposerError(
+                    None, None, "aliases (*name) are not allowed", event.start_mark
+                )
+            return super().compose_node(parent, index)
+
+    return NoAliasLoader
 
 
 def _metadata_from_mapping(data: Mapping[str, Any]) -> Metadata:
@@ -203,7 +262,7 @@ def _metadata_from_mapping(data: Mapping[str, Any]) -> Metadata:
     return Metadata(
         title=_one_line(title),
         source=_one_line(source),
-        date=normalise_date(pick("date")),
+        date=_one_line(pick("date")),  # normalised once made safe, in _safe_metadata
         credit=_one_line(credit),
         url=_one_line(url),
         tags=[str(t).strip() for t in tags] if isinstance(tags, list) else [],
@@ -227,10 +286,24 @@ def _looks_like_html(text: str) -> bool:
     )
 
 
-def _from_html(text: str, path: Path) -> tuple[Metadata, str, bool]:
+_CONTROL_REFERENCE_RE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+
+def _drop_control_reference(match: re.Match[str]) -> str:
+    """ "" for a character reference to a character `sanitize` removes, else the reference."""
+    number = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+    if number > 0x10FFFF:
+        return ""
+    return match.group(0) if clean_text(chr(number)) == chr(number) else ""
+
+
+def from_html(text: str, path: Path) -> tuple[Metadata, str, bool]:
     """The article inside a web page, by trafilatura's extraction (text, headings, metadata)."""
     import trafilatura
 
+    # The parser refuses a page with a character reference to a control character (`&#27;`)
+    # and would lose the whole article: such references go here, as the raw bytes went.
+    text = _CONTROL_REFERENCE_RE.sub(_drop_control_reference, text)
     try:
         body = trafilatura.extract(
             text,
@@ -239,7 +312,9 @@ def _from_html(text: str, path: Path) -> tuple[Metadata, str, bool]:
             include_tables=False,
             include_images=False,
             include_links=False,
-            deduplicate=True,
+            # Not True: trafilatura's deduplication remembers paragraphs across calls (a global
+            # cache), so the third outlet running the same wire copy would lose those paragraphs.
+            deduplicate=False,
         )
         found = trafilatura.extract_metadata(text)
     except Exception as error:  # the extractor's own failures are many and undocumented
@@ -258,56 +333,6 @@ def _from_html(text: str, path: Path) -> tuple[Metadata, str, bool]:
 
 
 # --- Datasets -------------------------------------------------------------------------------
-
-
-def _csv_rows(text: str, path: Path, *, tab: bool) -> Iterator[dict[str, Any]]:
-    csv.field_size_limit(MAX_DATASET_BYTES)
-    dialect: type[csv.Dialect] | csv.Dialect = csv.excel_tab if tab else csv.excel
-    if not tab:
-        try:
-            dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
-        except csv.Error:
-            dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    try:
-        for row in reader:
-            yield {str(k).strip().lower(): v for k, v in row.items() if k is not None}
-    except csv.Error as error:
-        raise ReadError(path, f"CSV could not be parsed ({error})") from None
-
-
-def _lines(numbers: list[int]) -> str:
-    shown = ", ".join(str(n) for n in numbers[:10])
-    return shown + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
-
-
-def _jsonl_rows(text: str, path: Path, bad: list[int]) -> Iterator[Mapping[str, Any]]:
-    """The rows of a JSON Lines text; numbers of lines that are not JSON go to `bad`."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError:
-            bad.append(number)
-            continue
-        if isinstance(value, dict):
-            yield {str(k).lower(): v for k, v in value.items()}
-
-
-def _json_rows(text: str, path: Path) -> Iterator[Mapping[str, Any]]:
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ReadError(path, f"not valid JSON ({error.msg} at line {error.lineno})") from None
-    if isinstance(value, dict):
-        listed = next((v for v in value.values() if isinstance(v, list)), None)
-        value = listed if listed is not None else [value]
-    if not isinstance(value, list):
-        raise ReadError(path, "JSON holds no list of articles")
-    for item in value:
-        if isinstance(item, dict):
-            yield {str(k).lower(): v for k, v in item.items()}
 
 
 def _dataset_articles(

@@ -1,4 +1,10 @@
-"""Making untrusted text safe to show: no escape sequences, no control characters."""
+"""Making untrusted text safe to show: no escape sequences, no control or bidi-override characters.
+
+Every field of every article passes through `clean_text` / `clean_field` when the article is
+assembled (`reading._build`), after each format has decoded its own escapes (JSON's `\\u001b`,
+YAML's `"\\e"`, HTML's `&#27;`), so nothing read from a file reaches a screen, the CLI or
+`--json` with a raw control character in it.
+"""
 
 from __future__ import annotations
 
@@ -11,15 +17,33 @@ _ANSI_RE = re.compile(
     r"|\x1b[PX^_][^\x1b]*(?:\x1b\\)?"  # DCS, SOS, PM, APC strings
     r"|\x1b[@-Z\\-_]"  # two-byte escapes
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
+    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # 8-bit OSC
 )
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 and C1 controls (not \t or \n), DEL, and the bidi embeddings, overrides and isolates
+# (U+202A-202E, U+2066-2069) that make a terminal show text in another order than it is stored.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SPACE_RE = re.compile(r"\s+")
 
 
 def strip_controls(text: str) -> str:
-    """Remove ANSI escape sequences and control characters, keeping newlines and tabs."""
+    """Remove escape sequences, control and bidi-override characters; keep newlines and tabs."""
     text = _ANSI_RE.sub("", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL_RE.sub("", text)
+
+
+def clean_text(text: str) -> str:
+    """A block of untrusted text (an article's body) made safe to show; lines are kept."""
+    return strip_controls(text)
+
+
+def clean_field(value: object) -> str | None:
+    """A one-line field (title, source, url, tag...) made safe to show: controls removed,
+    whitespace (newlines and tabs included) folded to single spaces; None when nothing is left."""
+    if value is None:
+        return None
+    text = _SPACE_RE.sub(" ", strip_controls(str(value))).strip()
+    return text or None
 
 
 def for_terminal(text: str) -> str:

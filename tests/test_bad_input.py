@@ -168,14 +168,15 @@ def test_a_permission_error_names_the_file_even_as_root(
     # Root reads anything, so the operating system's refusal is played here for one file.
     path = folder / "secret.txt"
     path.write_text(GOOD_TEXT, encoding="utf-8")
-    real_read_bytes = Path.read_bytes
+    real_open = os.open
 
-    def refuse(self: Path) -> bytes:
-        if self.name == "secret.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read_bytes(self)
+    def refuse(file: str | os.PathLike[str], flags: int, *args: int, **kwargs: int) -> int:
+        if Path(file).name == "secret.txt":
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    # Files are opened with os.open (non-blocking, so a FIFO never hangs the reader).
+    monkeypatch.setattr(os, "open", refuse)
     assert_one_line_naming(str(read_error(path)), path, "permission")
     _, errors = loads_the_good_one(folder)
     assert [e.path for e in errors] == [str(path)]

@@ -1,0 +1,171 @@
+"""Rows of dataset files (CSV, TSV, JSON Lines, JSON), read whole.
+
+Every row is read to its last field, or named: a CSV row of the wrong shape, a line that is not
+JSON or is nested too deeply goes to a list of problems the reader shows, never cut or dropped
+in silence. Turning rows into articles is `reading`'s job.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from brief_reader.errors import ReadError
+
+MAX_DATASET_BYTES = 1024 * 1024 * 1024
+
+# Column names datasets use, most specific first.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "title": ("title", "headline", "heading", "name"),
+    "body": ("text", "body", "content", "article", "maintext", "story", "document"),
+    "source": ("source", "publisher", "outlet", "site", "sitename", "source_name", "domain"),
+    "date": (
+        "date",
+        "published",
+        "published_at",
+        "publish_date",
+        "pubdate",
+        "scrape_time",
+        "date_publish",
+        "timestamp",
+        "time",
+    ),
+    "url": ("url", "link", "href", "source_url"),
+    "credit": ("credit", "origin", "wire"),
+    "row": ("id", "uid", "guid", "article_id", "key"),
+    "tags": ("tags", "keywords", "categories"),
+}
+
+
+@dataclass
+class _CsvRead:
+    """The rows one CSV dialect reads, and the rows it could not read (line, reason)."""
+
+    rows: list[dict[str, Any]]
+    problems: list[tuple[str, str]]  # (line or lines, reason)
+
+
+def csv_rows(text: str, *, tab: bool, problems: list[str]) -> list[dict[str, Any]]:
+    """The rows of a CSV (TSV) text, read whole.
+
+    Standard CSV (RFC 4180, as spreadsheets write it: `""` is a quote inside a quoted field)
+    comes first, and its shape is checked: every row has the header's number of fields and no
+    quote is left open to swallow the rows after it. Only when that check fails is the dialect
+    sniffed, and the sniffed reading is taken only when it passes. Rows neither reads are named
+    in `problems`, never cut or dropped in silence.
+    """
+    csv.field_size_limit(MAX_DATASET_BYTES)
+    standard = _read_csv(text, csv.excel_tab if tab else csv.excel)
+    best = standard
+    if (standard.problems or not _has_body_column(standard)) and not tab:
+        try:
+            sniffed = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+        except csv.Error:
+            sniffed = None
+        if sniffed is not None:
+            other = _read_csv(text, sniffed)
+            if not other.problems and _has_body_column(other):
+                best = other
+    if best.problems:
+        shown = ", ".join(
+            f"{'lines' if '-' in where else 'line'} {where} ({reason})"
+            for where, reason in best.problems[:10]
+        )
+        more = len(best.problems) - 10
+        problems.append(
+            "CSV rows that cannot be read, skipped: "
+            + shown
+            + (f" and {more} more" if more > 0 else "")
+        )
+    return best.rows
+
+
+def _has_body_column(read: _CsvRead) -> bool:
+    return bool(read.rows) and any(name in read.rows[0] for name in COLUMNS["body"])
+
+
+def _read_csv(text: str, dialect: type[csv.Dialect] | csv.Dialect) -> _CsvRead:
+    """Read `text` strictly with `dialect`; rows of the wrong shape go to `problems`."""
+    reader = csv.reader(io.StringIO(text, newline=""), dialect=dialect, strict=True)
+    header: list[str] | None = None
+    result = _CsvRead([], [])
+    last_line = 0
+    while True:
+        start = last_line + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            unclosed = "end of data" in str(error)
+            reason = "a quote is never closed" if unclosed else f"a stray quote ({error})"
+            last_line = max(reader.line_num, start)
+            where = f"{start}" if last_line == start else f"{start}-{last_line}"
+            result.problems.append((where, reason))
+            if unclosed:
+                break
+            continue
+        last_line = reader.line_num
+        if not any(field.strip() for field in fields):
+            continue  # a blank line is not a row
+        if header is None:
+            header = [name.strip().lower() for name in fields]
+            continue
+        if len(fields) != len(header):
+            reason = f"{len(fields)} fields, the header has {len(header)}"
+            where = f"{start}" if reader.line_num == start else f"{start}-{reader.line_num}"
+            result.problems.append((where, reason))
+            continue
+        result.rows.append(dict(zip(header, fields, strict=True)))
+    if header is None:
+        result.problems.append(("1", "no header row"))
+    return result
+
+
+def _lines(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:10])
+    return shown + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
+
+
+def jsonl_rows(text: str, problems: list[str]) -> Iterator[Mapping[str, Any]]:
+    """The rows of a JSON Lines text; lines that cannot be read are named in `problems`."""
+    bad: list[int] = []
+    deep: list[int] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError:
+            bad.append(number)
+            continue
+        except RecursionError:
+            deep.append(number)
+            continue
+        if isinstance(value, dict):
+            yield {str(k).lower(): v for k, v in value.items()}
+    if bad:
+        problems.append(f"lines not JSON, skipped: {_lines(bad)}")
+    if deep:
+        problems.append(f"lines nested too deeply, skipped: {_lines(deep)}")
+
+
+def json_rows(text: str, path: Path) -> Iterator[Mapping[str, Any]]:
+    """The rows of a JSON dataset: a list of objects, or the first list inside an object."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ReadError(path, f"not valid JSON ({error.msg} at line {error.lineno})") from None
+    if isinstance(value, dict):
+        listed = next((v for v in value.values() if isinstance(v, list)), None)
+        value = listed if listed is not None else [value]
+    if not isinstance(value, list):
+        raise ReadError(path, "JSON holds no list of articles")
+    for item in value:
+        if isinstance(item, dict):
+            yield {str(k).lower(): v for k, v in item.items()}

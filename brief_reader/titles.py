@@ -1,0 +1,124 @@
+"""Titles: which line of a pasted page names the article, and which never does.
+
+A headline is a line of four to thirty words that is not a sentence, a section label ("Key
+Points") or page chrome ("Congratulations!", "Scroll to top of page", a weather widget, a call to
+action). Pages put widgets and labels above the headline; the headline is looked for above the
+story's first paragraph, and an article without one takes its title from its lead sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from brief_reader.article import BlockKind
+from brief_reader.furniture import is_page_chrome
+from brief_reader.lines import Line, first_sentence, looks_like_heading, sentence_ends, words
+
+_TITLE_MAX_WORDS = 30
+
+
+# Section headings outlets put above a summary or a part of the story: never an article's title.
+GENERIC_HEADINGS = frozenset(
+    """
+    key points|key takeaways|takeaways|key facts|summary|article summary|tl;dr|tldr|highlights|
+    overview|introduction|background|what's happening|what happened|why it matters|
+    why it's important|why it is important|what's next|what comes next|what to watch|our insight|
+    our take|context|the big picture|big picture|bottom line|the bottom line|in brief|at a glance|
+    details|analysis|the details|go deeper|between the lines|what they're saying|related|
+    external credit|credits|sources|references|share|comments|timeline|potential impact areas
+    """.replace("\n", "").split("|")
+)
+
+
+def is_generic_heading(text: str) -> bool:
+    """True for section headings such as "Key Points" that never name an article."""
+    key = re.sub(r"[\s?!.:]+$", "", text.strip().lower().replace("’", "'"))
+    return key in GENERIC_HEADINGS
+
+
+def is_title_candidate(text: str) -> bool:
+    """A line that can be an article's title: a headline, not a section label or a sentence."""
+    stripped = text.strip()
+    count = words(stripped)
+    if count < 4 or count > _TITLE_MAX_WORDS or len(stripped) > 250:
+        return False
+    if is_generic_heading(stripped) or stripped[0].islower():
+        return False
+    return not (stripped.endswith(".") and not stripped.endswith("..."))
+
+
+def opens_as_title(line: Line) -> bool:
+    """The first line is the title: a headline, or a short one set apart by a blank line."""
+    if is_page_chrome(line.text):
+        return False
+    if is_title_candidate(line.text):
+        return True
+    text = line.text.strip()
+    return (
+        line.alone
+        and 2 <= words(text) <= 3
+        and not is_generic_heading(text)
+        and looks_like_heading(text)
+        and not text.endswith("?")
+    )
+
+
+def is_top_chrome(text: str) -> bool:
+    """Page chrome short enough to leave above a story: a lead sentence that merely reads like
+    a call to action ("Get ready: ... from now on.") is longer and stays."""
+    short = words(text) <= 10 or re.search(r"\w \.(?:\s|$)", text) is not None
+    return short and is_page_chrome(text)
+
+
+def headline_below_chrome(kept: list[Line]) -> int | None:
+    """The index of a headline among the first lines, above the story's first paragraph of
+    prose, when the page put widgets and labels above it; None when there is none."""
+    for index, line in enumerate(kept[:8]):
+        text = line.text.strip()
+        if _reads_as_prose(text):
+            return None
+        if (
+            line.kind in (None, BlockKind.HEADING)
+            and is_title_candidate(text)
+            and not sentence_ends(text)
+            and not text.endswith((",", ";", ":"))
+            and not is_page_chrome(text)
+        ):
+            return index
+    return None
+
+
+def _reads_as_prose(text: str) -> bool:
+    """A paragraph of the story (or of a wrapped page), not a label or a headline."""
+    return words(text) >= 15
+
+
+def derive_title(parts: list[tuple[BlockKind, str]]) -> str | None:
+    """A title from the lead sentence, for text that has no headline of its own.
+
+    The lead is the first paragraph that opens a sentence: not page chrome, not a byline.
+    """
+    leads = [text for kind, text in parts if kind is BlockKind.PARAGRAPH]
+    leads = leads or [text for kind, text in parts if kind is BlockKind.ITEM]
+    if not leads:
+        return None
+    lead = next(
+        (
+            text
+            for text in leads
+            if not text[0].islower()
+            and not is_top_chrome(text)
+            and words(first_sentence(text)) >= 3
+        ),
+        leads[0],
+    )
+    sentence = first_sentence(lead.strip()).rstrip(".")
+    tokens = sentence.split()
+    if len(tokens) <= 16:
+        return sentence
+    # Cut at the last clause break that still leaves a headline-length phrase.
+    for count in range(min(len(tokens), 18), 7, -1):
+        dash_follows = count < len(tokens) and tokens[count] in ("—", "–", "-")
+        if tokens[count - 1].endswith((",", ";", ":")) or dash_follows:
+            return " ".join(tokens[:count]).rstrip(",;:")
+    return " ".join(tokens[:14]) + "…"
