@@ -28,11 +28,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from brief_reader import identity
 from brief_reader.anchor import Anchor, resolve
 from brief_reader.annotations_db import SCHEMA_VERSION as SCHEMA_VERSION  # part of this API
 from brief_reader.annotations_db import (
     CannotWrite,
-    check_header,
+    check_path,
     connect,
     copy_into,
     explain,
@@ -41,7 +42,7 @@ from brief_reader.annotations_db import (
 )
 from brief_reader.article import Article
 from brief_reader.errors import BriefReaderError, NotFoundError, StoreError
-from brief_reader.paths import Paths
+from brief_reader.paths import Paths, ensure_private_dir
 from brief_reader.sanitize import strip_controls
 
 MAX_TAG_CHARS = 64
@@ -132,7 +133,7 @@ class Override:
 
 
 def normalize_tag(tag: str) -> str:
-    """The stored form of a tag: case-folded, one word; a `TagError` says what is wrong.
+    """The stored form of a tag: case-folded, one word (no space, no slash); else `TagError`.
 
     A leading `#` is dropped so `#policy` (as typed in Obsidian) and `policy` are one tag.
     """
@@ -143,6 +144,8 @@ def normalize_tag(tag: str) -> str:
         raise TagError(f"empty tag {tag!r}: a tag is one word")
     if any(ch.isspace() for ch in text):
         raise TagError(f"tag {tag!r} has a space in it: tags are single words (join with - or _)")
+    if "/" in text or "\\" in text:
+        raise TagError(f"tag {tag!r} has a slash in it: tags are words, not paths")
     if any(unicodedata.category(ch)[0] == "C" for ch in text):
         raise TagError(f"tag {tag!r} has a control character in it")
     if len(text) > MAX_TAG_CHARS:
@@ -198,13 +201,14 @@ class AnnotationStore:
         false, then `StoreError`).
         """
         db = paths.annotations_db
-        check_header(db)
+        check_path(db)
         try:
             if db.exists():
                 # Judge an existing file through a read-only connection: one that can write
                 # might checkpoint a newer version's journal into it when it closes.
                 copy_into(db, None, immutable=False)
             try:
+                ensure_private_dir(paths.data_dir)
                 db.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise CannotWrite(exc.strerror or str(exc)) from exc
@@ -387,6 +391,52 @@ class AnnotationStore:
                 "SELECT tag FROM article_tag UNION SELECT tag FROM annotation_tag ORDER BY tag"
             ).fetchall()
         return [r[0] for r in rows]
+
+    # --- which article is which ------------------------------------------------------------
+
+    def follow(self, articles: Sequence[Article]) -> list[Article]:
+        """Bring the store in line with the whole library as read now; returns it minus hidden rows.
+
+        Notes, tags and fixes follow a renamed or moved file, stay with an edited one, and never
+        pass to a different text under a reused name (`brief_reader.identity`). Call it with
+        the whole library, never with a few files read from elsewhere.
+        """
+        with self._read() as conn:
+            known = identity.known_articles(conn)
+            change = identity.plan(articles, known, identity.ids_with_user_data(conn))
+        if not change.empty and self.read_only is None:
+            with self._write("the articles' identities") as conn:
+                # Again inside the transaction: another process may have done it meanwhile.
+                known = identity.known_articles(conn)
+                change = identity.plan(articles, known, identity.ids_with_user_data(conn))
+                identity.apply(conn, change, utc_now())
+                known = identity.known_articles(conn)
+        hidden = {row.id for row in known.values() if row.hidden}
+        return [a for a in articles if a.id not in hidden]
+
+    def remember(self, article: Article) -> None:
+        """Record the article's text, if not yet known, so its notes can follow a rename."""
+        with self._write("the article's identity") as conn:
+            if not conn.execute(
+                "SELECT 1 FROM known_article WHERE id = ?", (article.id,)
+            ).fetchone():
+                identity.save(conn, identity.remembered(article, None), utc_now())
+
+    def known_names(self) -> dict[str, str]:
+        """Where each article with the user's data was last seen (its file, and row), by id."""
+        with self._read() as conn:
+            return dict(conn.execute("SELECT id, name FROM known_article").fetchall())
+
+    def hidden_ids(self) -> set[str]:
+        """Ids of the dataset rows the user removed."""
+        with self._read() as conn:
+            rows = conn.execute("SELECT id FROM known_article WHERE hidden IS NOT NULL")
+            return {r[0] for r in rows.fetchall()}
+
+    def hide(self, article: Article) -> None:
+        """Hide one row of a dataset from the library (the file is kept as it is)."""
+        with self._write("the removal") as conn:
+            identity.save(conn, identity.remembered(article, utc_now()), utc_now())
 
     # --- overrides --------------------------------------------------------------------------
 

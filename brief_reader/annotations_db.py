@@ -8,8 +8,10 @@ store (`brief_reader.annotations`) builds notes and tags on top of it.
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
+import stat
 import time
 import uuid
 from collections.abc import Callable
@@ -17,9 +19,8 @@ from pathlib import Path
 
 from brief_reader.errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_SECONDS = 15.0
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 # --- schema -------------------------------------------------------------------------------------
@@ -78,8 +79,28 @@ def _to_v2(conn: sqlite3.Connection) -> None:
     )
 
 
+def _to_v3(conn: sqlite3.Connection) -> None:
+    # v3: the articles that carry the user's data, by id, with the name they were last seen
+    # under and a fingerprint of their text, so notes follow a renamed file and never pass to
+    # a different text under a reused name (brief_reader.identity); `hidden` marks a dataset
+    # row the user removed (the file itself is kept).
+    conn.execute(
+        """CREATE TABLE known_article (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            sketch TEXT NOT NULL,
+            shingles INTEGER NOT NULL,
+            length INTEGER NOT NULL,
+            seen TEXT NOT NULL,
+            hidden TEXT
+        ) WITHOUT ROWID"""
+    )
+    conn.execute("CREATE INDEX known_article_fingerprint ON known_article(fingerprint)")
+
+
 # Migration to version N is MIGRATIONS[N]; each runs inside the opening transaction.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v1, 2: _to_v2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _to_v1, 2: _to_v2, 3: _to_v3}
 
 
 class CannotWrite(Exception):
@@ -112,24 +133,46 @@ def explain(exc: sqlite3.Error) -> str:
     return text
 
 
-def check_header(db: Path) -> None:
-    """Refuse, before SQLite touches it, a file that is not an SQLite database at all."""
+def check_path(db: Path) -> None:
+    """Refuse a database path that is a folder or cannot be read, without opening the file.
+
+    The file itself is never opened here: closing a plain handle on it would release every
+    POSIX lock this process holds on it through SQLite (SQLite's "How To Corrupt An SQLite
+    Database File", 2.2), and another process would then delete the WAL our connections still
+    use. Whether it is an SQLite file at all is judged by SQLite (`inspect_file`).
+    """
     try:
-        with db.open("rb") as f:
-            head = f.read(len(_SQLITE_MAGIC))
+        info = db.stat()
     except FileNotFoundError:
         return
-    except IsADirectoryError:
-        raise StoreError(f"{db}: is a folder, not an annotation database") from None
     except OSError as exc:
         raise StoreError(f"{db}: cannot be read ({exc.strerror or exc})") from None
-    # An empty file is what an interrupted first start leaves: there is nothing in it to lose.
-    if head and head != _SQLITE_MAGIC:
-        raise StoreError(damaged(db, "not an SQLite database"))
+    if stat.S_ISDIR(info.st_mode):
+        raise StoreError(f"{db}: is a folder, not an annotation database")
+    if not os.access(db, os.R_OK):
+        raise StoreError(f"{db}: cannot be read (permission denied)")
+
+
+def disk_is_full(folder: Path) -> bool:
+    """Whether the file system holding `folder` has no room left for us."""
+    try:
+        info = os.statvfs(folder)
+    except (OSError, AttributeError):
+        return False
+    return info.f_bavail * info.f_frsize < 64 * 1024
+
+
+def is_damage(exc: sqlite3.Error) -> bool:
+    """Whether SQLite says the file's content is bad (not a disk, lock or permission problem)."""
+    text = str(exc).lower()
+    return error_code(exc).startswith(DAMAGED_CODES) or (
+        not error_code(exc) and ("malformed" in text or "not a database" in text)
+    )
 
 
 def damaged(db: Path, reason: str) -> str:
     """The one-line message for a file that is not a usable annotation database."""
+    reason = " ".join(reason.split())  # SQLite's check reports span lines: one line here
     return (
         f"{db}: the annotation database is damaged ({reason}); it was left as it is. "
         "Move it aside to start afresh, or put back a backup."
@@ -181,7 +224,11 @@ def inspect_file(db: Path, conn: sqlite3.Connection, *, thorough: bool = True) -
     except sqlite3.Error as exc:
         if error_code(exc).startswith(READ_ONLY_CODES):
             raise CannotWrite(explain(exc)) from exc
-        raise StoreError(damaged(db, str(exc))) from exc
+        if is_damage(exc):
+            raise StoreError(damaged(db, str(exc))) from exc
+        # A full disk, an I/O error, a lock held too long: the file is not at fault.
+        reason = "the disk is full" if disk_is_full(db.parent) else explain(exc)
+        raise StoreError(f"{db}: could not open: {reason}") from exc
     expected = {"annotation", "annotation_tag", "article_tag"}
     if (version == 0 and tables) or (version > 0 and not expected <= tables):
         raise StoreError(

@@ -3,30 +3,34 @@
 The Markdown is meant to be pasted into the user's own notes (Obsidian or any viewer): YAML front
 matter, then stories, then a heading per article with its details and tags, its passages as
 blockquotes followed by their notes, its article notes, and its orphaned passages. Every piece of
-user or article text goes through an escape that keeps it from opening a heading, a block quote,
-a code fence, an HTML block or a front matter fence, so no title, note or quote can change the
-document's structure. The order is deterministic: the same notes give the same bytes.
+user or article text goes through `brief_reader.markdown_text`, which keeps it from opening a
+heading, a block quote, a code fence or a front matter fence and from carrying live HTML, so no
+title, note or quote can change the document's structure or run in a viewer. The order is
+deterministic: the same notes give the same bytes. Files are written by `brief_reader.safe_write`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import re
-import tempfile
 import uuid
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from brief_reader.anchor import CONTEXT_CHARS
 from brief_reader.annotations import Annotation, AnnotationStore, ResolvedAnnotation, resolve_all
 from brief_reader.article import Article
-from brief_reader.errors import BriefReaderError
+from brief_reader.markdown_text import (
+    blockquote,
+    escape_note,
+    escape_text,
+    front_matter,
+    heading,
+    link,
+    tag_list,
+)
+from brief_reader.safe_write import check_export_target, own_data_reason, write_atomically
 from brief_reader.sanitize import strip_controls
 
 DEFAULT_TITLE = "brief-reader notes"
@@ -148,112 +152,7 @@ def grouped_by_story(
     return groups
 
 
-# --- Markdown -----------------------------------------------------------------------------------
-
-# Characters that start inline Markdown (or Obsidian) syntax anywhere in a line.
-_INLINE = re.compile(r"([\\`*_\[\]<>#|~$])")
-_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_LIST_MARKER = re.compile(r"(?:[-+*]|\d{1,9}[.)])(?:[ \t]+|$)")
-_RULE_OR_UNDERLINE = re.compile(r"[-=*_+ \t]+")
-_BLOCK_STARTERS = ("#", ">", "<", "[", "`", "~", "|", "$", "%", "=", "+", "-", "*", "_", ":")
-_SAFE_URL = re.compile(r"https?://[^\s<>\"`\\]+")
-_OBSIDIAN_TAG = re.compile(r"[^\W_][\w/-]*")
-
-
-def escape_text(text: str) -> str:
-    """Plain text (a title, a quote line) as Markdown that shows it literally, on one line."""
-    text = " ".join(strip_controls(text).split())
-    return _escape_line_start(_escape_inline(text))
-
-
-def _escape_inline(text: str) -> str:
-    text = _INLINE.sub(r"\\\1", text)
-    text = _ENTITY.sub(r"\\&", text)
-    # Obsidian comments (%%) and highlights (==) have no closing rule that stops at a block.
-    return text.replace("%%", "%\\%").replace("==", "=\\=")
-
-
-def _escape_line_start(line: str) -> str:
-    """Keep a line from starting a block: heading, quote, fence, HTML, list, rule, table..."""
-    stripped = line.lstrip(" \t")
-    indent = line[: len(line) - len(stripped)]
-    if not stripped:
-        return line
-    if _RULE_OR_UNDERLINE.fullmatch(stripped) or _LIST_MARKER.match(stripped):
-        return indent + _escape_first(stripped)
-    if stripped.startswith(_BLOCK_STARTERS) and not stripped.startswith("\\"):
-        return indent + "\\" + stripped
-    return line
-
-
-def _escape_first(text: str) -> str:
-    """Backslash the character that makes `text` a list item, a rule or a setext underline."""
-    match = re.match(r"\d{1,9}", text)
-    at = match.end() if match else 0
-    return text[:at] + "\\" + text[at:]
-
-
-def escape_note(note: str) -> list[str]:
-    """A user's Markdown note as lines, inline formatting kept, block structure neutralised.
-
-    Notes may use emphasis, links and code spans, and lists; they may not open headings, block
-    quotes, code fences, HTML blocks, rules, setext underlines or link definitions, at the start
-    of a line or of a list item, because those would reach past the note into the document.
-    """
-    lines: list[str] = []
-    for raw in strip_controls(note).strip("\n").split("\n"):
-        line = raw.rstrip()
-        line = line.replace("%%", "%\\%").replace("$$", "$\\$")
-        lines.append(_escape_note_line(line))
-    return lines
-
-
-def _escape_note_line(line: str) -> str:
-    # A list item's content is a line start too ("- # x" is a heading): keep the markers and
-    # escape what follows them.
-    stripped = line.lstrip(" \t")
-    indent = line[: len(line) - len(stripped)]
-    if _RULE_OR_UNDERLINE.fullmatch(stripped or "x"):
-        return indent + _escape_first(stripped)
-    markers = ""
-    while True:
-        match = _LIST_MARKER.match(stripped)
-        if not match or match.end() == len(stripped):
-            break
-        markers += match.group()
-        stripped = stripped[match.end() :]
-    if stripped.startswith(("#", ">", "<", "[", "```", "~~~", "$$", "|")):
-        stripped = "\\" + stripped
-    elif markers and _RULE_OR_UNDERLINE.fullmatch(stripped):
-        stripped = _escape_first(stripped)
-    return indent + markers + stripped
-
-
-def _blockquote(text: str) -> list[str]:
-    """Article text as a block quote; its line breaks stay inside the quote."""
-    out: list[str] = []
-    for raw in strip_controls(text).strip().split("\n"):
-        line = " ".join(raw.split())
-        out.append("> " + _escape_line_start(_escape_inline(line)) if line else ">")
-    return out or [">"]
-
-
-def _tag_list(tags: Iterable[str]) -> str:
-    shown = []
-    for tag in tags:
-        if _OBSIDIAN_TAG.fullmatch(tag) and not tag.isdigit():
-            shown.append("#" + tag)
-        else:
-            shown.append(_escape_inline(strip_controls(tag)))
-    return " ".join(shown)
-
-
-def _link(url: str) -> str:
-    return f"<{url}>" if _SAFE_URL.fullmatch(url) else escape_text(url)
-
-
-def _heading(level: int, text: str) -> str:
-    return "#" * level + " " + (escape_text(text) or "(untitled)")
+# --- Markdown (its text escaped by brief_reader.markdown_text) ---------------------------------
 
 
 def to_markdown(
@@ -275,12 +174,12 @@ def to_markdown(
         "annotations": sum(len(e.annotations) for e in entries),
         "generator": "brief-reader",
     }
-    lines = ["---", *yaml.safe_dump(front, sort_keys=False, allow_unicode=True).splitlines()]
-    lines += ["---", "", _heading(1, title), ""]
+    lines = ["---", *front_matter(front).splitlines()]
+    lines += ["---", "", heading(1, title), ""]
     if not groups:
         lines += ["No notes or tags yet.", ""]
     for story, members in groups:
-        lines += [_heading(2, story), ""]
+        lines += [heading(2, story), ""]
         for entry in members:
             lines += _article_section(entry)
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -288,23 +187,23 @@ def to_markdown(
 
 def _article_section(entry: ArticleNotes) -> list[str]:
     a = entry.article
-    lines = [_heading(3, a.title if a else f"Article {entry.article_id}"), ""]
+    lines = [heading(3, a.title if a else f"Article {entry.article_id}"), ""]
     details: list[tuple[str, str]] = []
     if a is not None:
         details += [
             ("Outlet", escape_text(a.source or "")),
             ("Date", escape_text(a.date or "")),
             ("Credited origin", escape_text(a.credit or "")),
-            ("Link", _link(a.url) if a.url else ""),
+            ("Link", link(a.url) if a.url else ""),
         ]
-    details += [("Id", escape_text(entry.article_id)), ("Tags", _tag_list(entry.tags))]
+    details += [("Id", escape_text(entry.article_id)), ("Tags", tag_list(entry.tags))]
     lines += [f"- {name}: {value}" for name, value in details if value]
     lines.append("")
     if entry.passages:
         lines += ["#### Passages", ""]
         for placed in entry.passages:
             assert a is not None and placed.start is not None and placed.end is not None
-            lines += [*_blockquote(a.body[placed.start : placed.end]), ""]
+            lines += [*blockquote(a.body[placed.start : placed.end]), ""]
             lines += _note_lines(placed)
     if entry.notes:
         lines += ["#### Notes", ""]
@@ -315,7 +214,7 @@ def _article_section(entry: ArticleNotes) -> list[str]:
         lines += ["#### Orphaned passages", ""]
         lines += ["*No longer found in the article's text; kept as they were quoted.*", ""]
         for placed in entry.orphans:
-            lines += [*_blockquote(placed.annotation.quote or ""), ""]
+            lines += [*blockquote(placed.annotation.quote or ""), ""]
             lines += _note_lines(placed)
     return lines
 
@@ -325,7 +224,7 @@ def _note_lines(placed: ResolvedAnnotation) -> list[str]:
     if placed.annotation.note.strip():
         out += [*escape_note(placed.annotation.note), ""]
     if placed.annotation.tags:
-        out += ["Tags: " + _tag_list(placed.annotation.tags), ""]
+        out += ["Tags: " + tag_list(placed.annotation.tags), ""]
     return out
 
 
@@ -333,7 +232,7 @@ def _list_item(placed: ResolvedAnnotation) -> list[str]:
     """An article note as one list item; its later lines indented so they stay inside it."""
     body = escape_note(placed.annotation.note) if placed.annotation.note.strip() else []
     if placed.annotation.tags:
-        body += ([""] if body else []) + ["Tags: " + _tag_list(placed.annotation.tags)]
+        body += ([""] if body else []) + ["Tags: " + tag_list(placed.annotation.tags)]
     first, *rest = body or [""]
     return ["- " + first] + [("  " + line) if line else "" for line in rest]
 
@@ -466,53 +365,20 @@ def export_markdown_file(
     return sum(len(e.annotations) for e in entries) + sum(1 for e in entries if e.tags)
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` so that readers see the old file or the new one, never half.
-
-    A temporary file in the same folder is written, flushed to disk and renamed over the target;
-    an existing file keeps its permissions.
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise BriefReaderError(f"{path}: the folder {folder} does not exist")
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o644
-    except OSError as exc:
-        raise BriefReaderError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    fd, tmp_name = -1, ""
-    try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            fd = -1
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
-        tmp_name = ""
-        _fsync_folder(folder)
-    except OSError as exc:
-        raise BriefReaderError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    finally:
-        if fd != -1:
-            os.close(fd)
-        if tmp_name:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); a no-op where folders cannot be opened."""
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+__all__ = [
+    "ALL_ARTICLES",
+    "ANNO_CONTEXT",
+    "NOT_IN_LIBRARY",
+    "ArticleNotes",
+    "check_export_target",
+    "collect",
+    "escape_note",
+    "escape_text",
+    "export_markdown_file",
+    "grouped_by_story",
+    "jsonld_text",
+    "own_data_reason",
+    "to_jsonld",
+    "to_markdown",
+    "write_atomically",
+]

@@ -20,7 +20,7 @@ from pathlib import Path
 from brief_reader.article import Article, article_id
 from brief_reader.article_cache import ArticleCache
 from brief_reader.errors import BriefReaderError, NotFoundError, ReadError
-from brief_reader.paths import Paths, seeds_dir
+from brief_reader.paths import Paths, ensure_private_dir, seeds_dir
 from brief_reader.reading import SUPPORTED_SUFFIXES, read_file
 from brief_reader.settings import load_settings
 
@@ -41,10 +41,15 @@ class LibraryFile:
 
 @dataclass
 class LoadResult:
-    """The articles read, and one error per file that could not be read."""
+    """The articles read, and one error per file that could not be read.
+
+    `files` is the listing that was read: a search index sync given it and the articles
+    (`SearchIndex.sync(..., articles=...)`) neither lists nor reads the files again.
+    """
 
     articles: list[Article] = field(default_factory=list)
     errors: list[ReadError] = field(default_factory=list)
+    files: list[LibraryFile] = field(default_factory=list)
 
 
 def walk(root: Path, errors: list[ReadError] | None = None) -> Iterator[Path]:
@@ -76,7 +81,7 @@ def walk(root: Path, errors: list[ReadError] | None = None) -> Iterator[Path]:
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            path = Path(entry.path)
+            path = folder / entry.name  # cheaper than parsing entry.path again
             try:
                 is_dir = entry.is_dir()
                 if not is_dir and entry.is_symlink():
@@ -86,18 +91,25 @@ def walk(root: Path, errors: list[ReadError] | None = None) -> Iterator[Path]:
                 continue
             if is_dir:
                 yield from visit(path)
-            elif path.suffix.lower() in SUPPORTED_SUFFIXES and not _SKIPPED_NAMES.match(entry.name):
+            elif os.path.splitext(entry.name)[
+                1
+            ].lower() in SUPPORTED_SUFFIXES and not _SKIPPED_NAMES.match(entry.name):
                 yield path
 
     yield from visit(root)
 
 
 def _stat_file(path: Path, root: Path) -> LibraryFile:
-    info = path.stat()
-    try:
-        identity = path.relative_to(root).as_posix()
-    except ValueError:
-        identity = path.name
+    # On strings: pathlib's relative_to costs more than the stat (a no-op sync is this loop).
+    name, prefix = str(path), os.path.join(str(root), "")
+    info = os.stat(name)
+    if name.startswith(prefix):
+        identity = name[len(prefix) :].replace(os.sep, "/")
+    else:
+        try:
+            identity = path.relative_to(root).as_posix()
+        except ValueError:
+            identity = path.name
     return LibraryFile(path, root, identity, info.st_mtime_ns, info.st_size)
 
 
@@ -112,7 +124,7 @@ def _load_files(
     progress: Callable[[int, int], None] | None = None,
     cache: ArticleCache | None = None,
 ) -> LoadResult:
-    result = LoadResult(errors=errors)
+    result = LoadResult(errors=errors, files=list(files))
     seen_ids: set[str] = set()
     for done, library_file in enumerate(files, start=1):
         articles = (
@@ -213,9 +225,31 @@ class Library:
         return out
 
     def load(self, progress: Callable[[int, int], None] | None = None) -> LoadResult:
-        """Read every article of the library; unchanged files come from the article cache."""
+        """Read every article of the library; unchanged files come from the article cache.
+
+        The user's notes follow renamed files, and rows the user removed are left out (see
+        `AnnotationStore.follow`).
+        """
         cache = ArticleCache.open(self.paths.cache_dir)
-        return _load_files(self.files(), [], progress, cache)
+        result = _load_files(self.files(), [], progress, cache)
+        result.articles = self._follow(result.articles)
+        return result
+
+    def _follow(self, articles: list[Article]) -> list[Article]:
+        if not self.paths.annotations_db.exists():
+            return articles
+        from brief_reader.annotations import AnnotationStore
+
+        try:
+            store = AnnotationStore.open(self.paths)
+        except BriefReaderError:
+            return articles  # a damaged store is reported by the commands that use it
+        try:
+            return store.follow(articles)
+        except BriefReaderError:
+            return articles
+        finally:
+            store.close()
 
     def add(self, sources: Sequence[Path]) -> AddReport:
         """Copy files (or the article files of folders) into the user's library.
@@ -245,6 +279,7 @@ class Library:
                     report.skipped.append(candidate)
                     continue
                 try:
+                    ensure_private_dir(self.paths.data_dir)
                     target_dir.mkdir(parents=True, exist_ok=True)
                     target = _free_name(target_dir, candidate.name)
                     _copy_atomic(candidate, target)
@@ -260,10 +295,21 @@ class Library:
         root = self.paths.articles_dir
         if not root.is_dir():
             return []
-        return [_stat_file(p, root) for p in walk(root)]
+        # Regular files only: they are hashed (opened), and a FIFO would block the open.
+        return [_stat_file(p, root) for p in walk(root) if p.is_file()]
 
     def remove(self, article: Article) -> Path:
-        """Delete the user's copy of the file holding `article`; samples cannot be removed."""
+        """Delete the user's copy of the file holding `article`; samples cannot be removed.
+
+        One row of a dataset (CSV, JSON Lines...) is hidden instead, in the annotation store:
+        the file and its other rows are kept as they are.
+        """
+        if article.row is not None:
+            from brief_reader.annotations import AnnotationStore
+
+            with AnnotationStore.open(self.paths, allow_read_only=False) as store:
+                store.hide(article)
+            return article.path
         root = self.paths.articles_dir.resolve()
         path = article.path.resolve()
         if root not in path.parents:

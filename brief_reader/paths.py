@@ -7,8 +7,10 @@ never touch the real user's files.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +65,25 @@ def resolve_paths(home: str | os.PathLike[str] | None = None) -> Paths:
         Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)),
         Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
     )
+
+
+def ensure_private_dir(folder: Path) -> Path:
+    """Create the user data folder readable by its owner only (0700), as mail and browsers do.
+
+    Notes are private: a folder created here gets mode 0700 whatever the umask. An existing
+    folder is tightened only when it is ours (owned by this user); one owned by someone else is
+    left as it is. Its parents are created with the usual mode.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        folder.mkdir(mode=0o700)
+    info = folder.stat()
+    if info.st_mode & 0o077 and info.st_uid == os.getuid():
+        # Best effort: a file system that refuses modes (some network or FAT mounts) must not
+        # stop the user from writing notes.
+        with contextlib.suppress(OSError):
+            os.chmod(folder, stat.S_IMODE(info.st_mode) & 0o700)
+    return folder
 
 
 def seeds_dir() -> Path:

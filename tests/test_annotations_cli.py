@@ -85,7 +85,9 @@ def test_tag_untag_and_list_show_the_users_tags(br: Run) -> None:
     assert articles(br)[0]["tags"] == ["china", "policy"]
     br("untag", first, "CHINA")
     assert articles(br)[0]["tags"] == ["policy"]
-    done = br("untag", first, "never")
+    # A tag the article does not have is an error now (issue 9, item 10): one line, non-zero.
+    done = br("untag", first, "never", ok=False)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1
     assert "was not tagged #never" in done.stderr
     entries = notes(br)
     assert [(e["kind"], e["article"], e["tags"]) for e in entries] == [("tags", first, ["policy"])]

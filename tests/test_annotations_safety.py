@@ -427,3 +427,43 @@ def test_a_writer_killed_mid_save_loses_at_most_that_note(paths: Paths) -> None:
             i = int(a.note.split()[1])
             assert a.note == f"note {i} " + "z" * 200000 and a.tags == (f"n{i}",)
         store.add_note("art", "writing works after the crash")
+
+
+OPEN_ON_A_FULL_DISK = """
+    import json, resource, signal
+    from brief_reader.annotations import AnnotationStore
+    from brief_reader.errors import StoreError
+    from brief_reader.paths import resolve_paths
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # no file may grow: a full disk
+    try:
+        AnnotationStore.open(resolve_paths()).close()
+        print(json.dumps("opened"))
+    except StoreError as error:
+        print(json.dumps(str(error)))
+"""
+
+
+def test_a_full_disk_at_opening_is_not_called_damage(paths: Paths) -> None:
+    with AnnotationStore.open(paths) as store:
+        store.add_note("art", "kept")
+    before = paths.annotations_db.read_bytes()
+    done = run_python(OPEN_ON_A_FULL_DISK, paths.data_dir.parent)
+    message = json.loads(done.stdout)
+    assert message != "opened", "the disk was not full after all"
+    assert "damaged" not in message and "Move it aside" not in message
+    assert "full" in message and str(paths.annotations_db) in message
+    assert paths.annotations_db.read_bytes() == before
+    with AnnotationStore.open(paths) as store:
+        assert [a.note for a in store.all_annotations()] == ["kept"]
+
+
+def test_sqlites_disk_full_error_says_the_disk_is_full(paths: Paths) -> None:
+    with AnnotationStore.open(paths) as store:
+        store.add_note("art", "fits")
+        # SQLite's own "database or disk is full" (SQLITE_FULL), as on a full disk.
+        store._conn.execute("PRAGMA max_page_count = 1")
+        with pytest.raises(StoreError) as caught:
+            store.add_note("art", "x" * 100_000)
+    message = str(caught.value)
+    assert "disk is full" in message and "damaged" not in message and "not saved" in message

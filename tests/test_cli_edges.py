@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import shutil
 import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import brief_reader.tui.app
@@ -95,3 +98,45 @@ def test_output_cut_short_by_a_pipe_is_not_an_error(home: Path, tmp_path: Path) 
     )
     assert result.stderr == ""
     assert result.returncode == 0
+
+
+READ_ONLY_SEARCH = """
+import encodings.ascii, encodings.latin_1, encodings.utf_8, html, json, os, pwd, sqlite3, sys
+import tempfile
+import brief_reader.annotations, brief_reader.search.index
+import brief_reader.tui.commands.library_cmd, brief_reader.tui.commands.search_cmd
+from brief_reader.tui.cli import build_parser, main
+
+build_parser()  # every command's modules loaded while the interpreter's files can be read
+if os.geteuid() == 0:  # root writes anywhere: play a normal user to feel read-only
+    nobody = pwd.getpwnam("nobody")
+    os.setgid(nobody.pw_gid)
+    os.setuid(nobody.pw_uid)
+sys.exit(main(["search", "alibaba", "--json"]))
+"""
+
+
+def test_a_read_only_home_can_still_be_searched(cli: RunCli) -> None:
+    # pytest's own tmp folders are private to their owner: another user could not enter them.
+    root = Path(tempfile.mkdtemp(prefix="brief-reader-ro-"))
+    root.chmod(0o755)
+    home = root / "home"
+    assert cli("--home", str(home), "list").returncode == 0  # the home exists, then locks
+    for path in [*home.rglob("*"), home]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", READ_ONLY_SEARCH],
+            capture_output=True,
+            text=True,
+            env=dict(os.environ, BRIEF_READER_HOME=str(home)),
+            timeout=120,
+        )
+    finally:
+        for path in [*home.rglob("*"), home]:
+            path.chmod(0o755)
+        shutil.rmtree(root)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
+    assert "cannot be written" in done.stderr
+    assert json.loads(done.stdout)["total"] >= 1

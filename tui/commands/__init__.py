@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,18 @@ class Context:
             self._articles = result.articles
         return self._articles
 
+    def check_output(self, target: Path, *, force: bool, articles: Sequence[Article] = ()) -> None:
+        """Refuse an `-o FILE` that is the user's own data (the annotation or feed database,
+        anything in the data or settings folder, a library article or one of `articles`), a
+        folder, or, without `force`, an existing file: every command that writes goes here."""
+        from brief_reader.library import Library
+        from brief_reader.safe_write import check_export_target
+
+        library = [f.path for f in Library(self.paths).files()]
+        check_export_target(
+            target, self.paths, [*library, *(a.path for a in articles)], force=force
+        )
+
     def find(self, ref: str) -> Article:
         """The article whose id is `ref` or starts with it; an error if none or several."""
         from brief_reader.library import find_article
@@ -77,6 +89,27 @@ def add_paths_argument(parser: argparse.ArgumentParser) -> None:
 def add_json_argument(parser: argparse.ArgumentParser) -> None:
     """Listing commands print one JSON document to stdout with --json."""
     parser.add_argument("--json", action="store_true", help="print one JSON document, nothing else")
+
+
+def check_text(*values: str | None) -> None:
+    """Refuse arguments that are not UTF-8 text, with one line naming the first such one.
+
+    Python hands undecodable bytes of the command line over as lone surrogates
+    (surrogateescape); stored or printed, they would fail later with a traceback.
+    """
+    for value in values:
+        if value is None:
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raw = value.encode("utf-8", "surrogateescape")
+            shown = raw.decode("utf-8", "replace")
+            bad = value[error.start].encode("utf-8", "surrogateescape").hex()
+            raise BriefReaderError(
+                f"argument {shown!r} is not UTF-8 text (it holds the byte 0x{bad}); "
+                "give it in UTF-8"
+            ) from None
 
 
 def print_json(document: Any) -> None:
@@ -101,6 +134,7 @@ __all__ = [
     "NotFoundError",
     "add_json_argument",
     "add_paths_argument",
+    "check_text",
     "out",
     "print_json",
     "warn",

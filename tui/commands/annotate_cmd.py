@@ -13,13 +13,14 @@ from brief_reader.tui.commands import (
     Context,
     add_json_argument,
     add_paths_argument,
+    check_text,
     out,
     print_json,
     warn,
 )
 
 from brief_reader.anchor import find_quote, make_anchor
-from brief_reader.annotations import AnnotationStore, normalize_tags, resolve_all
+from brief_reader.annotations import AnnotationStore, normalize_tag, normalize_tags, resolve_all
 from brief_reader.article import Article
 from brief_reader.errors import BriefReaderError, NotFoundError
 from brief_reader.export import (
@@ -31,16 +32,31 @@ from brief_reader.export import (
 )
 
 
+def _add_in_argument(parser: argparse.ArgumentParser) -> None:
+    """PATHs for commands whose last positional takes several words (TAG...)."""
+    parser.add_argument(
+        "--in",
+        dest="paths",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="read the articles of this file or folder instead of the library (repeatable)",
+    )
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add tag, untag, note, notes, export and set."""
     p = subparsers.add_parser("tag", help="tag an article (tags are single words)")
     p.add_argument("id", metavar="ID", help="article id or a unique prefix of one")
     p.add_argument("tags", nargs="+", metavar="TAG")
+    _add_in_argument(p)
     p.set_defaults(run=run_tag)
 
     p = subparsers.add_parser("untag", help="remove tags you put on an article")
     p.add_argument("id", metavar="ID", help="article id or a unique prefix of one")
     p.add_argument("tags", nargs="+", metavar="TAG")
+    _add_in_argument(p)
     p.set_defaults(run=run_untag)
 
     p = subparsers.add_parser("note", help="add a note to an article, or to a passage of it")
@@ -50,15 +66,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--tag", dest="tags", action="append", default=[], metavar="TAG", help="tag the note"
     )
+    add_paths_argument(p)
     p.set_defaults(run=run_note)
 
     p = subparsers.add_parser("notes", help="list your notes and tags")
     p.add_argument("id", nargs="?", metavar="ID", help="only this article's")
     add_json_argument(p)
+    add_paths_argument(p)
     p.set_defaults(run=run_notes)
 
     p = subparsers.add_parser("export", help="export your notes as Markdown (or JSON-LD)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    p.add_argument(
+        "--force", action="store_true", help="replace FILE if it exists (never your own data)"
+    )
     p.add_argument(
         "--tag",
         dest="tags",
@@ -83,6 +104,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("id", metavar="ID", help="article id or a unique prefix of one")
     p.add_argument("--title", metavar="TITLE")
     p.add_argument("--source", metavar="OUTLET")
+    add_paths_argument(p)
     p.set_defaults(run=run_set)
 
 
@@ -103,36 +125,67 @@ def _hashtags(tags: tuple[str, ...] | list[str]) -> str:
     return " ".join(f"#{t}" for t in tags) or "(none)"
 
 
+def _tags_given(args: argparse.Namespace) -> list[str]:
+    """The TAGs given, refusing anything that is not a word (a path above all)."""
+    for tag in args.tags:
+        if Path(tag).exists():
+            raise BriefReaderError(
+                f"{tag!r} is a file or folder, not a tag (tags are words); "
+                f"to read articles from it, give --in {tag}"
+            )
+        normalize_tag(tag)
+    return list(args.tags)
+
+
 def run_tag(args: argparse.Namespace, ctx: Context) -> int:
     """Add tags to an article and print all its tags."""
+    check_text(args.id, *args.tags)
+    wanted = _tags_given(args)
     article = ctx.find(args.id)
     with _store(ctx) as store:
-        tags = store.tag_article(article.id, args.tags)
+        tags = store.tag_article(article.id, wanted)
+        _remember(ctx, store, article)
     out(f"{_label(article)}: {_hashtags(tags)}")
     return 0
 
 
 def run_untag(args: argparse.Namespace, ctx: Context) -> int:
-    """Remove tags from an article; says which were not there."""
+    """Remove tags from an article; a tag it does not have is an error (one line each)."""
+    check_text(args.id, *args.tags)
+    wanted = _tags_given(args)
     article = ctx.find(args.id)
     with _store(ctx) as store:
         before = set(store.article_tags(article.id))
-        tags = store.untag_article(article.id, args.tags)
-    for tag in normalize_tags(args.tags):
+        tags = store.untag_article(article.id, wanted)
+    missing = 0
+    for tag in normalize_tags(wanted):
         if tag in before:
             continue
+        missing += 1
         if tag in {t.casefold() for t in article.tags}:
             warn(f"#{tag} comes from the file {article.location}; edit the file to remove it")
         else:
             warn(f"{article.id} was not tagged #{tag}")
     out(f"{_label(article)}: {_hashtags(tags)}")
-    return 0
+    return 1 if missing else 0
+
+
+def _note_text(args: argparse.Namespace) -> str:
+    if args.text != "-":
+        return str(args.text)
+    try:
+        return sys.stdin.buffer.read().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BriefReaderError(
+            f"the note read from stdin is not UTF-8 text (byte {error.start + 1} is not)"
+        ) from None
 
 
 def run_note(args: argparse.Namespace, ctx: Context) -> int:
     """Add a note to an article, or to the passage given by --quote."""
+    check_text(args.id, args.text, args.quote, *args.tags)
     article = ctx.find(args.id)
-    text = sys.stdin.read() if args.text == "-" else args.text
+    text = _note_text(args)
     anchor = None
     if args.quote is not None:
         spans = find_quote(article.body, args.quote)
@@ -146,32 +199,45 @@ def run_note(args: argparse.Namespace, ctx: Context) -> int:
         anchor = make_anchor(article.body, *spans[0])
     with _store(ctx) as store:
         note = store.add_note(article.id, text, quote_anchor=anchor, tags=args.tags)
+        _remember(ctx, store, article)
     where = f" at {anchor.start}-{anchor.end}" if anchor else ""
     out(f"note {note.id} on {_label(article)}{where}")
     return 0
+
+
+def _remember(ctx: Context, store: AnnotationStore, article: Article) -> None:
+    """Record a library article's text with its first note, so a rename keeps it."""
+    if not ctx.inputs:
+        store.remember(article)
 
 
 def run_set(args: argparse.Namespace, ctx: Context) -> int:
     """Fix (or, with "", unfix) an article's title and/or outlet."""
     if args.title is None and args.source is None:
         raise BriefReaderError("set needs --title and/or --source")
+    check_text(args.id, args.title, args.source)
     article = ctx.find(args.id)
     with _store(ctx) as store:
         store.set_override(article.id, title=args.title, source=args.source)
+        _remember(ctx, store, article)
         fixed = store.apply_overrides([article])[0]
     out(f"{fixed.id}  {fixed.source or '-'}  {fixed.title}")
     return 0
 
 
 def _notes_entries(
-    store: AnnotationStore, articles: list[Article], only: str | None
+    store: AnnotationStore, articles: list[Article], only: str | None, *, with_missing: bool
 ) -> list[dict[str, Any]]:
-    """DESIGN.md's `notes --json` entries: per article, its tags (one entry), then its notes."""
+    """DESIGN.md's `notes --json` entries: per article, its tags (one entry), then its notes.
+
+    `with_missing` adds the notes of articles no longer in the library (orphans).
+    """
     by_id = {a.id: a for a in articles}
     annotations = store.all_annotations()
     tagged = {t.article_id: t for t in store.tagged_articles()}
     order = [a.id for a in articles]
-    order += sorted(({a.article_id for a in annotations} | set(tagged)) - set(by_id))
+    if with_missing:
+        order += sorted(({a.article_id for a in annotations} | set(tagged)) - set(by_id))
     entries: list[dict[str, Any]] = []
     for article_id in order:
         if only is not None and article_id != only:
@@ -214,12 +280,19 @@ def _notes_target(ctx: Context, store: AnnotationStore, ref: str) -> str:
 
 def run_notes(args: argparse.Namespace, ctx: Context) -> int:
     """List notes and tags, with where each passage is in the current text."""
+    check_text(args.id)
+    if args.id and Path(args.id).exists():
+        # `notes PATH`: the notes of the articles of that file or folder.
+        ctx.inputs.insert(0, Path(args.id))
+        args.id = None
     with _store(ctx) as store:
         articles = store.apply_overrides(ctx.articles())
         if store.read_only and not args.json:
             warn(store.read_only)
         only = _notes_target(ctx, store, args.id) if args.id else None
-        entries = _notes_entries(store, articles, only)
+        missing = not ctx.inputs or only is not None
+        entries = _notes_entries(store, articles, only, with_missing=missing)
+        last_seen = store.known_names()
     if args.json:
         print_json({"annotations": entries})
         return 0
@@ -233,7 +306,10 @@ def run_notes(args: argparse.Namespace, ctx: Context) -> int:
             current = entry["article"]
             if current != entries[0]["article"]:
                 out()
-            out(f"{current}  {titles.get(current, '(no longer in the library)')}")
+            gone = "(no longer in the library)"
+            if current in last_seen:
+                gone = f"(no longer in the library; last seen as {last_seen[current]})"
+            out(f"{current}  {titles.get(current, gone)}")
         if entry["kind"] == "tags":
             out(f"  tags: {_hashtags(entry['tags'])}")
             continue
@@ -270,6 +346,7 @@ def _stories(ctx: Context, articles: list[Article]) -> list[tuple[str, list[str]
 
 def run_export(args: argparse.Namespace, ctx: Context) -> int:
     """Export notes as Markdown (or W3C Web Annotation JSON-LD) to stdout or a file."""
+    check_text(*args.tags, *args.articles)
     articles = ctx.articles()
     wanted = {ctx.find(ref).id for ref in args.articles} if args.articles else None
     with _store(ctx) as store:
@@ -280,7 +357,9 @@ def run_export(args: argparse.Namespace, ctx: Context) -> int:
     else:
         text = to_markdown(entries, stories=stories)
     if args.output:
-        write_atomically(Path(args.output), text)
+        target = Path(args.output)
+        ctx.check_output(target, force=args.force, articles=articles)
+        write_atomically(target, text)
         count = sum(len(e.annotations) for e in entries)
         if not ctx.quiet:
             sys.stderr.write(

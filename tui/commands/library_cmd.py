@@ -34,11 +34,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_paths_argument(p)
     p.set_defaults(run=run_show)
 
-    p = subparsers.add_parser("add", help="copy article files or folders into your library")
-    p.add_argument("sources", nargs="+", type=Path, metavar="PATH")
+    p = subparsers.add_parser("add", help="copy article files or folders (or web pages by URL)")
+    # str, not Path: Path("https://x") folds the "//" of a URL given here.
+    p.add_argument("sources", nargs="+", metavar="PATH|URL")
     p.set_defaults(run=run_add)
 
-    p = subparsers.add_parser("remove", help="remove an article you added (its file)")
+    p = subparsers.add_parser(
+        "remove", help="remove an article you added (its file; one dataset row is hidden)"
+    )
     p.add_argument("ids", nargs="+", metavar="ID")
     p.set_defaults(run=run_remove)
 
@@ -115,7 +118,11 @@ def run_show(args: argparse.Namespace, ctx: Context) -> int:
 
 def run_add(args: argparse.Namespace, ctx: Context) -> int:
     """Copy files into the library, reporting what was added, skipped and refused."""
-    report = Library(ctx.paths).add(args.sources)
+    if any(str(s).lower().startswith(("http://", "https://")) for s in args.sources):
+        from brief_reader.tui.commands.feed_cmd import run_add_urls
+
+        return run_add_urls(args, ctx)
+    report = Library(ctx.paths).add([Path(s) for s in args.sources])
     for path, count in report.added:
         plural = "article" if count == 1 else "articles"
         out(f"added {path.name} ({count} {plural})")
@@ -137,7 +144,10 @@ def run_remove(args: argparse.Namespace, ctx: Context) -> int:
     targets = [find_article(articles, ref) for ref in args.ids]
     for article in targets:
         path = library.remove(article)
-        out(f"removed {path.name}")
+        if article.row is not None:
+            out(f"hid row {article.row} of {path.name} (the file and its other rows are kept)")
+        else:
+            out(f"removed {path.name}")
     return 0
 
 

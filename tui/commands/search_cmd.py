@@ -8,6 +8,13 @@ just them. The query language is Whoosh's; see `brief-reader search --help`.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import errno
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from brief_reader.search.index import SearchIndex, annotation_source
 from brief_reader.search.results import SearchResults, SyncReport
@@ -16,6 +23,7 @@ from brief_reader.tui.commands import (
     Context,
     add_json_argument,
     add_paths_argument,
+    check_text,
     out,
     print_json,
     warn,
@@ -55,13 +63,58 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.set_defaults(run=run_search)
 
 
-def _sync(ctx: Context) -> tuple[SearchIndex, SyncReport]:
+def _sync(ctx: Context, location: Path | None) -> tuple[SearchIndex, SyncReport]:
     if ctx.inputs:
         articles = ctx.articles()
-        index = SearchIndex.for_articles(ctx.paths, articles)
+        index = (
+            SearchIndex.for_articles(ctx.paths, articles)
+            if location is None
+            else SearchIndex(ctx.paths, location=location)
+        )
         return index, index.index_articles(articles)
-    index = SearchIndex(ctx.paths, annotations=annotation_source(ctx.paths))
+    index = SearchIndex(ctx.paths, location=location, annotations=annotation_source(ctx.paths))
     return index, index.sync(Library(ctx.paths).files(), read_library_file)
+
+
+@contextmanager
+def _index_location(ctx: Context) -> Iterator[Path | None]:
+    """None for the usual index in the cache; a temporary folder when the cache is read-only.
+
+    A read-only home (a shared or backed-up profile, a full quota of permissions) can still be
+    searched: the index is built for this search and thrown away. A home that is not a folder
+    at all stays an error.
+    """
+    folder = ctx.paths.cache_dir
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        writable = os.access(folder, os.W_OK) and (
+            not ctx.paths.index_dir.exists() or os.access(ctx.paths.index_dir, os.W_OK)
+        )
+    except PermissionError:
+        writable = False
+    except OSError as error:
+        if error.errno != errno.EROFS:
+            raise
+        writable = False
+    if writable:
+        yield None
+        return
+    warn(f"{folder}: cannot be written; searching through a temporary index (slower)")
+    with tempfile.TemporaryDirectory(prefix="brief-reader-index-") as temporary:
+        yield Path(temporary)
+
+
+def _hidden(ctx: Context) -> set[str]:
+    """Dataset rows the user removed (hidden in the annotation store, the files kept)."""
+    if ctx.inputs or not ctx.paths.annotations_db.exists():
+        return set()
+    from brief_reader.annotations import AnnotationStore
+
+    try:
+        with AnnotationStore.open(ctx.paths) as store:
+            return store.hidden_ids()
+    except BriefReaderError:
+        return set()
 
 
 def _report(report: SyncReport, from_library: bool) -> None:
@@ -77,15 +130,24 @@ def run_search(args: argparse.Namespace, ctx: Context) -> int:
     """Search, then print the hits (or DESIGN.md's JSON with --json)."""
     if args.limit < 1:
         raise BriefReaderError("--limit must be 1 or more")
-    index, report = _sync(ctx)
-    _report(report, not ctx.inputs)
-    results = index.search(args.query, limit=args.limit)
-    if results.damaged:
-        # Reading found the index damaged: rebuild it now and ask again.
-        index, report = _sync(ctx)
+    check_text(args.query)
+    if not args.query.strip():
+        raise BriefReaderError('nothing to search for: give words, e.g. brief-reader search "bans"')
+    with _index_location(ctx) as location:
+        index, report = _sync(ctx, location)
         _report(report, not ctx.inputs)
         results = index.search(args.query, limit=args.limit)
-    index.close()
+        if results.damaged:
+            # Reading found the index damaged: rebuild it now and ask again.
+            index, report = _sync(ctx, location)
+            _report(report, not ctx.inputs)
+            results = index.search(args.query, limit=args.limit)
+        index.close()
+    hidden = _hidden(ctx)
+    if hidden and any(hit.id in hidden for hit in results.hits):
+        kept = [hit for hit in results.hits if hit.id not in hidden]
+        gone = len(results.hits) - len(kept)
+        results = dataclasses.replace(results, hits=kept, total=results.total - gone)
     if results.notice:
         warn(results.notice)
     if args.json:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -32,6 +34,27 @@ class LastWordSuggester(Suggester):
             if tag.startswith(last.casefold()) and tag != last.casefold():
                 return (head + " " if head else "") + tag
         return None
+
+
+class TagInput(Input):
+    """A field of space-separated tags where Tab completes the last word from the user's tags.
+
+    With nothing to complete, Tab moves on to the next field as everywhere else.
+    """
+
+    BINDINGS = [Binding("tab", "complete", "Complete the tag", show=False, id="tags.complete")]
+
+    def __init__(self, value: str, known_tags: list[str], **kwargs: Any) -> None:
+        super().__init__(value, suggester=LastWordSuggester(known_tags), **kwargs)
+
+    def action_complete(self) -> None:
+        """Take the suggested tag (and a space for the next one), else move focus on."""
+        suggestion = self._suggestion
+        if suggestion and suggestion != self.value:
+            self.value = suggestion + " "
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()
 
 
 @dataclass
@@ -60,13 +83,17 @@ class NoteDialog(ModalScreen[NoteResult | None]):
         known_tags: list[str] | None = None,
         *,
         allow_article: bool = True,
+        save: Callable[[NoteResult], str | None] | None = None,
     ) -> None:
+        """`save`, when given, stores the note and returns None, or says why it could not:
+        then the dialog stays open with the text as typed and shows the reason."""
         super().__init__()
         self.quote = quote
         self.note = note
         self.tags = tags or []
         self.known_tags = known_tags or []
         self.allow_article = allow_article
+        self.save = save
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
@@ -74,29 +101,76 @@ class NoteDialog(ModalScreen[NoteResult | None]):
             if self.quote:
                 yield Static(Text("“" + self.quote + "”", style="italic"), id="note-quote")
             yield TextArea(self.note, id="note-text")
-            yield Input(
+            yield TagInput(
                 " ".join(self.tags),
-                placeholder="tags (words, space-separated)",
+                self.known_tags,
+                placeholder="tags (words, space-separated; Tab completes)",
                 id="note-tags",
-                suggester=LastWordSuggester(self.known_tags),
             )
             if self.quote and self.allow_article:
                 yield Checkbox("on the whole article, not this passage", id="note-article")
+            yield Static("", id="note-error", classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
 
     def on_mount(self) -> None:
+        error = self.query_one("#note-error", Static)
+        error.display = False
+        error.styles.margin = (0, 0, 0, 0)
+        self._fit(self.size.height)
         self.query_one("#note-text", TextArea).focus()
 
-    @on(Button.Pressed, "#save")
-    def action_save(self) -> None:
-        """Save the note."""
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.height)
+
+    def _fit(self, height: int) -> None:
+        """Keep the whole dialog, its buttons above all, on a short screen (80x24).
+
+        The text box and the quote give up rows first; the text box keeps at least three.
+        """
+        if height <= 0:
+            return
+        dialog = self.query_one("#dialog", Vertical)
+        compact = height < 34
+        dialog.styles.max_height = height if compact else "90%"
+        dialog.styles.padding = (0, 1) if compact else (1, 2)
+        for title in self.query(".dialog-title"):
+            title.styles.margin = (0, 0, 0, 0) if compact else (0, 0, 1, 0)
+        quote_rows = 0
+        if self.quote:
+            quote_rows = 2 if compact else 6
+            quote = self.query_one("#note-quote", Static)
+            quote.styles.max_height = quote_rows
+            quote.styles.margin = (0, 0, 0, 0) if compact else (0, 0, 1, 0)
+        # Border 2, padding, title, quote, tags 3, checkbox 3, error line, buttons 3 (+ margins).
+        margins = 0 if compact else 2 + 1 + 1 + 1
+        fixed = 2 + 1 + quote_rows + margins
+        fixed += 3 + (3 if self.query("#note-article") else 0) + 3
+        fixed += 1 if self.query_one("#note-error", Static).display else 0
+        for buttons in self.query(".dialog-buttons"):
+            buttons.styles.margin = (0, 0, 0, 0) if compact else (1, 0, 0, 0)
+        self.query_one("#note-text", TextArea).styles.height = max(3, min(8, height - fixed))
+
+    def _result(self) -> NoteResult:
         note = self.query_one("#note-text", TextArea).text
         tags = self.query_one("#note-tags", Input).value.split()
         boxes = self.query("#note-article")
         whole = bool(boxes) and self.query_one("#note-article", Checkbox).value
-        self.dismiss(NoteResult(note, tags, whole or not self.quote))
+        return NoteResult(note, tags, whole or not self.quote)
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        """Save the note; if that fails, stay open with the text as typed and say why."""
+        result = self._result()
+        problem = self.save(result) if self.save is not None else None
+        if problem is None:
+            self.dismiss(result)
+            return
+        error = self.query_one("#note-error", Static)
+        error.update(Text(problem, style="bold"))
+        error.display = True
+        self._fit(self.size.height)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -130,11 +204,11 @@ class TagDialog(ModalScreen[TagResult | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
             yield Static(Text("Tags of: " + self.title_text, style="bold"), classes="dialog-title")
-            yield Input(
+            yield TagInput(
                 " ".join(self.tags),
+                self.known_tags,
                 placeholder="tags, space-separated (Tab completes)",
                 id="tag-input",
-                suggester=LastWordSuggester(self.known_tags),
             )
             if self.known_tags:
                 yield Static(
@@ -192,13 +266,18 @@ class ConfirmDialog(ModalScreen[bool]):
 
 
 class ExportDialog(ModalScreen[Path | None]):
-    """Choose the Markdown file to export notes and tags to."""
+    """Choose the Markdown file to export notes and tags to.
+
+    `check`, when given, says why a file must not be written (the user's own data) and the
+    dialog stays open; an existing file is replaced only after the user says yes.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
 
-    def __init__(self, default: Path) -> None:
+    def __init__(self, default: Path, check: Callable[[Path], str | None] | None = None) -> None:
         super().__init__()
         self.default = default
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
@@ -206,15 +285,44 @@ class ExportDialog(ModalScreen[Path | None]):
                 Text("Export notes and tags as Markdown to:", style="bold"), classes="dialog-title"
             )
             yield Input(str(self.default), id="export-path")
+            yield Static("", id="export-error", classes="dialog-hint")
             yield Static(Text("Enter exports · Escape cancels"), classes="dialog-hint")
 
     def on_mount(self) -> None:
+        self.query_one("#export-error", Static).display = False
         self.query_one("#export-path", Input).focus()
+
+    def _say(self, problem: str) -> None:
+        error = self.query_one("#export-error", Static)
+        error.update(Text(problem, style="bold"))
+        error.display = True
 
     @on(Input.Submitted, "#export-path")
     def _submitted(self, event: Input.Submitted) -> None:
         value = event.value.strip()
-        self.dismiss(Path(value).expanduser() if value else None)
+        if not value:
+            self.dismiss(None)
+            return
+        target = Path(value).expanduser()
+        problem = self.check(target) if self.check is not None else None
+        if problem is None and target.is_dir():
+            problem = f"{target} is a folder: give a file name"
+        if problem is not None:
+            self._say(problem)
+            return
+        if not (target.exists() or target.is_symlink()):
+            self.dismiss(target)
+            return
+
+        def replace(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(target)
+            else:
+                self._say(f"{target} was kept as it is: give another name")
+
+        self.app.push_screen(
+            ConfirmDialog(f"{target} exists. Replace it with this export?"), replace
+        )
 
     def action_cancel(self) -> None:
         """Close without exporting."""
