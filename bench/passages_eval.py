@@ -12,6 +12,14 @@
   different events (false by construction), and groups per event by kind.
 - multi-news: 200 known event clusters; how many come out whole as stories, how many articles
   land in a story of another cluster.
+- seeds: against the hand labels of tests/data/seed_pairs.json: precision of the (sentence x
+  sentence) links the groups make, recall of the (fact x pair of articles) links (a fact two
+  articles state, joined by one group), recall of the labelled sentence pairs, groups per
+  labelled fact, and the share of passages that are fragments (neither a whole sentence nor a
+  whole clause).
+- helsinki: wire copy across outlets: article pairs of different publishers whose 8-word
+  shingles overlap by half of the smaller article; the share of them the finder links by a
+  group, and its time (the CSV read with the csv module, every row whole).
 
 Run: `python bench/passages_eval.py [--data DIR] [--quick]`.
 """
@@ -27,13 +35,16 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from brief_reader.search.paraphrase import PARAPHRASE_MIN, Idf, match_sentences
-from brief_reader.search.passages import find_shared
+from brief_reader.search.passages import SharedPassages, find_shared
 from brief_reader.search.units import sentence_stems
 
 from brief_reader.article import Article, BlockKind, article_id, assemble
+from brief_reader.library import load_paths
+from brief_reader.sentences import split_sentences
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -247,6 +258,7 @@ def eval_basil(data: Path, quick: bool) -> dict[str, object]:
         "groups_linking_different_events": len(cross),
         "groups_per_event": {k: round(v / events, 2) for k, v in kinds.items()},
         "share_of_sentences_in_a_group": round(shared_passages / max(1, sentences), 3),
+        "fragment_share": fragment_share(articles, result),
         "stories": len(result.stories),
         "stories_mixing_events": stories_mixed,
         "seconds": round(seconds, 2),
@@ -306,10 +318,209 @@ def eval_multinews(data: Path, quick: bool) -> dict[str, object]:
     }
 
 
+# --- Seeds: hand labels ----------------------------------------------------------------------
+
+_SEED_LABELS = PROJECT / "tests" / "data" / "seed_pairs.json"
+_CLAUSE_EDGE = ",;:—–-()[]\"'“”‘’"
+
+
+def _sentences(article: Article) -> list[tuple[int, int]]:
+    """Body spans of the sentences of the article's text blocks."""
+    spans: list[tuple[int, int]] = []
+    for block in article.blocks:
+        if block.kind is BlockKind.HEADING:
+            continue
+        text = article.body[block.start : block.end]
+        spans.extend((block.start + lo, block.start + hi) for lo, hi in split_sentences(text))
+    return spans
+
+
+def is_fragment(article: Article, start: int, end: int) -> bool:
+    """Whether a passage is neither whole sentences nor a whole clause of one.
+
+    Its edges must fall on sentence edges or on clause marks (, ; : dashes brackets quotes),
+    punctuation and spaces aside.
+    """
+    body = article.body
+    for lo, hi in _sentences(article):
+        if not (lo < end and start < hi):
+            continue
+        if start > lo:
+            before = body[lo:start].rstrip()
+            if before and before[-1] not in _CLAUSE_EDGE:
+                return True
+        if end < hi:
+            after = body[end:hi].lstrip()
+            if after and after[0] not in _CLAUSE_EDGE + ".!?…":
+                return True
+    return False
+
+
+def fragment_share(articles: Sequence[Article], result: SharedPassages) -> float:
+    """Share of the passages of all groups that are fragments."""
+    by_id = {a.id: a for a in articles}
+    passages = [p for g in result.groups for p in g.passages]
+    bad = sum(1 for p in passages if is_fragment(by_id[p.article], p.start, p.end))
+    return round(bad / max(1, len(passages)), 3)
+
+
+def eval_seeds(data: Path, quick: bool) -> dict[str, object]:
+    """Seed links against the hand labels: precision, recall, groups per fact, fragments."""
+    loaded = load_paths([PROJECT / "seeds"])
+    articles = loaded.articles
+    labels = json.loads(_SEED_LABELS.read_text(encoding="utf-8"))
+    gold = {(p["a"], p["b"], p["sentence_a"], p["sentence_b"]) for p in labels["pairs"]}
+    started = time.perf_counter()
+    result = find_shared(articles)
+    seconds = time.perf_counter() - started
+    spans = {a.id: [(lo, hi, a.body[lo:hi]) for lo, hi in _sentences(a)] for a in articles}
+    by_id = {a.id: a for a in articles}
+
+    def sentences_of(article: str, start: int, end: int) -> list[str]:
+        return [t for lo, hi, t in spans[article] if lo < end and start < hi]
+
+    found: set[tuple[str, str, str, str]] = set()
+    for group in result.groups:
+        for p, q in itertools.permutations(group.passages, 2):
+            a, b = by_id[p.article].path.name, by_id[q.article].path.name
+            if a >= b:
+                continue
+            for s in sentences_of(p.article, p.start, p.end):
+                for t in sentences_of(q.article, q.start, q.end):
+                    found.add((a, b, s, t))
+    hits = len(found & gold)
+    # Fact links: (fact, article pair) where both articles state the fact, found when one group
+    # joins a sentence of that fact in each.
+    fact_of: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for number, fact in enumerate(labels["facts"]):
+        for name, texts in fact["sentences"].items():
+            for t in texts:
+                fact_of[name, t].add(number)
+    gold_links = {
+        (number, a, b)
+        for number, fact in enumerate(labels["facts"])
+        for a, b in itertools.combinations(sorted(fact["sentences"]), 2)
+        if fact["sentences"][a] and fact["sentences"][b]
+    }
+    found_links = {
+        (number, a, b)
+        for a, b, s, t in found
+        for number in fact_of.get((a, s), set()) & fact_of.get((b, t), set())
+    }
+    # Groups per fact: a group stands for a fact when two of its passages, of different
+    # articles, lie on sentences labelled with that fact ("any"); or, as a sentence stringing
+    # several facts together may stand in several groups, for the facts most of its passages
+    # state ("main").
+    per_fact: list[int] = []
+    main: Counter[int] = Counter()
+    for group in result.groups:
+        stated: dict[int, set[str]] = defaultdict(set)
+        for p in group.passages:
+            name = by_id[p.article].path.name
+            for t in sentences_of(p.article, p.start, p.end):
+                for number in fact_of.get((name, t), set()):
+                    stated[number].add(name)
+        counts = {n: len(names) for n, names in stated.items() if len(names) >= 2}
+        if counts:
+            top = max(counts.values())
+            main.update(n for n, c in counts.items() if c == top)
+    for fact in labels["facts"]:
+        texts = {(name, t) for name, ts in fact["sentences"].items() for t in ts}
+        count = 0
+        for group in result.groups:
+            names = {
+                by_id[p.article].path.name
+                for p in group.passages
+                if any(
+                    (by_id[p.article].path.name, t) in texts
+                    for t in sentences_of(p.article, p.start, p.end)
+                )
+            }
+            count += len(names) >= 2
+        if count:
+            per_fact.append(count)
+    return {
+        "labelled_pairs": len(gold),
+        "found_pairs": len(found),
+        "precision": round(hits / max(1, len(found)), 3),
+        "recall": round(len(found_links & gold_links) / max(1, len(gold_links)), 3),
+        "fact_links": len(gold_links),
+        "sentence_pair_recall": round(hits / max(1, len(gold)), 3),
+        "facts_found": len(per_fact),
+        "facts": len(labels["facts"]),
+        "groups_per_fact": round(sum(main.values()) / max(1, len(main)), 2),
+        "groups_per_fact_any": round(sum(per_fact) / max(1, len(per_fact)), 2),
+        "fragment_share": fragment_share(articles, result),
+        "groups": len(result.groups),
+        "seconds": round(seconds, 2),
+    }
+
+
+# --- Helsinki: wire copy across outlets ------------------------------------------------------
+
+
+def helsinki_articles(data: Path) -> list[Article]:
+    """The 612 Helsinki articles, every CSV row whole: headline, then paragraphs."""
+    csv.field_size_limit(1 << 30)
+    articles = []
+    with (data / "news-events" / "helsinki_articles.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            parts = row["text"].split(" ### ")
+            articles.append(
+                make_article(f"helsinki#{row['id']}", parts[1:], parts[0], row["publisher"])
+            )
+    return articles
+
+
+def _shingles(text: str, n: int = 8) -> set[int]:
+    words = re.findall(r"\w+", text.casefold())
+    return {hash(tuple(words[i : i + n])) for i in range(len(words) - n + 1)}
+
+
+def eval_helsinki(data: Path, quick: bool) -> dict[str, object]:
+    """Share of wire-copy article pairs (different publishers) that share a group."""
+    articles = helsinki_articles(data)
+    if quick:
+        articles = articles[:150]
+    shingles = [_shingles(a.body) for a in articles]
+    postings: dict[int, list[int]] = defaultdict(list)
+    for index, grams in enumerate(shingles):
+        for gram in grams:
+            postings[gram].append(index)
+    shared: Counter[tuple[int, int]] = Counter()
+    for posting in postings.values():
+        if len(posting) <= 200:
+            shared.update(itertools.combinations(posting, 2))
+    wire = {
+        (articles[i].id, articles[j].id)
+        for (i, j), count in shared.items()
+        if articles[i].source != articles[j].source
+        and count >= 0.5 * max(1, min(len(shingles[i]), len(shingles[j])))
+    }
+    started = time.perf_counter()
+    result = find_shared(articles)
+    seconds = time.perf_counter() - started
+    linked: set[tuple[str, str]] = set()
+    for group in result.groups:
+        ids = sorted({p.article for p in group.passages})
+        linked.update(itertools.combinations(ids, 2))
+    hit = sum(1 for a, b in wire if (min(a, b), max(a, b)) in linked)
+    return {
+        "articles": len(articles),
+        "wire_pairs_across_outlets": len(wire),
+        "wire_pairs_linked": round(hit / max(1, len(wire)), 3),
+        "groups": len(result.groups),
+        "fragment_share": fragment_share(articles, result),
+        "seconds": round(seconds, 2),
+    }
+
+
 def run(data_dir: Path, quick: bool) -> dict[str, object]:
     """All dev figures; a data set that is absent is reported as skipped."""
     figures: dict[str, object] = {}
+    figures["seeds"] = eval_seeds(data_dir, quick)
     for name, folder, fn in (
+        ("helsinki", "news-events", eval_helsinki),
         ("msrp", "msrp", eval_msrp),
         ("clough_stevenson", "clough-stevenson", eval_clough),
         ("pan13", "pan13", eval_pan13),
@@ -330,11 +541,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=PROJECT.parent / "shared" / "data")
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--only", help="one data set: msrp, clough, pan13, basil, multinews")
+    parser.add_argument(
+        "--only", help="one data set: seeds, helsinki, msrp, clough, pan13, basil, multinews"
+    )
     args = parser.parse_args()
     random.seed(0)
     if args.only:
         fn = {
+            "seeds": eval_seeds,
+            "helsinki": eval_helsinki,
             "msrp": eval_msrp,
             "clough": eval_clough,
             "pan13": eval_pan13,

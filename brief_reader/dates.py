@@ -1,9 +1,15 @@
-"""Reading dates as outlets write them, into ISO 8601 days."""
+"""Reading dates as outlets write them, into ISO 8601 days, or dates and times where given.
+
+A metadata value that carries a time (a dataset's `scrape_time`, a feed's RFC 2822 date, an ISO
+date-time) keeps it, with its UTC offset when stated: which outlet published a fact first is a
+matter of hours. A date written in the text ("July 15, 2018") is a day.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from email.utils import parsedate_to_datetime
 
 _MONTHS = {
     name: number
@@ -79,15 +85,47 @@ def parse_date(text: str, *, whole: bool = True) -> str | None:
     return None
 
 
+_ISO_TIME_RE = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?",
+    re.IGNORECASE,
+)
+# "Mon, 16 Jul 2018 07:24:00 GMT", "16 Jul 2018 07:24 +0300" (feeds, e-mail headers)
+_RFC2822_RE = re.compile(r"(?:\w{3},\s*)?\d{1,2}\s+\w{3}\s+\d{4}\s+\d{2}:\d{2}")
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def parse_time(text: str) -> str | None:
+    """The ISO 8601 date and time written in `text` (all of it), or None when it has no time."""
+    text = text.strip()
+    if _ISO_TIME_RE.fullmatch(text):
+        compact = re.sub(r"\s+", "", text.replace(" ", "T", 1)).replace("z", "Z")
+        try:
+            return _stamp(datetime.fromisoformat(compact))
+        except ValueError:
+            return None
+    if _RFC2822_RE.match(text):
+        try:
+            return _stamp(parsedate_to_datetime(text))
+        except (TypeError, ValueError, IndexError):
+            return None
+    return None
+
+
 def normalise_date(value: object) -> str | None:
-    """An ISO day from a metadata value (a date, a datetime, or a string in common forms)."""
+    """An ISO date from a metadata value (a date, a datetime, or a string in common forms).
+
+    A value with a time keeps it ("2018-07-15T07:54:28-04:00"); otherwise the day.
+    """
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.date().isoformat()
+        return _stamp(value)
     if isinstance(value, date):
         return value.isoformat()
     text = str(value).strip()
     if not text:
         return None
-    return parse_date(text) or parse_date(text, whole=False)
+    return parse_time(text) or parse_date(text) or parse_date(text, whole=False)

@@ -1,4 +1,4 @@
-"""From sentence matches to groups: one group is one thing said by several outlets.
+"""From sentence matches to groups: one group is one fact stated by several outlets.
 
 Matches link sentence classes. Classes are merged greedily, strongest link first, into cores
 under two rules that keep chains of weak links from gluing unrelated facts together: a core holds
@@ -8,19 +8,22 @@ linked (more when the link is a paraphrase, so a sentence that shares a phrase w
 and a fact with another does not bind the two). A core then takes every other sentence that says
 its thing, in any article, when that sentence is strongly linked to a member of another source
 and the density rule holds against the members of other sources; a sentence may so belong to
-two groups (it strings two facts together). A link inside one article never counts. Each article
-contributes a passage per sentence of the group: the aligned stretch for copied text, the whole
-sentence for a paraphrase, taken from the body rather than from a summary line repeating it.
+two groups (it strings two facts together). Groups that share most of their sentences state one
+fact and merge. A link inside one article never counts. Each article contributes a passage per
+sentence of the group: the whole sentence, or its whole clauses that state the fact when it
+strings several together (never a fragment), taken from the body rather than from a summary
+line repeating it. Each passage then gets its relation to its closest member of another source
+(`relate`), and the group its links, kind and canonical sentence.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from brief_reader.search.align import VERBATIM_MIN
 from brief_reader.search.paraphrase import PARAPHRASE_MIN
-from brief_reader.search.units import STOP_WORDS, Prepared
+from brief_reader.search.units import Prepared
 
 from brief_reader.article import BlockKind
 
@@ -28,6 +31,10 @@ KIND_ORDER = {"verbatim": 0, "near": 1, "paraphrase": 2}
 REPEAT_SIMILARITY = 0.85  # near-identical: the same sentence, repeated in one article
 MIN_DENSITY = 0.5  # share of linked class pairs needed to merge two clusters...
 PARAPHRASE_DENSITY = 0.6  # ...when the link that brings them together is a paraphrase
+# Words a shared passage must match outside names, titles and times: "Sen. Mark Warner, the top
+# Democrat on the Senate Intelligence Committee" or "Bolton said on Sunday that the" is no fact.
+MIN_PLAIN = 2
+SAME_FACT_SHARE = 0.5  # share of the smaller group's sentences two groups of one fact share
 CROSS_STORY_TOKENS = 12  # shorter matches between articles of different stories are stock phrases
 
 
@@ -56,12 +63,24 @@ class RawGroup:
     passages: list[tuple[int, int, int]]
     # Per passage, whether it is tied to the group by a long copy (which may cross stories).
     long: list[bool]
+    # Per passage, its sentence class.
+    classes: list[int]
+    # Per passage: how it tells the fact (kind), against which passage (index), how closely.
+    relations: list[tuple[str, int, float]] = field(default_factory=list)
+    # Pairwise links between passages (index, index, kind, score).
+    links: list[tuple[int, int, str, float]] = field(default_factory=list)
+    canonical: int = 0  # index of the passage whose sentence is the group's text
 
 
 def self_shared(prepared: Prepared, cls: int) -> bool:
     """Whether a class is itself a verbatim passage: long enough and in several articles."""
     c = prepared.classes[cls]
-    return len(c.articles) > 1 and len(c.words) >= VERBATIM_MIN and len(c.content) >= 2
+    return (
+        c.fact
+        and len(c.articles) > 1
+        and len(c.words) >= VERBATIM_MIN
+        and len(c.plain()) >= MIN_PLAIN
+    )
 
 
 def is_repeat(prepared: Prepared, edge: Edge) -> bool:
@@ -142,14 +161,19 @@ def cluster(
                 continue
         clusters.merge(ra, rb)
     extra = _restatements(prepared, clusters, ordered + support, adjacency, source_keys)
+    facts = _one_per_fact(
+        prepared,
+        {
+            root: set(members) | extra.get(root, set())
+            for root, members in clusters.members.items()
+            if len({source_keys[a] for a in clusters.articles[root]}) >= 2
+        },
+        source_keys,
+    )
 
     groups: list[RawGroup] = []
-    for root, members in clusters.members.items():
-        if len(clusters.articles[root]) < 2:
-            continue
-        if len({source_keys[a] for a in clusters.articles[root]}) < 2:
-            continue
-        group = _group(prepared, set(members) | extra.get(root, set()), adjacency, source_keys)
+    for fact in facts:
+        group = _group(prepared, fact, adjacency, source_keys)
         if group is None:
             continue
         stories = Counter(story_of[a] for a, _, _ in group.passages)
@@ -161,9 +185,57 @@ def cluster(
                 k for k, p in enumerate(group.passages) if story_of[p[0]] == main or group.long[k]
             ]
             group.passages = [group.passages[k] for k in keep]
+            group.long = [group.long[k] for k in keep]
+            group.classes = [group.classes[k] for k in keep]
+            relate(prepared, group, adjacency, source_keys)
         if len(group.passages) >= 2 and len({source_keys[p[0]] for p in group.passages}) >= 2:
             groups.append(group)
     return groups
+
+
+def _one_per_fact(
+    prepared: Prepared, sets: dict[int, set[int]], source_keys: list[str]
+) -> list[set[int]]:
+    """Merge the sentence sets that state one fact: those sharing most of their sentences.
+
+    A sentence stringing two facts together may stand in two groups; two groups that share
+    sentences of two different outlets, and half of the smaller group's sentences, say the same
+    thing, and become one.
+    """
+    roots = list(sets)
+    parent = {r: r for r in roots}
+
+    def find(r: int) -> int:
+        while parent[r] != r:
+            parent[r] = parent[parent[r]]
+            r = parent[r]
+        return r
+
+    holders: dict[int, list[int]] = {}
+    for root in roots:
+        for c in sets[root]:
+            holders.setdefault(c, []).append(root)
+    shared: dict[tuple[int, int], set[str]] = {}
+    common: Counter[tuple[int, int]] = Counter()
+    for c, held in holders.items():
+        if len(held) < 2:
+            continue
+        keys = {source_keys[a] for a in prepared.classes[c].articles}
+        for x in range(len(held)):
+            for y in range(x + 1, len(held)):
+                shared.setdefault((held[x], held[y]), set()).update(keys)
+                common[held[x], held[y]] += 1
+    for (a, b), keys in shared.items():
+        # Most of the smaller one: two groups sharing only the sentences that string their two
+        # facts together stay two.
+        if len(keys) >= 2 and common[a, b] >= SAME_FACT_SHARE * min(len(sets[a]), len(sets[b])):
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[rb] = ra
+    merged: dict[int, set[int]] = {}
+    for root in roots:
+        merged.setdefault(find(root), set()).update(sets[root])
+    return list(merged.values())
 
 
 def _restatements(
@@ -179,8 +251,10 @@ def _restatements(
     facts together, also gives that sentence to the group, on its own merit: it must be tied to
     another source's member by a strong link (the paraphrase threshold or above) and linked to
     enough of the group's members of other sources (the merge's density rule). A weak link
-    (mutual closest counterparts) may bring in a sentence of an article not yet in the group,
-    under the same density rule. Repetition inside one article is never a link.
+    (mutual closest counterparts) may bring in a sentence of an article not yet in the group:
+    each of the two is the other's closest sentence in the other's article, so the article
+    states the member's fact there, in other words. Repetition inside one article is never a
+    link.
     """
     extra: dict[int, set[int]] = {}
     for edge in ordered:
@@ -192,7 +266,7 @@ def _restatements(
             if clusters.find(c) == root or c in taken or len(clusters.articles[root]) < 2:
                 continue
             own = prepared.classes[c].articles
-            if edge.support and own & clusters.articles[root]:
+            if edge.support and not clusters.articles[root].isdisjoint(own):
                 # A weak link may bring a new article in, never a second sentence of one.
                 continue
             own_sources = {source_keys[a] for a in own}
@@ -204,10 +278,13 @@ def _restatements(
             if anchor not in others:
                 continue
             links = adjacency.get(c, {})
-            linked = sum(1 for m in others if m in links and not links[m].repeat)
+            tied = [m for m in others if m in links and not links[m].repeat]
             density = MIN_DENSITY if edge.kind != "paraphrase" else PARAPHRASE_DENSITY
-            if linked >= density * len(others):
-                taken.add(c)
+            if not edge.support and len(tied) < density * len(others):
+                continue
+            # A weak link joins on its own: the two sentences are each other's closest in the
+            # other's article, and the new article had no sentence in the group.
+            taken.add(c)
     return extra
 
 
@@ -224,6 +301,7 @@ def _group(
     for c in members:
         kinds: list[str] = []
         lo_hi: list[tuple[int, int]] = []
+        partners: set[str] = set()
         whole = self_shared(prepared, c)
         if whole:
             kinds.append("verbatim")
@@ -239,6 +317,7 @@ def _group(
                 whole = True
             else:
                 lo_hi.append(span)
+                partners |= prepared.classes[other].plain()
         if not kinds:
             weak = [e for o, e in adjacency.get(c, {}).items() if o in members and e.support]
             if not weak:
@@ -246,7 +325,7 @@ def _group(
             kinds.append("paraphrase")
             whole = True
         node_kind[c] = min(kinds, key=KIND_ORDER.__getitem__)
-        spans[c] = None if whole or not lo_hi else _tidy(prepared, c, lo_hi)
+        spans[c] = None if whole or not lo_hi else _whole_clauses(prepared, c, lo_hi, partners)
 
     # Per article and class, one sentence: a summary item that the body repeats word for word
     # is never the one shown. The article's strongest-linked class always gives a passage; its
@@ -265,7 +344,7 @@ def _group(
         return None
     passages: list[tuple[int, int, int]] = []
     long: list[bool] = []
-    kinds_per_article: Counter[str] = Counter()
+    passage_classes: list[int] = []
     for article, per_class in sorted(chosen.items()):
         ranked = sorted(per_class.items(), key=lambda item: (item[1][0], item[0]))
         for n, (c, (_rank, s)) in enumerate(ranked):
@@ -276,15 +355,97 @@ def _group(
             if span is None:
                 start, end = sentence.start, sentence.end
             else:
+                # The clause's own edges; its sentence's edges (stop, quotes) where it has them.
                 start, end = prepared.span(s, span[0], span[1])
+                if span[0] == 0:
+                    start = sentence.start
+                if span[1] == len(prepared.classes[c].words):
+                    end = sentence.end
             passages.append((article, start, end))
             long.append(_long_tie(prepared, c, members, adjacency))
-            if n == 0:
-                kinds_per_article[node_kind[c]] += 1
-    # A group is as alike as its least-alike member: one outlet's rewording makes it a paraphrase.
-    kind = max(kinds_per_article, key=KIND_ORDER.__getitem__)
+            passage_classes.append(c)
     score = sum(weights) / len(weights) if weights else 1.0
-    return RawGroup(kind, round(score, 3), passages, long)
+    group = RawGroup("verbatim", round(score, 3), passages, long, passage_classes)
+    relate(prepared, group, adjacency, source_keys)
+    return group
+
+
+def relate(
+    prepared: Prepared,
+    group: RawGroup,
+    adjacency: dict[int, dict[int, Edge]],
+    source_keys: list[str],
+) -> None:
+    """Fill a group's per-passage relations, links, canonical passage and kind.
+
+    Each passage is compared with the members of other sources: the same sentence is
+    `verbatim` (1.0); otherwise the strongest link of its class to another member's class
+    (verbatim before near before paraphrase, then by score). Links are the pairwise matches the
+    finder made between the group's classes (one per class pair, between their first passages)
+    and, for a sentence printed by several outlets, its copies (tied to its first passage). The
+    group's kind is the one most of its outlets tell it by (the more alike on a tie), so two
+    word-for-word copies beside one rewording read `verbatim`; its canonical passage is the one
+    most of the group's outlets state (most passages of its class, then most links).
+    """
+    keys = [source_keys[a] for a, _, _ in group.passages]
+    by_class: dict[int, list[int]] = {}
+    for index, c in enumerate(group.classes):
+        by_class.setdefault(c, []).append(index)
+    relations: list[tuple[str, int, float]] = []
+    links: list[tuple[int, int, str, float]] = []
+    for indices in by_class.values():
+        first = indices[0]
+        for other in indices[1:]:
+            if keys[other] != keys[first]:
+                links.append((first, other, "verbatim", 1.0))
+    class_list = list(by_class)
+    for x, c in enumerate(class_list):
+        near = adjacency.get(c, {})
+        for d in class_list[x + 1 :]:
+            edge = near.get(d)
+            if edge is not None and not edge.repeat:
+                links.append((by_class[c][0], by_class[d][0], edge.kind, round(edge.weight, 3)))
+    for index, c in enumerate(group.classes):
+        own = keys[index]
+        same = next((k for k in by_class[c] if keys[k] != own), None)
+        if same is not None:
+            relations.append(("verbatim", same, 1.0))
+            continue
+        best: tuple[tuple[int, float, int], str, float] | None = None
+        for d, edge in adjacency.get(c, {}).items():
+            targets = by_class.get(d)
+            if targets is None or d == c or edge.repeat:
+                continue
+            target = next((k for k in targets if keys[k] != own), None)
+            if target is None:
+                continue
+            rank = (KIND_ORDER[edge.kind], -edge.weight, target)
+            if best is None or rank < best[0]:
+                best = (rank, edge.kind, edge.weight)
+        if best is None:
+            # Tied to the group through a sentence of its own article only: its closest
+            # passage of another source is unknown, and it tells the fact in its own words.
+            other = next((k for k in range(len(keys)) if keys[k] != own), index)
+            relations.append(("paraphrase", other, 0.0))
+        else:
+            relations.append((best[1], best[0][2], round(best[2], 3)))
+    group.relations = relations
+    group.links = links
+    per_outlet: dict[str, int] = {}
+    for index, (kind, _closest, _score) in enumerate(relations):
+        order = KIND_ORDER[kind]
+        per_outlet[keys[index]] = min(per_outlet.get(keys[index], order), order)
+    votes = Counter(per_outlet.values())
+    group.kind = KINDS_BY_ORDER[min(votes, key=lambda r: (-votes[r], r))]
+    degree = Counter(i for a, b, _k, _s in links for i in (a, b))
+    outlets_of = {c: len({keys[k] for k in ks}) for c, ks in by_class.items()}
+    group.canonical = max(
+        range(len(group.passages)),
+        key=lambda i: (outlets_of[group.classes[i]], degree[i], -i),
+    )
+
+
+KINDS_BY_ORDER = {rank: kind for kind, rank in KIND_ORDER.items()}
 
 
 def _tied_elsewhere(
@@ -311,40 +472,61 @@ def _tied_elsewhere(
 
 def _in_item(prepared: Prepared, article: int, offset: int) -> bool:
     """Whether the body offset falls in a list item of the article."""
-    return any(
-        b.kind is BlockKind.ITEM and b.start <= offset < b.end
-        for b in prepared.articles[article].blocks
-    )
+    items = prepared.items.get(article)
+    if items is None:
+        items = prepared.items[article] = [
+            (b.start, b.end) for b in prepared.articles[article].blocks if b.kind is BlockKind.ITEM
+        ]
+    return any(start <= offset < end for start, end in items)
 
 
 def _long_tie(
     prepared: Prepared, c: int, members: set[int], adjacency: dict[int, dict[int, Edge]]
 ) -> bool:
-    """Whether class c is tied to the cluster by a copy of CROSS_STORY_TOKENS or more."""
+    """Whether class c is tied to the cluster by an exact copy of CROSS_STORY_TOKENS or more."""
     if self_shared(prepared, c) and len(prepared.classes[c].words) >= CROSS_STORY_TOKENS:
         return True
     for other, edge in adjacency.get(c, {}).items():
-        if other in members and not edge.repeat and edge.kind != "paraphrase":
+        if other in members and not edge.repeat and edge.kind == "verbatim":
             span = edge.a_span if edge.a == c else edge.b_span
             if span is not None and span[1] - span[0] >= CROSS_STORY_TOKENS:
                 return True
     return False
 
 
-WHOLE_SHARE = 0.6  # a stretch covering this much of its sentence stands for the whole sentence
+def _whole_clauses(
+    prepared: Prepared, c: int, lo_hi: list[tuple[int, int]], partners: set[str]
+) -> tuple[int, int] | None:
+    """The token span a class's matches stand for: the whole sentence, or the whole clauses
+    that state the fact when the sentence strings several facts together (never a fragment).
 
-
-def _tidy(prepared: Prepared, c: int, lo_hi: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """The token span of a class's matches: the whole sentence when they cover most of it,
-    else their hull without stop words at its edges (a verbatim run keeps its full length)."""
-    words = prepared.classes[c].words
-    lo, hi = min(s[0] for s in lo_hi), max(s[1] for s in lo_hi)
-    if hi - lo >= WHOLE_SHARE * len(words):
+    A clause is part of it when a match falls in it with words of its own (not only stop
+    words), or when it continues those clauses and shares two plain words (no names, titles or
+    times) with the sentences it is matched with.
+    """
+    cls = prepared.classes[c]
+    if not cls.clauses:
         return None
-    exact = any(s[1] - s[0] >= VERBATIM_MIN for s in lo_hi)
-    if not exact:
-        while lo < hi and words[lo] in STOP_WORDS:
-            lo += 1
-        while hi > lo and words[hi - 1] in STOP_WORDS:
-            hi -= 1
-    return (lo, hi) if hi > lo else None
+    lo, hi = min(s[0] for s in lo_hi), max(s[1] for s in lo_hi)
+    clauses = cls.clauses
+    inside = [
+        k
+        for k, (a, b) in enumerate(clauses)
+        if a < hi and lo < b and cls.plain(max(a, lo), min(b, hi))
+    ]
+    if not inside:
+        return None
+    first, last = inside[0], inside[-1]
+
+    def adds(k: int) -> bool:
+        # The neighbour says more of what the matched sentences say than the clauses taken.
+        taken = cls.plain(clauses[first][0], clauses[last][1])
+        return len((cls.plain(*clauses[k]) - taken) & partners) >= MIN_PLAIN
+
+    while first > 0 and adds(first - 1):
+        first -= 1
+    while last < len(clauses) - 1 and adds(last + 1):
+        last += 1
+    if first == 0 and last == len(clauses) - 1:
+        return None
+    return clauses[first][0], clauses[last][1]

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from brief_reader.search.align import align
+from brief_reader.search.align import align, co_posted
 from brief_reader.search.units import (
     STOP_WORDS,
     SentenceClass,
@@ -26,6 +26,8 @@ from brief_reader.search.units import (
     sentence_words,
 )
 from rapidfuzz.distance import Indel
+
+from brief_reader.text import is_number
 
 PARAPHRASE_MIN = 0.42  # weighted Dice at which two sentences say the same thing
 MIN_CONTENT = 4  # content stems a sentence needs to be compared at all
@@ -37,7 +39,7 @@ POSTED_STEMS = 12  # each sentence posts its rarest stems to the candidate index
 class Idf:
     """Inverse document frequency of stems over a set of sentences (each distinct text once)."""
 
-    def __init__(self, stem_sets: Iterable[frozenset[str]]) -> None:
+    def __init__(self, stem_sets: Iterable[Collection[str]]) -> None:
         df: Counter[str] = Counter()
         total = 0
         for stems in stem_sets:
@@ -64,15 +66,15 @@ class Idf:
         return sum(self.weight(s) for s in stems)
 
 
-def _numbers(stems: frozenset[str]) -> set[str]:
-    return {s for s in stems if s.isdigit()}
+def _numbers(stems: Collection[str]) -> set[str]:
+    return {s for s in stems if is_number(s)}
 
 
 def sentence_similarity(
     a: tuple[str, ...],
-    a_content: frozenset[str],
+    a_content: Collection[str],
     b: tuple[str, ...],
-    b_content: frozenset[str],
+    b_content: Collection[str],
     idf: Idf,
 ) -> float:
     """Paraphrase score of two sentences (stems in order, and their content stems): 0 to 1.
@@ -86,11 +88,12 @@ def sentence_similarity(
     return (1 - ORDER) * lexical + ORDER * Indel.normalized_similarity(a, b)
 
 
-def similarity(a: frozenset[str], b: frozenset[str], idf: Idf) -> float:
-    """Weighted Dice overlap of two sentences' content stems; 0 when their numbers disagree."""
+def similarity(a: Collection[str], b: Collection[str], idf: Idf) -> float:
+    """Weighted Dice overlap of two sentences' content stems (each stem once); 0 when their
+    numbers disagree."""
     if not a or not b:
         return 0.0
-    shared = a & b
+    shared = set(a).intersection(b)
     if not shared:
         return 0.0
     numbers_a, numbers_b = _numbers(a), _numbers(b)
@@ -104,7 +107,7 @@ def similarity(a: frozenset[str], b: frozenset[str], idf: Idf) -> float:
     return (1 - CONTAINMENT) * dice + CONTAINMENT * contained
 
 
-COUNTERPART_MIN = 0.30  # a weaker pair of mutual closest counterparts still links (weakly)
+COUNTERPART_MIN = 0.28  # a weaker pair of mutual closest counterparts still links
 
 
 def best_counterparts(
@@ -181,9 +184,11 @@ def rare_stem_pairs(
 ) -> list[tuple[int, int]]:
     """Pairs of classes (i < j) sharing at least two of their rarest stems, if `allowed`."""
     postings: dict[str, list[int]] = defaultdict(list)
+    rare_of: list[list[str]] = []
     for c, cls in enumerate(classes):
         # Captions, credits and datelines ("(AP Photo/Markus Schreiber)") are no facts.
-        if len(cls.content) < MIN_CONTENT or not cls.statement:
+        if len(cls.content) < MIN_CONTENT or not cls.statement or not cls.fact:
+            rare_of.append([])
             continue
         rare = sorted(
             (s for s in cls.content if 2 <= idf.df.get(s, 0) <= max_df),
@@ -191,23 +196,9 @@ def rare_stem_pairs(
         )[:POSTED_STEMS]
         for s in rare:
             postings[s].append(c)
-    counts: dict[int, int] = defaultdict(int)
-    n = len(classes)
-    for done, posting in enumerate(postings.values()):
-        if cancel is not None and done % 5000 == 0:
-            cancel()
-        size = len(posting)
-        for i in range(size - 1):
-            base = posting[i] * n
-            for j in range(i + 1, size):
-                counts[base + posting[j]] += 1
-    pairs: list[tuple[int, int]] = []
-    for key, count in counts.items():
-        if count >= 2:
-            i, j = divmod(key, n)
-            if allowed(i, j):
-                pairs.append((i, j))
-    return pairs
+        rare_of.append(rare)
+    found = co_posted(rare_of, postings, max_df=len(classes), min_shared=2, cancel=cancel)
+    return [(i, j) for i, j in found if allowed(i, j)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,22 +5,30 @@ kind for each group, the stories the articles form, and per article the spans no
 shares. The method, in the order it runs:
 
 1. Units (`search.units`). Each article's text blocks, never its headings, are cut into
-   sentences of folded tokens that keep their offsets in `Article.body` (a run-on "sentence" of
-   web text is cut into pieces of at most 60 tokens). Identical sentences form one class, so
-   wire copy printed by a hundred outlets is compared once.
+   sentences (`brief_reader.sentences`, the one splitter of the app) of folded tokens that keep
+   their offsets in `Article.body` (a run-on "sentence" of web text is cut into pieces of at
+   most 60 tokens). Identical sentences form one class, so wire copy printed by a hundred
+   outlets is compared once. Lines that state no fact (bylines, photo captions and credits,
+   tweet attributions, time stamps, "contributed to this report") are never matched; clock
+   times ("4:50 p.m.") are no content; words capitalised inside a sentence (names and titles)
+   are marked, and a match needs two plain words besides them, so "Sen. Mark Warner, the top
+   Democrat on the Senate Intelligence Committee" or "Bolton said on Sunday that the" never
+   holds a group together.
 2. Copied text (`search.align`), the passim way: every class posts its word trigrams to an
    inverted index, trigrams held by too many classes (stock phrases) are dropped, and only
    classes sharing two remaining trigrams are aligned; nothing is compared all against all. The
    alignment is a token edit script (rapidfuzz, in C) scanned like a Smith-Waterman local
    alignment: matches score, gaps cost, gaps spelling the same characters ("aman" / "a man")
-   count as matches. It gives `verbatim`, an exact run of at least six tokens taken at its full
-   length, or `near`, a stretch with light edits (Dice of matched tokens >= 0.6, six tokens
-   matched, three of them content words). Matched words must also be rare enough in the library
-   (summed IDF surprise), so "chairman of the committee, said in a statement" is no passage.
+   count as matches. It gives `verbatim`, an exact run of at least six tokens, or `near`, a
+   stretch with light edits (Dice of matched tokens >= 0.6, six tokens matched, three of them
+   content words). Sentences naming different numbers are different facts, never matched.
+   Matched words must also be rare enough in the library (summed IDF surprise), so "chairman
+   of the committee, said in a statement" is no passage.
 3. Stories (`search.stories`): articles tied by a copy of twenty tokens or more, and articles
    whose TF-IDF vectors are close (candidate pairs from an index of each article's most
    distinctive stems), are clustered by average link. A match shorter than twelve tokens
-   between two stories is a stock phrase and is dropped.
+   between two stories is a stock phrase and is dropped; across stories only an exact copy of
+   twelve tokens or more counts.
 4. Paraphrase (`search.paraphrase`): within a story, sentences sharing two of their rarest stems
    are scored by the IDF-weighted overlap of their stemmed content words (Dice, with some credit
    for containment of the shorter one) blended with the order-aware similarity of all their
@@ -29,23 +37,30 @@ shares. The method, in the order it runs:
    a sentence stringing several together is found. Stems fold a short list of general newsroom
    near-synonyms (ban/bar/prohibit/block, staff/employee/workforce) into one. Captions, credits
    and datelines (short lines that do not end like a sentence) are never paraphrases. A pair
-   scoring 0.30 or more whose sentences are each other's closest counterpart in the other
-   article is kept as a weak link: it never makes a group, it may only bring a new article's
-   sentence into one.
-5. Groups (`search.grouping`): a group is one thing said by several outlets, with every
-   sentence that says it. Matches merge sentence classes greedily, strongest first, into cores
+   scoring 0.28 or more whose sentences are each other's closest counterpart in the other
+   article (and share two plain words) is kept as a weak link: it never makes a group, it may
+   only bring a new article's sentence into one.
+5. Groups (`search.grouping`): a group is one fact stated by several outlets, with every
+   sentence that states it. Matches merge sentence classes greedily, strongest first, into cores
    of at most one sentence per article (a summary line that repeats the body merges with it as
    one); two cores merge only when half the pairs between them are linked (60% for a
    paraphrase link), so chains of weak links do not glue different facts together. Then each
-   core takes the other sentences that say its thing: a second sentence of an article in it
-   (the lead and the body both stating the fact) when a strong link (0.42 or more) ties it to
-   another source's member, and any sentence so tied (or weakly tied, for a new article), in
-   both cases only when linked to enough of the group's members of other sources (the same
-   density rule). A link between two sentences of one article never counts. Each article gives
-   a passage per sentence of the group, none overlapping: the aligned stretch, or the whole
-   sentence when that covers most of it or for a paraphrase. A group needs two sources; it is
-   as alike as its least-alike member (one outlet's rewording makes it a paraphrase); its id
-   hashes its passages, so it is stable across runs.
+   core takes the other sentences that state its fact (a lead and a body sentence both stating
+   it, or a sentence stringing two facts together) when strongly linked (0.42 or more) to
+   another source's member and to enough of the group's members of other sources (the same
+   density rule); a weak link (mutual closest counterparts) brings in the sentence of an
+   article not yet in the group that is closest to a member, a fact in other words. Groups
+   sharing sentences of two sources and half of
+   the smaller one's sentences state one fact and become one. A link between two sentences of
+   one article never counts. Each article gives a passage per sentence of the group, none
+   overlapping: the whole sentence, or its whole clauses that state the fact where it strings
+   several together; never a fragment. Each passage says how it tells the fact against its
+   closest member of another source (`verbatim`, `near`, `paraphrase`, with that member and
+   the score), and the group keeps the pairwise links. A group's kind is the one most of its
+   outlets tell it by; its text is the sentence most of its outlets state; it counts outlets
+   (`brief_reader.outlets`: "AP" and "The Associated Press" are one, a web address is its
+   registered domain), names the first outlet (earliest date and time) and the wire its
+   articles credit; its id hashes its passages, so it is stable across runs.
 
 Results are cached under the articles' content hashes (`search.passage_cache`): reopening an
 unchanged library reads one file instead of recomputing.
@@ -55,15 +70,29 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from brief_reader.search.align import align, trigram_pairs
+from brief_reader.search.facts import (
+    KINDS,
+    First,
+    Link,
+    Passage,
+    PassageGroup,
+    SharedPassages,
+    Story,
+    from_cache,
+    instant,
+    reordered,
+    to_cache,
+)
 from brief_reader.search.grouping import (
     CROSS_STORY_TOKENS,
     KIND_ORDER,
+    MIN_PLAIN,
     Edge,
     RawGroup,
     cluster,
@@ -83,9 +112,9 @@ from brief_reader.search.stories import link_articles, story_id
 from brief_reader.search.units import STOP_WORDS, Prepared, prepare
 
 from brief_reader.article import Article, BlockKind
+from brief_reader.outlets import credit_name, find_credit, outlet_key, outlet_name
 
-KINDS = ("verbatim", "near", "paraphrase")
-CACHE_VERSION = 3
+CACHE_VERSION = 5
 STORY_LINK_TOKENS = 20  # a copied stretch this long ties two articles into one story
 MIN_INFORMATIVE = 2.0  # summed surprise (0-1 per stem) of the words a copied passage matches
 
@@ -105,128 +134,6 @@ class CancelFlag(Protocol):
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """A span [start, end) of one article's body; `text` is body[start:end]."""
-
-    article: str
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True, slots=True)
-class PassageGroup:
-    """One thing said by several sources: passages of different articles, with how alike."""
-
-    id: str
-    kind: str  # "verbatim", "near" or "paraphrase"
-    score: float  # mean similarity of its matches, 0 to 1
-    passages: tuple[Passage, ...]
-
-    @property
-    def articles(self) -> list[str]:
-        """The ids of the articles it spans."""
-        return [p.article for p in self.passages]
-
-
-@dataclass(frozen=True, slots=True)
-class Story:
-    """Articles covering one event, linked by what they share; named after one of them."""
-
-    id: str
-    name: str
-    articles: tuple[str, ...]
-
-
-@dataclass
-class SharedPassages:
-    """What a set of articles share: groups of passages, stories, and what each says alone."""
-
-    groups: list[PassageGroup]
-    stories: list[Story]
-    unique_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self._by_article: dict[str, list[PassageGroup]] = {}
-        for group in self.groups:
-            for passage in group.passages:
-                self._by_article.setdefault(passage.article, []).append(group)
-
-    def groups_for(self, article_id: str) -> list[PassageGroup]:
-        """The groups with a passage in this article, in the order of `groups`."""
-        return list(self._by_article.get(article_id, []))
-
-    def counterparts(
-        self, article_id: str, start: int, end: int, other_article_id: str
-    ) -> list[Passage]:
-        """The passages of `other_article_id` grouped with any passage overlapping [start, end)."""
-        found: list[Passage] = []
-        for group in self._by_article.get(article_id, []):
-            if not any(
-                p.article == article_id and p.start < end and start < p.end for p in group.passages
-            ):
-                continue
-            found.extend(p for p in group.passages if p.article == other_article_id)
-        return sorted(set(found), key=lambda p: (p.start, p.end))
-
-    def unique(self, article_id: str) -> list[tuple[int, int]]:
-        """Spans of the article's text (not headings) that no other source shares."""
-        return list(self.unique_spans.get(article_id, []))
-
-    def story_of(self, article_id: str) -> Story | None:
-        """The story an article belongs to."""
-        for story in self.stories:
-            if article_id in story.articles:
-                return story
-        return None
-
-    def to_json(
-        self,
-        articles: Sequence[Article],
-        kind: str | None = None,
-        min_sources: int = 2,
-    ) -> dict[str, Any]:
-        """DESIGN.md's `shared --json` document, with "unique" per article and "stories"."""
-        by_id = {a.id: a for a in articles}
-        groups = [
-            {
-                "id": g.id,
-                "kind": g.kind,
-                "score": g.score,
-                "passages": [
-                    {
-                        "article": p.article,
-                        "path": by_id[p.article].location if p.article in by_id else None,
-                        "start": p.start,
-                        "end": p.end,
-                        "text": p.text,
-                    }
-                    for p in g.passages
-                ],
-            }
-            for g in self.select(kind, min_sources)
-        ]
-        unique = {
-            a.id: [
-                {"start": s, "end": e, "text": a.body[s:e]}
-                for s, e in self.unique_spans.get(a.id, [])
-            ]
-            for a in articles
-        }
-        stories = [{"id": s.id, "name": s.name, "articles": list(s.articles)} for s in self.stories]
-        return {"groups": groups, "unique": unique, "stories": stories}
-
-    def select(self, kind: str | None = None, min_sources: int = 2) -> list[PassageGroup]:
-        """The groups of one kind (or all) spanning at least `min_sources` articles."""
-        return [
-            g
-            for g in self.groups
-            if (kind is None or g.kind == kind)
-            and len({p.article for p in g.passages}) >= min_sources
-        ]
-
-
 def find_shared(
     articles: Sequence[Article],
     cache_dir: Path | None = None,
@@ -242,7 +149,7 @@ def find_shared(
     """
     key = cache_key(articles, f"v{CACHE_VERSION}", source_key)
     if cache_dir is not None:
-        cached = _from_cache(read_cached(cache_dir, key))
+        cached = from_cache(read_cached(cache_dir, key), CACHE_VERSION)
         if cached is not None:
             if progress is not None:
                 progress(1, 1)
@@ -250,13 +157,13 @@ def find_shared(
     # Sorted by id so that the result does not depend on the order articles come in.
     result = _compute(sorted(articles, key=lambda a: a.id), progress, cancel)
     if cache_dir is not None:
-        write_cached(cache_dir, key, _to_cache(result))
+        write_cached(cache_dir, key, to_cache(result, CACHE_VERSION))
     return _ordered(result, articles)
 
 
 def source_key(article: Article) -> str:
-    """Who published it: the outlet's name, else the article itself."""
-    return (article.source or "").strip().casefold() or "#" + article.id
+    """Who published it: the outlet (one key however it is written), else the article itself."""
+    return outlet_key(article.source) or "#" + article.id
 
 
 class _Stages:
@@ -295,9 +202,16 @@ def _compute(
     def informative(c: int, ranges: Iterable[tuple[int, int]]) -> bool:
         # Stock phrases ("chairman of the committee, said in a statement that") are made of
         # common words: a shared passage must match enough rare ones.
-        stems = classes[c].stems
+        cls = classes[c]
+        stems = cls.stems
         matched = {stems[k] for lo, hi in ranges for k in range(lo, hi)} - STOP_WORDS
-        return sum(idf.surprise(s) for s in matched) >= MIN_INFORMATIVE
+        if sum(idf.surprise(s) for s in matched) < MIN_INFORMATIVE:
+            return False
+        # Names with their titles, attributions and times are no fact on their own.
+        plain: set[str] = set()
+        for lo, hi in ranges:
+            plain |= cls.plain(lo, hi)
+        return len(plain) >= MIN_PLAIN
 
     edges: list[Edge] = []
     copied: list[tuple[int, int]] = []
@@ -342,12 +256,18 @@ def _compute(
         return False
 
     # A short run shared by articles of different stories is a stock phrase ("the White House
-    # said in a statement"), not a shared passage.
+    # said in a statement"), not a shared passage; across stories only a long exact copy counts
+    # ("into Clinton's use of a private email server during her time as secretary of state",
+    # lightly edited, is background two events share, not a fact).
     edges = [
         e
         for e in edges
         if e.repeat
-        or (e.a_span is not None and e.a_span[1] - e.a_span[0] >= CROSS_STORY_TOKENS)
+        or (
+            e.kind == "verbatim"
+            and e.a_span is not None
+            and e.a_span[1] - e.a_span[0] >= CROSS_STORY_TOKENS
+        )
         or allowed(e.a, e.b)
     ]
     candidates = rare_stem_pairs(classes, idf, allowed, cancel=stages.check)
@@ -360,6 +280,11 @@ def _compute(
             continue
         ci, cj = classes[i], classes[j]
         score = sentence_similarity(ci.stems, ci.content, cj.stems, cj.content, idf)
+        if (score >= COUNTERPART_MIN or ci.clauses or cj.clauses) and len(
+            ci.plain() & cj.plain()
+        ) < MIN_PLAIN:
+            # Sentences sharing only names, titles and times state no common fact.
+            continue
         if score >= PARAPHRASE_MIN:
             edges.append(Edge(i, j, "paraphrase", score))
             continue
@@ -398,9 +323,7 @@ def _ordered(result: SharedPassages, articles: Sequence[Article]) -> SharedPassa
         return place(passage.article), passage.start, group.id
 
     groups = [
-        PassageGroup(
-            g.id, g.kind, g.score, tuple(sorted(g.passages, key=lambda p: place(p.article)))
-        )
+        reordered(g, sorted(range(len(g.passages)), key=lambda i: place(g.passages[i].article)))
         for g in sorted(result.groups, key=first)
     ]
     stories = sorted(
@@ -431,18 +354,43 @@ def _finish(
     prepared: Prepared, raw: list[RawGroup], story_of: list[int], degree: list[int]
 ) -> SharedPassages:
     articles = prepared.articles
+    keys = [source_key(a) for a in articles]
+    credits: dict[int, str | None] = {}
+
+    def credit_of(a: int) -> str | None:
+        if a not in credits:
+            article = articles[a]
+            credits[a] = credit_name(article.credit) or find_credit(article.paragraphs[:12])
+        return credits[a]
+
     groups: list[PassageGroup] = []
     seen: set[str] = set()
     for item in raw:
         passages = tuple(
-            Passage(articles[a].id, start, end, articles[a].body[start:end])
-            for a, start, end in item.passages
+            Passage(articles[a].id, start, end, articles[a].body[start:end], kind, closest, score)
+            for (a, start, end), (kind, closest, score) in zip(
+                item.passages, item.relations, strict=True
+            )
         )
         gid = group_id(passages)
         if gid in seen:
             continue
         seen.add(gid)
-        groups.append(PassageGroup(gid, item.kind, item.score, passages))
+        indices = [a for a, _, _ in item.passages]
+        stated = Counter(c for c in (credit_of(a) for a in dict.fromkeys(indices)) if c)
+        groups.append(
+            PassageGroup(
+                gid,
+                item.kind,
+                item.score,
+                passages,
+                text=passages[item.canonical].text,
+                outlets=len({keys[a] for a in indices}),
+                first=_first(articles, indices),
+                credit=max(stated, key=lambda c: (stated[c], c)) if stated else None,
+                links=tuple(Link(a, b, kind, score) for a, b, kind, score in item.links),
+            )
+        )
 
     members: dict[int, list[int]] = {}
     for index, root in enumerate(story_of):
@@ -493,61 +441,23 @@ def _uncovered(article: Article, covered: list[tuple[int, int]]) -> list[tuple[i
     return spans
 
 
-def _to_cache(result: SharedPassages) -> dict[str, Any]:
-    return {
-        "version": CACHE_VERSION,
-        "groups": [
-            {
-                "id": g.id,
-                "kind": g.kind,
-                "score": g.score,
-                "passages": [[p.article, p.start, p.end, p.text] for p in g.passages],
-            }
-            for g in result.groups
-        ],
-        "stories": [
-            {"id": s.id, "name": s.name, "articles": list(s.articles)} for s in result.stories
-        ],
-        "unique": {k: [list(span) for span in v] for k, v in result.unique_spans.items()},
-    }
-
-
-def _from_cache(data: Any) -> SharedPassages | None:
-    """The result a cache file holds, or None when it is of another version or damaged."""
-    try:
-        return _parse_cache(data)
-    except (ValueError, TypeError, KeyError, AttributeError):
-        # A damaged or foreign file is only a cache: recompute and overwrite it.
+def _first(articles: list[Article], indices: list[int]) -> First | None:
+    """The article (of those given) published earliest, when any has a date."""
+    dated = [(instant(articles[a].date), n, a) for n, a in enumerate(indices)]
+    known = [(t, n, a) for t, n, a in dated if t is not None]
+    if not known:
         return None
-
-
-def _parse_cache(data: Any) -> SharedPassages | None:
-    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
-        return None
-    groups = [
-        PassageGroup(
-            str(g["id"]),
-            str(g["kind"]),
-            float(g["score"]),
-            tuple(Passage(str(a), int(s), int(e), str(t)) for a, s, e, t in g["passages"]),
-        )
-        for g in data["groups"]
-    ]
-    for g in groups:
-        if g.kind not in KINDS:
-            raise ValueError("unknown kind")
-    stories = [
-        Story(str(s["id"]), str(s["name"]), tuple(str(a) for a in s["articles"]))
-        for s in data["stories"]
-    ]
-    unique = {str(k): [(int(s), int(e)) for s, e in v] for k, v in dict(data["unique"]).items()}
-    return SharedPassages(groups, stories, unique)
+    _, _, a = min(known)
+    article = articles[a]
+    return First(outlet_name(article.source) or article.title, article.id, article.date)
 
 
 __all__ = [
     "KINDS",
     "KIND_ORDER",
     "Cancelled",
+    "First",
+    "Link",
     "Passage",
     "PassageGroup",
     "SharedPassages",

@@ -16,7 +16,10 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
+from brief_reader.search.align import co_posted
 from brief_reader.search.units import Prepared
+
+from brief_reader.text import is_number
 
 STORY_COSINE = 0.2  # mean TF-IDF cosine at which two sets of articles cover the same event
 LINK_COSINE = 0.1  # pairs below this count as unlinked
@@ -98,17 +101,25 @@ def _average_link(
 
 def _vectors(prepared: Prepared) -> list[dict[str, float]]:
     """Per article, unit-length TF-IDF vectors over content stems (sublinear term frequency)."""
-    counts: list[Counter[str]] = [Counter() for _ in prepared.articles]
+    # Two passes over the sentences, one article's counts held at a time: all the articles'
+    # term counts at once would be the largest thing the finder holds.
+    by_article: list[list[int]] = [[] for _ in prepared.articles]
     for sentence in prepared.sentences:
-        counts[sentence.article].update(
-            s for s in prepared.classes[sentence.cls].content if not s.isdigit()
-        )
+        by_article[sentence.article].append(sentence.cls)
+
+    def counts_of(classes: list[int]) -> Counter[str]:
+        found: Counter[str] = Counter()
+        for c in classes:
+            found.update(s for s in prepared.classes[c].content if not is_number(s))
+        return found
+
     df: Counter[str] = Counter()
-    for c in counts:
-        df.update(c.keys())
-    n = len(counts)
+    for classes in by_article:
+        df.update({s for c in classes for s in prepared.classes[c].content if not is_number(s)})
+    n = len(by_article)
     vectors: list[dict[str, float]] = []
-    for c in counts:
+    for classes in by_article:
+        c = counts_of(classes)
         vec = {
             t: (1 + math.log(f)) * math.log((n + 1) / (df[t] + 0.5))
             for t, f in c.items()
@@ -130,32 +141,24 @@ def link_articles(
     n = len(prepared.articles)
     vectors = _vectors(prepared)
     postings: dict[str, list[int]] = defaultdict(list)
+    top_terms: list[list[str]] = []
     for index, vec in enumerate(vectors):
-        for term in sorted(vec, key=lambda t: (-vec[t], t))[:TOP_TERMS]:
+        top = sorted(vec, key=lambda t: (-vec[t], t))[:TOP_TERMS]
+        for term in top:
             postings[term].append(index)
-    shared: dict[int, int] = defaultdict(int)
-    max_df = max(50, n // 4)
-    for posting in postings.values():
-        if len(posting) > max_df:
-            continue
-        for i in range(len(posting) - 1):
-            base = posting[i] * n
-            for j in range(i + 1, len(posting)):
-                shared[base + posting[j]] += 1
-    if cancel is not None:
-        cancel()
-    similarities: dict[int, float] = {}
+        top_terms.append(top)
     min_shared = 1 if n <= SMALL_LIBRARY else MIN_SHARED_TOP
-    for key, count in shared.items():
-        if count < min_shared:
-            continue
-        a, b = divmod(key, n)
+    # Counted article by article: a table of every pair's count would be the largest thing
+    # the finder holds on a big library.
+    pairs = co_posted(top_terms, postings, max(50, n // 4), min_shared, cancel)
+    similarities: dict[int, float] = {}
+    for a, b in pairs:
         va, vb = vectors[a], vectors[b]
         if len(va) > len(vb):
             va, vb = vb, va
         cosine = sum(v * vb.get(t, 0.0) for t, v in va.items())
         if cosine >= LINK_COSINE:
-            similarities[key] = cosine
+            similarities[a * n + b] = cosine
     if cancel is not None:
         cancel()
     return _average_link(n, similarities, [(a, b) for a, b in copied if a != b], STORY_COSINE)

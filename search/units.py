@@ -9,13 +9,16 @@ times, which keeps the work near-linear in the library's size.
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from whoosh.lang.porter import stem as porter_stem
 
 from brief_reader.article import Article, BlockKind
-from brief_reader.text import Token, tokens
+from brief_reader.sentences import split_sentences
+from brief_reader.text import Token, is_number, tokens
 
 # Function words and newsroom filler: they carry no fact, so they weigh nothing in paraphrase
 # similarity and never make a candidate pair on their own.
@@ -37,18 +40,6 @@ STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 MAX_SENTENCE = 60  # tokens in a sentence before it is cut into pieces
 STATEMENT_TOKENS = 12  # a line this long is prose even without a full stop
 
-# Words before a full stop that do not end a sentence.
-_ABBREVIATIONS_TEXT = """
-    mr mrs ms dr prof st sen rep gov gen lt col sgt capt cmdr adm jr sr rev hon pres supt det
-    inc corp co ltd llc plc bros dept univ assn est approx no nos vs etc fig al
-    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
-    ft mt ave blvd rd
-"""
-_ABBREVIATIONS = frozenset(_ABBREVIATIONS_TEXT.split())
-
-# A sentence ends at . ! ? (closing quotes or brackets may follow) before a space and a capital,
-# digit or opening quote.
-_END_RE = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Þ])")
 _ORDINAL_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
 
 # Near-synonyms that news rewrites swap for one another, as groups of Porter stems: the first
@@ -74,7 +65,7 @@ def stem(word: str) -> str:
     ordinal = _ORDINAL_RE.match(word)
     if ordinal:
         return ordinal.group(1)
-    if word.isdigit():
+    if is_number(word):
         return word
     stemmed = porter_stem(word)
     return SYNONYMS.get(stemmed, stemmed)
@@ -98,13 +89,36 @@ class SentenceClass:
 
     words: tuple[str, ...]
     stems: tuple[str, ...]
-    content: frozenset[str]  # stems that are not stop words
+    # Its stems that are not stop words, each once: a tuple, as a library holds hundreds of
+    # thousands of classes and a frozenset costs four times the memory.
+    content: tuple[str, ...]
     # Ends like a sentence (. ! ?) or is long: captions, credits and datelines do neither.
     statement: bool = False
     sentences: list[int] = field(default_factory=list)
-    articles: set[int] = field(default_factory=set)
+    # The articles it occurs in, ascending, each once (a list: most classes have one article,
+    # and a set costs three times the memory).
+    articles: list[int] = field(default_factory=list)
     # Token ranges of its clauses (cut at , ; : and dashes), when it has more than one.
     clauses: tuple[tuple[int, int], ...] = ()
+    # Bit k set: token k is part of a name or title (capitalised inside the sentence, or all
+    # capitals) or of a clock time ("4:50 p.m."). Such words alone never make a shared fact.
+    names: int = 0
+    # False for lines that state no fact: bylines, photo captions and credits, tweet
+    # attributions, timestamps, "contributed to this report". They are never matched.
+    fact: bool = True
+
+    def plain(self, lo: int = 0, hi: int | None = None) -> set[str]:
+        """The content stems of tokens [lo, hi) that are not part of a name, title or time."""
+        stems = self.stems
+        end = len(stems) if hi is None else hi
+        names = self.names >> lo
+        if not names & ((1 << (end - lo)) - 1):
+            return {s for s in stems[lo:end] if s not in STOP_WORDS}
+        return {
+            stems[k]
+            for k in range(lo, end)
+            if not (self.names >> k) & 1 and stems[k] not in STOP_WORDS
+        }
 
 
 @dataclass(slots=True)
@@ -113,10 +127,12 @@ class Prepared:
 
     articles: list[Article]
     # Per article, the start and end offsets of each of its tokens in the body.
-    starts: list[list[int]]
-    ends: list[list[int]]
+    starts: list[array[int]]
+    ends: list[array[int]]
     sentences: list[Sentence]
     classes: list[SentenceClass]
+    # Per article index, the spans of its list items (filled when first asked for).
+    items: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
     def span(self, sentence: int, lo: int, hi: int) -> tuple[int, int]:
         """The body offsets of tokens [lo, hi) of a sentence (indices relative to the sentence)."""
@@ -124,37 +140,19 @@ class Prepared:
         return self.starts[s.article][s.first + lo], self.ends[s.article][s.first + hi - 1]
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Spans of the sentences of one block of text (offsets into `text`)."""
-    spans: list[tuple[int, int]] = []
-    begin = 0
-    for match in _END_RE.finditer(text):
-        head = text[begin : match.start()]
-        word = re.search(r"([\w.]+)$", head)
-        if word:
-            last = word.group(1).casefold().rstrip(".")
-            # "U.S.", "J. Smith": a single letter before the stop is an initial, not an end.
-            if last in _ABBREVIATIONS or len(last.split(".")[-1]) == 1:
-                continue
-        end = match.start() + len(match.group().rstrip())
-        if text[begin:end].strip():
-            spans.append((begin, end))
-        begin = match.end()
-    if text[begin:].strip():
-        spans.append((begin, len(text.rstrip())))
-    return spans
+# One block cut into sentences: per sentence, four ints in one flat array (its span in the
+# block and the range of its tokens) and its words; with the start and end offsets of the
+# block's tokens, and its token count. Flat arrays, as a library holds every distinct block's
+# cut at once while it is read.
+_BlockCut = tuple["array[int]", list[tuple[str, ...]], "array[int]", "array[int]", int]
 
 
-# One block cut into sentences: per sentence, its span in the block, its words, and the start
-# and end offsets of its tokens in the block.
-_BlockCut = list[tuple[int, int, tuple[str, ...], list[int], list[int]]]
-
-
-def _cut_block(text: str) -> tuple[_BlockCut, int]:
-    """The sentences of one block and its token count."""
+def _cut_block(text: str) -> _BlockCut:
+    """The sentences of one block, the offsets of its tokens, and its token count."""
     block_tokens = tokens(text)
     size = len(block_tokens)
-    cut: _BlockCut = []
+    spans = array("i")
+    words: list[tuple[str, ...]] = []
     t = 0
     for s_lo, s_hi in split_sentences(text):
         while t < size and block_tokens[t].start < s_lo:
@@ -166,9 +164,11 @@ def _cut_block(text: str) -> tuple[_BlockCut, int]:
             part = block_tokens[lo:hi]
             start = s_lo if lo == first else part[0].start
             end = s_hi if hi == t else part[-1].end
-            words = tuple(tok.text for tok in part)
-            cut.append((start, end, words, [k.start for k in part], [k.end for k in part]))
-    return cut, size
+            spans.extend((start, end, lo, hi))
+            words.append(tuple(tok.text for tok in part))
+    starts = array("i", [k.start for k in block_tokens])
+    ends = array("i", [k.end for k in block_tokens])
+    return spans, words, starts, ends, size
 
 
 def _ends_sentence(text: str) -> bool:
@@ -201,7 +201,9 @@ MIN_CLAUSE = 6  # tokens in a clause: shorter pieces join the clause before them
 _CLAUSE_MARKS = frozenset(",;:—–()")
 
 
-def _clauses(text: str, t_starts: list[int], t_ends: list[int]) -> tuple[tuple[int, int], ...]:
+def _clauses(
+    text: str, t_starts: Sequence[int], t_ends: Sequence[int]
+) -> tuple[tuple[int, int], ...]:
     """Token ranges of a sentence's clauses, or () when it is one clause.
 
     A long sentence of web news often strings two or three facts together; compared whole with
@@ -226,49 +228,129 @@ def _clauses(text: str, t_starts: list[int], t_ends: list[int]) -> tuple[tuple[i
     return tuple(ranges) if len(ranges) > 1 else ()
 
 
+# Lines that state no fact, however many outlets print them: anywhere in the line...
+_NOT_FACT_RE = re.compile(
+    r"""
+    \b(?:AP|Reuters|AFP|EPA|Getty|Bloomberg|Sputnik|Kremlin|Pool)\b[^/\n]{0,20}/    # AP Photo/...
+    | \((?:AP|Reuters|AFP|Getty\ Images|EPA)[^)]{0,40}(?:Photo|Images|Pool)[^)]*\)
+    | \b(?:Photo(?:graph)?|Image|Picture)s?\s*(?:by|:|credit|copyright|caption)\b
+    | \(@\w+\)\s+\w+\.?\s+\d    # a tweet's attribution: (@handle) July 15, 2018
+    | contributed\ (?:to\ )?(?:this\ )?report
+    | \bAll\ rights\ reserved\b
+    | may\ not\ be\ published,\ broadcast
+    """,
+    re.VERBOSE,
+)
+# ...or at its start: bylines, file photos, copyright, follow-us lines, update stamps.
+_NOT_FACT_START_RE = re.compile(
+    r"""
+    \s*(?:
+      (?:By|From)\s+[A-Z][\w.'’-]*(?:(?:\s*,\s*|\s+(?:and|&)\s+|\s+)[A-Z][\w.'’-]*){0,5}\s*$
+    | FILE\s*[-–—]
+    | Copyright\b|©
+    | (?:Follow|Contact|Reach)\b.{0,60}(?:Twitter|@\w)
+    | (?:Updated|Published|Posted|Last\ updated)\b.{0,40}\d{1,2}:\d{2}
+    )
+    """,
+    re.VERBOSE,
+)
+
+
+def states_no_fact(text: str) -> bool:
+    """Whether a sentence is a byline, caption, credit, tweet attribution or time stamp."""
+    return _NOT_FACT_START_RE.match(text) is not None or _NOT_FACT_RE.search(text) is not None
+
+
+# A clock time: "4:50 p.m.", "10.30am", "16:05 GMT".
+_CLOCK_RE = re.compile(r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?\s?m\b\.?)?|\b\d{1,2}\s*[ap]\.m\.")
+
+
+def _name_mask(text: str, t_starts: Sequence[int], t_ends: Sequence[int]) -> tuple[int, int]:
+    """Bit masks over the tokens of one sentence: names and titles (words capitalised inside
+    the sentence, or a first word in capitals) with clock times, and clock times alone."""
+    names = 0
+    for k in range(1, len(t_starts)):
+        if text[t_starts[k]].isupper():
+            names |= 1 << k
+    if t_starts and t_ends[0] - t_starts[0] > 1 and text[t_starts[0] : t_ends[0]].isupper():
+        names |= 1
+    clocks = 0
+    if t_starts and (":" in text or "m." in text):
+        for match in _CLOCK_RE.finditer(text, t_starts[0], t_ends[-1]):
+            for k in range(len(t_starts)):
+                if match.start() <= t_starts[k] < match.end():
+                    clocks |= 1 << k
+    return names | clocks, clocks
+
+
 def prepare(articles: list[Article], min_tokens: int = 3) -> Prepared:
     """Tokenise the text blocks of `articles` (never headings) into sentences and classes."""
-    starts: list[list[int]] = []
-    ends: list[list[int]] = []
+    starts: list[array[int]] = []
+    ends: list[array[int]] = []
     sentences: list[Sentence] = []
     classes: list[SentenceClass] = []
     by_words: dict[tuple[str, ...], int] = {}
     # Wire copy repeats whole paragraphs across outlets: cut each distinct paragraph once.
-    cuts: dict[str, tuple[_BlockCut, int]] = {}
+    # Keyed by the text's hash (the text would be a copy of the library), checked on a hit
+    # against the block it was cut from.
+    cuts: dict[int, tuple[_BlockCut, int, int, int]] = {}
     for index, article in enumerate(articles):
-        a_starts: list[int] = []
-        a_ends: list[int] = []
+        # Arrays of machine ints, not lists of int objects: a library has millions of tokens.
+        a_starts = array("i")
+        a_ends = array("i")
         body = article.body
         for block in article.blocks:
             if block.kind is BlockKind.HEADING:
                 continue
             block_text = body[block.start : block.end]
-            cached = cuts.get(block_text)
-            if cached is None:
-                cached = cuts[block_text] = _cut_block(block_text)
-            cut, size = cached
+            key = hash(block_text)
+            held = cuts.get(key)
+            if held is not None and articles[held[1]].body[held[2] : held[3]] == block_text:
+                cached = held[0]
+            else:
+                cached = _cut_block(block_text)
+                if held is None:
+                    cuts[key] = (cached, index, block.start, block.end)
+            spans, block_words, block_starts, block_ends, size = cached
             offset = block.start
-            for s_lo, s_hi, words, t_starts, t_ends in cut:
+            for n, words in enumerate(block_words):
+                s_lo, s_hi, t_lo, t_hi = spans[4 * n : 4 * n + 4]
                 first = len(a_starts)
-                a_starts.extend(offset + x for x in t_starts)
-                a_ends.extend(offset + x for x in t_ends)
+                a_starts.extend(offset + x for x in block_starts[t_lo:t_hi])
+                a_ends.extend(offset + x for x in block_ends[t_lo:t_hi])
                 if len(words) < min_tokens:
                     continue
+                t_starts, t_ends = block_starts[t_lo:t_hi], block_ends[t_lo:t_hi]
                 cls = by_words.get(words)
                 if cls is None:
                     stems = tuple(stem(w) for w in words)
                     cls = len(classes)
                     by_words[words] = cls
-                    content = frozenset(s for s in stems if s not in STOP_WORDS)
+                    names, clocks = _name_mask(block_text, t_starts, t_ends)
+                    # A clock time ("4:50 p.m.") stamps a live-blog entry; it is no fact.
+                    content = tuple(
+                        dict.fromkeys(
+                            s
+                            for k, s in enumerate(stems)
+                            if s not in STOP_WORDS and not (clocks and (clocks >> k) & 1)
+                        )
+                    )
                     clauses = _clauses(block_text, t_starts, t_ends)
-                    classes.append(SentenceClass(words, stems, content, clauses=clauses))
+                    fact = not states_no_fact(block_text[s_lo:s_hi])
+                    classes.append(
+                        SentenceClass(
+                            words, stems, content, clauses=clauses, names=names, fact=fact
+                        )
+                    )
                 if not classes[cls].statement:
                     classes[cls].statement = len(words) >= STATEMENT_TOKENS or _ends_sentence(
                         block_text[s_lo:s_hi]
                     )
                 sentence = Sentence(index, offset + s_lo, offset + s_hi, first, size, cls)
                 classes[cls].sentences.append(len(sentences))
-                classes[cls].articles.add(index)
+                found_in = classes[cls].articles
+                if not found_in or found_in[-1] != index:
+                    found_in.append(index)
                 sentences.append(sentence)
         starts.append(a_starts)
         ends.append(a_ends)

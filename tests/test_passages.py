@@ -58,7 +58,12 @@ def test_verbatim_run_is_found_at_full_length() -> None:
     assert len(result.groups) == 1
     group = result.groups[0]
     assert group.kind == "verbatim"
-    assert {p.text for p in group.passages} == {run}
+    # A passage is the whole sentence holding the run, never the run cut out of it.
+    assert {p.text for p in group.passages} == {
+        f"Officials confirmed on Monday that {run}, closing it to traffic.",
+        f"In a statement the mayor said {run} during a routine check.",
+    }
+    assert all(p.kind == "verbatim" and p.score == 1.0 for p in group.passages)
     for p in group.passages:
         body = a.body if p.article == a.id else b.body
         assert body[p.start : p.end] == p.text

@@ -33,17 +33,33 @@ def test_json_document_has_the_documented_shape(capsys: pytest.CaptureFixture[st
     document = json.loads(out)
     assert set(document) >= {"groups", "unique"}
     assert document["groups"]
+    kinds = {"verbatim", "near", "paraphrase"}
     for group in document["groups"]:
-        assert set(group) == {"id", "kind", "score", "passages"}
-        assert group["kind"] in ("verbatim", "near", "paraphrase")
+        assert set(group) == {
+            "id", "kind", "score", "text", "outlets", "first", "credit", "passages", "links"
+        }  # fmt: skip
+        assert group["kind"] in kinds
         assert 0 <= group["score"] <= 1
-        assert len({p["article"] for p in group["passages"]}) >= 2
-        for passage in group["passages"]:
-            assert set(passage) == {"article", "path", "start", "end", "text"}
+        passages = group["passages"]
+        assert group["text"] in {p["text"] for p in passages}
+        assert group["outlets"] == len({p["outlet"] or p["article"] for p in passages}) >= 2
+        assert group["first"] is None or set(group["first"]) == {"outlet", "article", "time"}
+        for passage in passages:
+            assert set(passage) == {
+                "article", "path", "outlet", "start", "end", "text", "kind", "closest", "score"
+            }  # fmt: skip
             assert passage["path"].endswith(".txt")
             body = Path(passage["path"]).read_text(encoding="utf-8")
             assert passage["end"] > passage["start"]
             assert " ".join(passage["text"].split())[:20] in " ".join(body.split())
+            assert passage["kind"] in kinds
+            assert 0 <= passage["score"] <= 1
+            closest = passages[passage["closest"]]
+            assert closest is not passage and closest["article"] != passage["article"]
+        for link in group["links"]:
+            assert set(link) == {"a", "b", "kind", "score"}
+            assert link["a"] != link["b"] and link["kind"] in kinds
+            assert {link["a"], link["b"]} <= set(range(len(passages)))
     assert len(document["unique"]) == 5
     for spans in document["unique"].values():
         for span in spans:
@@ -54,10 +70,14 @@ def test_json_document_has_the_documented_shape(capsys: pytest.CaptureFixture[st
 def test_filters_by_kind_and_sources(capsys: pytest.CaptureFixture[str]) -> None:
     _, out = shared(capsys, str(SEEDS), "--json")
     every = json.loads(out)["groups"]
-    _, out = shared(capsys, str(SEEDS), "--json", "--kind", "paraphrase", "--min-sources", "4")
+    _, out = shared(capsys, str(SEEDS), "--json", "--kind", "near", "--min-sources", "4")
     some = json.loads(out)["groups"]
     assert some
-    assert all(g["kind"] == "paraphrase" and len(g["passages"]) >= 4 for g in some)
+    # --min-sources counts outlets, not passages or articles.
+    assert all(
+        g["kind"] == "near" and len({p["outlet"] or p["article"] for p in g["passages"]}) >= 4
+        for g in some
+    )
     assert len(some) < len(every)
 
 
@@ -82,7 +102,8 @@ def test_second_run_reads_the_cache(capsys: pytest.CaptureFixture[str]) -> None:
     assert file.stat().st_mtime_ns == stamp
 
 
-def test_installed_command_prints_json(cli: Any) -> None:
+def test_installed_command_prints_json(installed_cli: Any) -> None:
+    cli = installed_cli
     done = cli("shared", str(SEEDS), "--json", "--kind", "near")
     assert done.returncode == 0, done.stderr
     groups = json.loads(done.stdout)["groups"]

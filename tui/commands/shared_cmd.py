@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=int,
         default=2,
         metavar="N",
-        help="only groups shared by at least N articles (default 2)",
+        help="only groups stated by at least N outlets (default 2)",
     )
     p.set_defaults(run=run_shared)
 
@@ -80,13 +80,22 @@ def _print_human(
 
 
 def _print_group(number: int, group: PassageGroup, by_id: dict[str, Article], width: int) -> None:
-    count = len({p.article for p in group.passages})
-    out(f"[{number}] {group.kind} · score {group.score:.2f} · {count} sources · {group.id}")
+    details = [group.kind, f"score {group.score:.2f}", f"{group.outlets} outlets"]
+    if group.first is not None:
+        details.append(f"first {group.first.outlet}")
+    if group.credit:
+        details.append(f"credit {group.credit}")
+    out(f"[{number}] {' · '.join(details)} · {group.id}")
+    out("  " + textwrap.shorten(f"“{' '.join(group.text.split())}”", width=width - 2))
     for passage in group.passages:
         article = by_id.get(passage.article)
         name = _label(article) if article is not None else passage.article
+        relation = f"{passage.kind} {passage.score:.2f}"
         out(
-            "  " + textwrap.shorten(f"{name} ({passage.article})", width=width - 2, placeholder="…")
+            "  "
+            + textwrap.shorten(
+                f"{relation} · {name} ({passage.article})", width=width - 2, placeholder="…"
+            )
         )
         text = " ".join(passage.text.split())
         for line in textwrap.wrap(f"“{text}”", width=width - 6):
