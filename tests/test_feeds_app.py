@@ -1,0 +1,134 @@
+"""The app's fetch key against a local web server: progress, articles arriving, unread marks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from brief_reader.tui.app import BriefReaderApp, make_app
+from brief_reader.tui.screens.library import LibraryScreen
+from brief_reader.tui.widgets.article_list import ArticleList
+from feedserver import FeedServer, Route, article_page, paragraphs_about, rss20
+from textual.pilot import Pilot
+
+from brief_reader.feeds.store import FeedStore
+from brief_reader.paths import Paths
+
+RSS = "application/rss+xml"
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    """A web server on 127.0.0.1 for one test."""
+    running = FeedServer().start()
+    yield running
+    running.stop()
+
+
+async def _until_quiet(app: BriefReaderApp, pilot: Pilot[Any]) -> None:
+    """Wait for every worker (fetch, reading, passages, index) and the batch timer."""
+    for _ in range(40):
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+        if not app.workers and not app.state.progress:
+            break
+    await pilot.pause()
+
+
+def _serve_story(server: FeedServer, outlets: list[str]) -> None:
+    base = server.url("")
+    story = paragraphs_about("the harbour bridge", 5)
+    for n, outlet in enumerate(outlets):
+        slug = outlet.lower().replace(" ", "-")
+        server.routes[f"/{slug}/p"] = Route(
+            article_page(f"{outlet} on the bridge", [*story[n:], *story[:n]], site=outlet)
+        )
+        items = [{"title": f"{outlet} on the bridge", "link": f"{base}/{slug}/p"}]
+        server.routes[f"/{slug}/rss"] = Route(rss20(outlet, base, items), RSS)
+
+
+async def test_r_fetches_while_reading_and_new_articles_are_unread(
+    server: FeedServer, paths: Paths
+) -> None:
+    _serve_story(server, ["Harbour Gazette", "Coast Courier"])
+    with FeedStore.open(paths) as store:
+        store.add(server.url("/harbour-gazette/rss"))
+        store.add(server.url("/coast-courier/rss"))
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _until_quiet(app, pilot)
+        assert len(app.state.articles) == 5  # the samples, until the user has articles
+        seen_progress: list[str] = []
+        set_progress = app.state.set_progress
+
+        def record(task: str, done: int, total: int) -> None:
+            set_progress(task, done, total)
+            seen_progress.append(app.state.status_text)
+
+        app.state.set_progress = record
+        await pilot.press("r")
+        await _until_quiet(app, pilot)
+        assert any("Fetching feeds" in text for text in seen_progress)
+        sources = sorted(a.source or "" for a in app.state.articles)
+        assert sources == ["Coast Courier", "Harbour Gazette"]
+        # The shared passages were found again with the new articles.
+        assert app.state.shared is not None
+        assert any(group.outlets == 2 for group in app.state.shared.groups)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        # The article in front was shown, so it is read; the other is still new.
+        assert "1 unread" in str(screen.sub_title)
+        shown = screen.current_article()
+        assert shown is not None
+        await pilot.press("down")
+        await pilot.pause()
+        await _until_quiet(app, pilot)
+        assert "unread" not in str(screen.sub_title)
+        assert screen.query_one("#articles", ArticleList).row_count == 2
+    with FeedStore.open(paths) as store:
+        assert store.unread_articles() == set()
+
+
+async def test_r_with_no_feeds_says_how_to_subscribe(paths: Paths) -> None:
+    app = make_app(paths)
+    notes: list[str] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _until_quiet(app, pilot)
+        original = app.notify
+
+        def notify(message: str, **kwargs: Any) -> None:
+            notes.append(message)
+            original(message, **kwargs)
+
+        app.notify = notify
+        await pilot.press("r")
+        await _until_quiet(app, pilot)
+    assert any("feed add" in note for note in notes)
+
+
+async def test_a_failing_feed_is_named_and_the_others_arrive(
+    server: FeedServer, paths: Paths
+) -> None:
+    _serve_story(server, ["Harbour Gazette"])
+    server.routes["/broken"] = Route("<rss><channel><title>[bold]Bad[/bold]</titl", RSS)
+    with FeedStore.open(paths) as store:
+        store.add(server.url("/harbour-gazette/rss"))
+        store.add(server.url("/broken"))
+    app = make_app(paths)
+    notes: list[tuple[str, str]] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _until_quiet(app, pilot)
+        original = app.notify
+
+        def notify(message: str, **kwargs: Any) -> None:
+            notes.append((message, kwargs.get("severity", "information")))
+            assert kwargs.get("markup") is False  # feed text is data, never markup
+            original(message, **kwargs)
+
+        app.notify = notify
+        await pilot.press("r")
+        await _until_quiet(app, pilot)
+        assert [a.source for a in app.state.articles] == ["Harbour Gazette"]
+    warnings = [m for m, severity in notes if severity == "warning"]
+    assert len(warnings) == 1 and server.url("/broken") in warnings[0]

@@ -1,0 +1,237 @@
+"""Feed commands: feed add|list|remove|import|export, fetch, and `add URL` (one web page)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from brief_reader.tui.commands import Context, add_json_argument, out, print_json, warn
+
+from brief_reader.errors import BriefReaderError
+
+if TYPE_CHECKING:
+    from brief_reader.feeds.store import FeedStore
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `feed` (with its subcommands) and `fetch`."""
+    feed = subparsers.add_parser("feed", help="subscribe to RSS and Atom feeds")
+    actions = feed.add_subparsers(dest="feed_command", metavar="ACTION", required=True)
+
+    p = actions.add_parser("add", help="subscribe to a feed (or the feed a web page names)")
+    p.add_argument("urls", nargs="+", metavar="URL")
+    p.set_defaults(run=run_feed_add)
+
+    p = actions.add_parser("list", help="the subscriptions: address, title, last fetch, error")
+    add_json_argument(p)
+    p.set_defaults(run=run_feed_list)
+
+    p = actions.add_parser("remove", help="unsubscribe (the articles already saved stay)")
+    p.add_argument("refs", nargs="+", metavar="URL|ID")
+    p.set_defaults(run=run_feed_remove)
+
+    p = actions.add_parser("import", help="subscribe to the feeds of an OPML file")
+    p.add_argument("file", type=Path, metavar="FILE.opml")
+    p.set_defaults(run=run_feed_import)
+
+    p = actions.add_parser("export", help="the subscriptions as OPML 2.0 (stdout or -o FILE)")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write to FILE")
+    p.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    p.set_defaults(run=run_feed_export)
+
+    p = subparsers.add_parser("fetch", help="fetch every feed and save new items as articles")
+    p.add_argument("refs", nargs="*", metavar="URL|ID", help="only these feeds")
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=None,
+        metavar="S",
+        help="seconds allowed for each feed or page (default 10)",
+    )
+    add_json_argument(p)
+    p.set_defaults(run=run_fetch)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 600 seconds")
+    return value
+
+
+def _store(ctx: Context) -> FeedStore:
+    from brief_reader.feeds.store import FeedStore
+
+    return FeedStore.open(ctx.paths)
+
+
+def run_feed_add(args: argparse.Namespace, ctx: Context) -> int:
+    """Subscribe to each URL, checking it once; problems are said but do not undo it."""
+    from brief_reader.feeds.fetcher import subscribe
+    from brief_reader.feeds.http import HttpClient
+
+    status = 0
+    with _store(ctx) as store, HttpClient() as client:
+        for url in args.urls:
+            try:
+                done = subscribe(store, url, client=client)
+            except BriefReaderError as error:
+                warn(str(error))
+                status = 1
+                continue
+            name = f"{done.feed.title} ({done.feed.url})" if done.feed.title else done.feed.url
+            out(f"{'subscribed to' if done.created else 'already subscribed to'} {name}")
+            if done.problem:
+                warn(f"{done.feed.url}: {done.problem} (subscribed all the same)")
+    return status
+
+
+def run_feed_list(args: argparse.Namespace, ctx: Context) -> int:
+    """Print the subscriptions; DESIGN.md's JSON with --json."""
+    with _store(ctx) as store:
+        feeds = store.feeds()
+    if args.json:
+        print_json({"feeds": [f.to_json() for f in feeds]})
+        return 0
+    if not feeds:
+        out("No feeds. Subscribe with `brief-reader feed add URL`.")
+        return 0
+    for f in feeds:
+        fetched = f.fetched or "never fetched"
+        out(f"{f.id:>4}  {f.items:>5} items  {fetched:<20}  {f.title or '-'}  {f.url}")
+        if f.error:
+            out(f"      last error: {f.error}")
+    return 0
+
+
+def run_feed_remove(args: argparse.Namespace, ctx: Context) -> int:
+    """Unsubscribe from feeds named by address or id."""
+    with _store(ctx) as store:
+        targets = [store.find(ref) for ref in args.refs]
+        for feed in targets:
+            store.remove(feed)
+            kept = f" (its {feed.items} articles stay in the library)" if feed.items else ""
+            out(f"unsubscribed from {feed.title or feed.url}{kept}")
+    return 0
+
+
+def run_feed_import(args: argparse.Namespace, ctx: Context) -> int:
+    """Subscribe to every feed of an OPML file (fetch them with `brief-reader fetch`)."""
+    from brief_reader.feeds.opml import read_opml
+
+    outlines = read_opml(args.file)
+    added = 0
+    with _store(ctx) as store:
+        for outline in outlines:
+            _, created = store.add(outline.url, outline.title)
+            added += created
+    known = len(outlines) - added
+    tail = f" ({known} already subscribed)" if known else ""
+    out(f"imported {added} feed{'s' if added != 1 else ''} from {args.file.name}{tail}")
+    if not outlines:
+        warn(f"{args.file}: no feeds in this OPML file")
+        return 1
+    return 0
+
+
+def run_feed_export(args: argparse.Namespace, ctx: Context) -> int:
+    """Write the subscriptions as OPML 2.0 to stdout or, atomically, to -o FILE."""
+    from brief_reader.feeds.opml import to_opml, write_opml
+
+    if args.output is not None:
+        ctx.check_output(args.output, force=args.force)
+    with _store(ctx) as store:
+        feeds = store.feeds()
+    if args.output is None:
+        sys.stdout.write(to_opml(feeds))
+        return 0
+    write_opml(feeds, args.output, force=True)
+    out(f"wrote {len(feeds)} feed{'s' if len(feeds) != 1 else ''} to {args.output}")
+    return 0
+
+
+def run_fetch(args: argparse.Namespace, ctx: Context) -> int:
+    """Fetch the feeds; one line per feed that failed; non-zero exit if any did."""
+    from brief_reader.feeds.fetcher import fetch_feeds
+    from brief_reader.feeds.http import HttpClient
+
+    with _store(ctx) as store:
+        feeds = [store.find(ref) for ref in args.refs] if args.refs else store.feeds()
+        if not feeds:
+            if args.json:
+                print_json({"feeds": [], "new": 0, "failed": 0})
+            else:
+                out("No feeds. Subscribe with `brief-reader feed add URL`.")
+            return 0
+        # On a terminal, a progress line that rewrites itself; never in pipes or logs.
+        live = sys.stderr.isatty()
+        client = HttpClient() if args.timeout is None else HttpClient(timeout=args.timeout)
+        with client:
+            report = fetch_feeds(
+                ctx.paths, store, feeds, client=client, progress=_show_progress if live else None
+            )
+        if live:
+            sys.stderr.write("\r\x1b[K")
+    for result in report.results:
+        if result.error:
+            warn(f"feed {result.name}: {result.error}")
+        for line in result.item_errors:
+            warn(f"feed {result.name}: item not saved: {line}")
+        for saved in result.saved:
+            if saved.problem:
+                warn(
+                    f"{saved.article.title}: page not fetched ({saved.problem}); "
+                    "saved the feed's summary instead"
+                )
+    if args.json:
+        print_json(
+            {
+                "feeds": [r.to_json() for r in report.results],
+                "new": len(report.saved),
+                "failed": len(report.failed),
+            }
+        )
+    else:
+        for result in report.results:
+            if result.error:
+                continue
+            state = "not modified" if result.not_modified else f"{len(result.saved)} new"
+            moved = f" (moved to {result.moved_to})" if result.moved_to else ""
+            out(f"{result.name}: {state}{moved}")
+        out(f"{len(report.saved)} new articles from {len(report.results)} feeds")
+    return 1 if report.failed else 0
+
+
+def _show_progress(done: int, total: int, what: str) -> None:
+    sys.stderr.write(f"\r\x1b[KFetching {done}/{total}")
+    sys.stderr.flush()
+
+
+def run_add_urls(args: argparse.Namespace, ctx: Context) -> int:
+    """`brief-reader add URL...`: save each web page's article; files given too are added."""
+    from brief_reader.feeds.fetcher import add_page
+    from brief_reader.feeds.http import HttpClient, is_web_url
+
+    urls = [str(s) for s in args.sources if is_web_url(str(s))]
+    files = [Path(s) for s in args.sources if not is_web_url(str(s))]
+    status = 0
+    with _store(ctx) as store, HttpClient() as client:
+        for url in urls:
+            try:
+                saved = add_page(ctx.paths, store, url, client)
+            except BriefReaderError as error:
+                warn(f"not added: {error}")
+                status = 1
+                continue
+            outlet = f" ({saved.article.source})" if saved.article.source else ""
+            out(f"added {saved.article.title}{outlet} as {saved.article.id}")
+    if files:
+        from brief_reader.tui.commands.library_cmd import run_add
+
+        status = max(status, run_add(argparse.Namespace(sources=files), ctx))
+    return status
