@@ -5,6 +5,9 @@ as the first screen has rendered (an auto-pilot waits for the screen to settle, 
 `app.exit()`). The app and the bare app alternate, so drift in the machine's load hits both;
 the first pair is a warm-up (cold disk cache, bytecode) and is not counted.
 
+The app starts as the user starts it, through `brief_reader.tui.cli.main` (its imports and its
+argument parsing count), with only the terminal replaced by a headless one.
+
 Figures (seconds, medians):
 - `first_screen_s`: from starting the process to the first screen (interpreter start, imports,
   building the app, mounting and rendering): what the user waits for. The parent and the child
@@ -14,6 +17,12 @@ Figures (seconds, medians):
 - `wall_s`: the whole process, exit included.
 - `ratio_first_screen` = app / bare on `first_screen_s`; `ratio_listed` = app `listed_s` / bare
   `first_screen_s`.
+- `peak_rss_mib`: each process's own peak resident memory (VmHWM of `/proc/self/status`; a
+  child's `ru_maxrss` starts from its parent's peak, so it would report the benchmark's own).
+  The second indexing process, when one runs, is measured the same way (`indexer_peak_rss_mib`).
+- `first_start` (the app only): the very first start on a new home (no caches, no index), which
+  waits until the background work (index, shared passages) is done: `listed_s`, `ready_s`, its
+  ratio to the bare app, and the peak memory of the app and of the second indexing process.
 With the seeds (a new user's library) and, when present, the BBC library (2,225 files) as PATHS.
 """
 
@@ -40,24 +49,56 @@ STARTED = time.monotonic()
 import asyncio, json, sys
 from pathlib import Path
 
-mode, inputs = sys.argv[1], [Path(p) for p in json.loads(sys.argv[2])]
+mode, inputs = sys.argv[1], json.loads(sys.argv[2])
 size = tuple(json.loads(sys.argv[3]))
-if mode == "bare":
-    from textual.app import App, ComposeResult
-    from textual.widgets import Footer, Header
-
-    class Bare(App[None]):
-        def compose(self) -> ComposeResult:
-            yield Header()
-            yield Footer()
-
-    app = Bare()
-else:
-    from brief_reader.paths import resolve_paths
-    from brief_reader.tui.app import make_app
-
-    app = make_app(resolve_paths(), inputs)
 marks = {"started": STARTED}
+
+
+def own_peak_mib(pid="self"):
+    # VmHWM is the process's own peak: ru_maxrss of a spawned child starts from its parent's.
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            line = next(l for l in status if l.startswith("VmHWM:"))
+        return int(line.split()[1]) / 1024
+    except (OSError, StopIteration):
+        if pid != "self":
+            return None
+        import resource
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+if mode != "bare":
+    # The second indexing process's own peak, read before it is told to exit. Hooked at import,
+    # so the benchmark imports nothing the app would not.
+    import importlib.abc, importlib.util
+
+    class _IndexerPeaks(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path, target=None):
+            if name != "brief_reader.search.parallel":
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(name)
+            run_module = spec.loader.exec_module
+
+            def exec_module(module):
+                run_module(module)
+                close = module.Helper.close
+
+                def measured(indexer):
+                    peak = own_peak_mib(indexer._process.pid)
+                    if peak is not None:
+                        marks["indexer_peak_rss_mib"] = max(
+                            peak, marks.get("indexer_peak_rss_mib", 0.0)
+                        )
+                    close(indexer)
+
+                module.Helper.close = measured
+
+            spec.loader.exec_module = exec_module
+            return spec
+
+    sys.meta_path.insert(0, _IndexerPeaks())
 
 
 async def settle(app):
@@ -81,13 +122,25 @@ async def settle(app):
     await asyncio.wait_for(drawn.wait(), 60)
 
 
+async def background_done(app):
+    # Until no worker has been pending or running for a few polls in a row (the index and the
+    # shared passages start after the list is drawn), or five minutes.
+    from textual.worker import WorkerState
+
+    idle, deadline = 0, time.monotonic() + 300
+    while idle < 4 and time.monotonic() < deadline:
+        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        idle = 0 if busy else idle + 1
+        await asyncio.sleep(0.05)
+
+
 async def autopilot(pilot):
     app = pilot.app
-    loaders = [worker for worker in app.workers if worker.group == "load"]
     await settle(app)
     marks["first_screen"] = time.monotonic()
     # The app starts reading once its first screen is drawn: wait for that reading to finish.
-    while not getattr(app, "loaded", True):
+    # (What it has loaded is on its state object, or on the app itself.)
+    while not getattr(getattr(app, "state", app), "loaded", True):
         loaders = [worker for worker in app.workers if worker.group == "load"]
         for worker in loaders:
             try:
@@ -101,14 +154,43 @@ async def autopilot(pilot):
         break
     await settle(app)
     marks["listed"] = time.monotonic()
-    articles = getattr(app, "articles", None)
+    articles = getattr(getattr(app, "state", app), "articles", None)
     marks["articles"] = len(articles) if articles is not None else None
+    if mode == "first":
+        await background_done(app)
+        marks["ready"] = time.monotonic()
     app.exit()
 
-app.run(headless=True, size=size, auto_pilot=autopilot)
+
+from textual.app import App
+
+_run = App.run
+
+
+def headless_run(self, *args, **kwargs):
+    return _run(self, headless=True, size=size, auto_pilot=autopilot)
+
+
+App.run = headless_run
+if mode == "bare":
+    from textual.app import ComposeResult
+    from textual.widgets import Footer, Header
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Footer()
+
+    Bare().run()
+else:
+    # As the user starts it: the command line, which builds the app and runs it.
+    from brief_reader.tui.cli import main
+
+    status = main(["app", *inputs])
+    if status:
+        raise SystemExit(f"brief-reader exited with {status}")
 marks["exited"] = time.monotonic()
-import resource
-marks["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+marks["peak_rss_mib"] = own_peak_mib()
 print(__MARK__ + json.dumps(marks), flush=True)
 """.replace("__MARK__", repr(_MARK))
 
@@ -139,21 +221,32 @@ def launch(mode: str, inputs: Sequence[Path] = (), home: Path | None = None) -> 
         "wall_s": ended - launched,
         "in_process_s": marks["first_screen"] - marks["started"],
         "articles": marks.get("articles"),
-        "peak_rss_mib": round(marks.get("peak_rss_mib", 0.0), 1),
+        "peak_rss_mib": round(marks.get("peak_rss_mib") or 0.0, 1),
     }
+    if "ready" in marks:
+        figures["ready_s"] = marks["ready"] - launched
+    if "indexer_peak_rss_mib" in marks:
+        figures["indexer_peak_rss_mib"] = round(marks["indexer_peak_rss_mib"], 1)
     if "load_error" in marks:
         figures["load_error"] = marks["load_error"]
     return figures
 
 
 def compare(inputs: Sequence[Path], runs: int, home: Path) -> dict[str, Any]:
-    """Alternate bare and app start-ups (after one warm-up pair); medians and ratios."""
+    """Alternate bare and app start-ups (after one warm-up pair); medians and ratios.
+
+    The warm-up pair is the app's first start on `home` (nothing cached, no index yet): it
+    waits for the background work and is reported on its own as `first_start`.
+    """
     samples: dict[str, list[dict[str, Any]]] = {"bare": [], "app": []}
+    first: dict[str, Any] = {}
     for index in range(runs + 1):
         for mode in ("bare", "app"):
-            figures = launch(mode, inputs, home)
+            figures = launch("first" if index == 0 and mode == "app" else mode, inputs, home)
             if index > 0:
                 samples[mode].append(figures)
+            elif mode == "app":
+                first = figures
 
     def median(mode: str, key: str) -> float:
         return statistics.median(s[key] for s in samples[mode])
@@ -166,9 +259,15 @@ def compare(inputs: Sequence[Path], runs: int, home: Path) -> dict[str, Any]:
     app["articles"] = samples["app"][-1]["articles"]
     app["peak_rss_mib"] = max(s["peak_rss_mib"] for s in samples["app"])
     bare["peak_rss_mib"] = max(s["peak_rss_mib"] for s in samples["bare"])
-    errors = {s["load_error"] for s in samples["app"] if "load_error" in s}
+    errors = {s["load_error"] for s in [first, *samples["app"]] if "load_error" in s}
     if errors:
         app["load_error"] = sorted(errors)[0]
+    first_start: dict[str, Any] = {
+        key: round(first[key], 4) for key in ("listed_s", "ready_s") if key in first
+    }
+    first_start["ratio_listed"] = round(first["listed_s"] / bare["first_screen_s"], 2)
+    first_start["peak_rss_mib"] = first["peak_rss_mib"]
+    first_start["indexer_peak_rss_mib"] = first.get("indexer_peak_rss_mib")
     return {
         "runs": runs,
         "bare": bare,
@@ -176,6 +275,7 @@ def compare(inputs: Sequence[Path], runs: int, home: Path) -> dict[str, Any]:
         "ratio_first_screen": round(app["first_screen_s"] / bare["first_screen_s"], 2),
         "ratio_listed": round(app["listed_s"] / bare["first_screen_s"], 2),
         "ratio_wall": round(app["wall_s"] / bare["wall_s"], 2),
+        "first_start": first_start,
     }
 
 

@@ -1,40 +1,156 @@
 """A cache of read and cleaned articles, so opening an unchanged library is a stat per file.
 
 Reading and cleaning thousands of files takes seconds; the cache keeps each file's articles
-keyed by its path, modification time and size, in one file under the user's cache dir. It is a
-cache: a missing, stale, damaged or foreign file is ignored and rewritten, never an error.
+keyed by its path, modification time and size, in one SQLite file under the user's cache dir.
+It holds data only (text, numbers, JSON), never code: a planted or damaged file is at worst
+ignored and rewritten, never run (a pickle can run code when loaded). An article's fields
+and its body are separate columns, so a reader that wants titles reads no bodies,
+and an entry is decoded only when asked for. It is a cache: a missing, stale, damaged, locked
+or foreign file is ignored (and rewritten when it can be), never an error.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
-import os
-import pickle
-import tempfile
+import json
+import re
+import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from brief_reader import __version__
-from brief_reader.article import Article
+from brief_reader.article import Article, Block, BlockKind
 
 # Bump when reading or cleaning changes what an article holds: old entries are then ignored.
-CACHE_VERSION = 3
-_STAMP = f"{CACHE_VERSION}:{__version__}"
+# A change to the Article's fields changes the stamp by itself.
+CACHE_VERSION = 4
+SUFFIX = ".sqlite3"
+# The format this cache replaced: never read, removed when the cache is written.
+_LEGACY_SUFFIX = ".pickle"
+
+_FIELDS = tuple(f for f in dataclasses.fields(Article) if f.name not in ("body", "blocks"))
+_STAMP = "{}:{}:{}".format(
+    CACHE_VERSION, __version__, ",".join(f"{f.name}={f.type}" for f in dataclasses.fields(Article))
+)
+_FIELD_KINDS = tuple((f.name, str(f.type)) for f in _FIELDS)
+_KIND_CODES = {kind: code for code, kind in enumerate(BlockKind)}
+_KIND_LIST = list(BlockKind)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS stamp (value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS file (
+    path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS article (
+    path TEXT NOT NULL, seq INTEGER NOT NULL,
+    fields TEXT NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (path, seq)
+);
+"""
+
+# (fields JSON, body) of one article, as stored.
+_Row = tuple[str, str]
+# The key of the blocks in the fields JSON: [kind code, start, end, kind code, ...].
+_BLOCKS = "blocks"
+_read_json = json.JSONDecoder().raw_decode
+# What the reader never leaves in text (see brief_reader.sanitize): an entry holding any of it
+# was not written by this cache, and its file is read again.
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, tuple):
+        return [_encode_value(item) for item in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def _text(value: Any) -> str:
+    """`value` if it is text as the reader leaves it (no control or bidi-override character)."""
+    if type(value) is not str or _UNSAFE.search(value):
+        raise TypeError("not an article")
+    return value
+
+
+def _decode_value(kind: str, value: Any) -> Any:
+    if value is None:
+        if "None" not in kind:
+            raise TypeError("not an article")
+        return None
+    if kind == "Path":
+        return Path(_text(value))
+    if kind.startswith("tuple"):
+        return tuple(_text(item) for item in value)
+    if kind.startswith("str"):
+        return _text(value)
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    raise TypeError("not an article")
+
+
+def encode(article: Article) -> _Row:
+    """An article as the cache stores it: its fields (blocks included) as JSON, and its body."""
+    fields: dict[str, Any] = {f.name: _encode_value(getattr(article, f.name)) for f in _FIELDS}
+    blocks: list[int] = []
+    for block in article.blocks:
+        blocks += (_KIND_CODES[block.kind], block.start, block.end)
+    fields[_BLOCKS] = blocks
+    return json.dumps(fields, ensure_ascii=False), article.body
+
+
+def decode(row: _Row, path: Path | None = None) -> Article:
+    """The article of a stored row; ValueError/TypeError/KeyError/IndexError if it is not one.
+
+    `path` is the file's path when known: articles of that file share it.
+    """
+    fields_json, body = row
+    values, _ = _read_json(fields_json)
+    if not isinstance(values, dict):
+        raise TypeError("not an article")
+    _text(body)
+    flat = values[_BLOCKS]
+    kinds = _KIND_LIST
+    blocks = tuple(
+        [Block(kinds[flat[i]], flat[i + 1], flat[i + 2]) for i in range(0, len(flat), 3)]
+    )
+    if not all(type(b.start) is int and type(b.end) is int for b in blocks):
+        raise TypeError("not an article")
+    kwargs: dict[str, Any] = {}
+    for name, kind in _FIELD_KINDS:
+        value = values[name]
+        if name == "path" and path is not None and value == str(path):
+            kwargs[name] = path
+        else:
+            kwargs[name] = _decode_value(kind, value)
+    return Article(body=body, blocks=blocks, **kwargs)
 
 
 @dataclass
 class ArticleCache:
-    """Articles by file (path, mtime_ns, size); `load()` first, `save()` when changed."""
+    """Articles by file (path, mtime_ns, size); `open()` first, `save()` when changed."""
 
     location: Path
-    entries: dict[str, tuple[int, int, list[Article]]] = field(default_factory=dict)
-    changed: bool = False
+    # path -> (mtime_ns, size, stored rows); decoded on `get`.
+    entries: dict[str, tuple[int, int, list[_Row]]] = field(default_factory=dict)
+    added: dict[str, tuple[int, int, list[Article]]] = field(default_factory=dict)
+    removed: set[str] = field(default_factory=set)
+
+    @property
+    def changed(self) -> bool:
+        """Whether there is anything to save."""
+        return bool(self.added or self.removed)
 
     @classmethod
     def open(cls, cache_dir: Path, name: str = "articles") -> ArticleCache:
         """The cache `name` in `cache_dir`, with what it held (nothing if it cannot be read)."""
-        cache = cls(cache_dir / f"{name}.pickle")
+        cache = cls(cache_dir / f"{name}{SUFFIX}")
         cache._load()
         return cache
 
@@ -48,60 +164,138 @@ class ArticleCache:
         digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
         folder = cache_dir / "paths"
         with contextlib.suppress(OSError):
-            others = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+            for legacy in folder.glob(f"*{_LEGACY_SUFFIX}"):
+                legacy.unlink(missing_ok=True)
+            others = sorted(
+                folder.glob(f"*{SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True
+            )
             for old in others[keep:]:
                 old.unlink(missing_ok=True)
         return cls.open(folder, digest)
 
+    def _connect(self) -> sqlite3.Connection:
+        # A cache: no waiting on another process, no fsync (a torn file is damage, and
+        # damage is a rebuild).
+        conn = sqlite3.connect(self.location, timeout=0.2, isolation_level=None)
+        conn.execute("PRAGMA synchronous = OFF")
+        return conn
+
     def _load(self) -> None:
-        try:
-            with self.location.open("rb") as handle:
-                stamp, entries = pickle.load(handle)
-        except (
-            OSError,
-            EOFError,
-            pickle.UnpicklingError,
-            ValueError,
-            TypeError,
-            AttributeError,
-            ImportError,
-            IndexError,
-        ):
+        if not self.location.is_file():
             return
-        if stamp == _STAMP and isinstance(entries, dict):
-            self.entries = entries
+        try:
+            conn = sqlite3.connect(f"{self.location.as_uri()}?mode=ro", uri=True, timeout=0.2)
+        except (sqlite3.Error, ValueError):
+            return
+        try:
+            stamp = conn.execute("SELECT value FROM stamp").fetchall()
+            if stamp != [(_STAMP,)]:
+                return
+            entries: dict[str, tuple[int, int, list[_Row]]] = {}
+            for path, mtime_ns, size in conn.execute("SELECT path, mtime_ns, size FROM file"):
+                entries[path] = (mtime_ns, size, [])
+            rows = conn.execute("SELECT path, fields, body FROM article ORDER BY path, seq")
+            for path, fields_json, body in rows:
+                entry = entries.get(path)
+                if entry is not None:
+                    entry[2].append((fields_json, body))
+        except sqlite3.Error:
+            return
+        finally:
+            conn.close()
+        self.entries = entries
 
     def get(self, path: Path, mtime_ns: int, size: int) -> list[Article] | None:
         """The articles of `path` if it has not changed since they were cached."""
-        entry = self.entries.get(str(path))
+        key = str(path)
+        added = self.added.get(key)
+        if added is not None:
+            return added[2] if added[0] == mtime_ns and added[1] == size else None
+        entry = self.entries.get(key)
         if entry is None or entry[0] != mtime_ns or entry[1] != size:
             return None
-        return entry[2]
+        try:
+            return [decode(row, path) for row in entry[2]]
+        except (ValueError, TypeError, KeyError, IndexError):
+            return None  # an entry that is not what this version writes: read the file again
 
     def put(self, path: Path, mtime_ns: int, size: int, articles: list[Article]) -> None:
         """Remember the articles read from `path`."""
-        self.entries[str(path)] = (mtime_ns, size, articles)
-        self.changed = True
+        key = str(path)
+        self.added[key] = (mtime_ns, size, list(articles))
+        self.removed.discard(key)
 
-    def keep_only(self, paths: set[str]) -> None:
+    def keep_only(self, paths: Iterable[str]) -> None:
         """Forget files no longer in the library."""
-        gone = [key for key in self.entries if key not in paths]
-        for key in gone:
+        keep = set(paths)
+        for key in [key for key in self.entries if key not in keep]:
             del self.entries[key]
-        self.changed = self.changed or bool(gone)
+            self.removed.add(key)
+        for key in [key for key in self.added if key not in keep]:
+            del self.added[key]
+            self.removed.add(key)
 
     def save(self) -> None:
-        """Write the cache atomically; a cache that cannot be written is simply not kept."""
+        """Write what changed; a cache that cannot be written is simply not kept."""
         if not self.changed:
             return
         with contextlib.suppress(OSError):
             self.location.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.location.parent, prefix=".articles-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    pickle.dump((_STAMP, self.entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self.location)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        self.changed = False
+            self.location.with_suffix(_LEGACY_SUFFIX).unlink(missing_ok=True)
+        try:
+            rows = [
+                (key, seq, *encode(article))
+                for key, (_, _, articles) in self.added.items()
+                for seq, article in enumerate(articles)
+            ]
+        except (TypeError, KeyError):
+            return  # a field this cache cannot hold: read the files each time instead
+        try:
+            self._write(rows)
+        except sqlite3.DatabaseError:
+            # Damaged or foreign: start again from nothing (the next load re-reads the files).
+            with contextlib.suppress(OSError):
+                self.location.unlink(missing_ok=True)
+            with contextlib.suppress(sqlite3.Error, OSError):
+                self._write(rows, everything=True)
+        except (sqlite3.Error, OSError):
+            pass  # locked by another process, read-only, full: not kept this time
+        for key, (mtime_ns, size, _) in self.added.items():
+            self.entries[key] = (mtime_ns, size, [])
+        self.added.clear()
+        self.removed.clear()
+
+    def _write(self, rows: list[tuple[Any, ...]], everything: bool = False) -> None:
+        conn = self._connect()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            stamp = conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'stamp'"
+            ).fetchall()
+            current = conn.execute("SELECT value FROM stamp").fetchall() if stamp else []
+            if current != [(_STAMP,)]:
+                # Another version's cache (or none): nothing in it is ours to keep.
+                for table in ("stamp", "file", "article"):
+                    conn.execute(f"DROP TABLE IF EXISTS {table}")
+                everything = True
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            if everything:
+                conn.execute("DELETE FROM stamp")
+                conn.execute("INSERT INTO stamp VALUES (?)", (_STAMP,))
+            gone = [(key,) for key in self.removed | self.added.keys()]
+            conn.executemany("DELETE FROM file WHERE path = ?", gone)
+            conn.executemany("DELETE FROM article WHERE path = ?", gone)
+            conn.executemany(
+                "INSERT INTO file VALUES (?, ?, ?)",
+                [(key, mtime, size) for key, (mtime, size, _) in self.added.items()],
+            )
+            conn.executemany("INSERT INTO article VALUES (?, ?, ?, ?)", rows)
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        finally:
+            conn.close()

@@ -10,21 +10,34 @@ and at the ones the source annotates, never at the whole index.
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from brief_reader.search.analysis import WordTerms
 from brief_reader.search.parallel import Annotations, codec
-from brief_reader.search.storage import Catalog, IndexFolder, body_reader, catalog, write_atomically
+from brief_reader.search.storage import (
+    Catalog,
+    IndexFolder,
+    body_reader,
+    catalog,
+    latest_generation,
+    write_atomically,
+)
 from brief_reader.search.vocabulary import Vocabulary
 from brief_reader.search.writer import DocumentInput, FastWriter, prepare
 
 from brief_reader.paths import Paths
 
+if TYPE_CHECKING:
+    from brief_reader.annotations import Annotation
+
 # The ids of the articles the index holds tags or notes for.
 ANNOTATED_FILE = "annotated.json"
+# [generation, digest of the annotations] of the last reconcile.
+RECONCILED_FILE = "reconciled.json"
 
 AnnotationSource = Callable[[], Annotations]
 
@@ -40,6 +53,11 @@ def reconcile(folder: IndexFolder, annotations: Annotations) -> None:
     before = annotated(folder.location)
     if not annotations and not before:
         return
+    # The same annotations as at the last reconcile, and no commit since: nothing to do.
+    digest = _digest(annotations)
+    done = folder.location / RECONCILED_FILE
+    if _read_json(done) == [latest_generation(folder.location), digest]:
+        return
     ix = folder.open()
     known = catalog(ix)
     wanted = {
@@ -50,6 +68,20 @@ def reconcile(folder: IndexFolder, annotations: Annotations) -> None:
     for article in before - wanted.keys():
         wanted[article] = ((), "")
     reannotate(folder, ix, known, wanted)
+    write_atomically(done, json.dumps([latest_generation(folder.location), digest]))
+
+
+def _digest(annotations: Annotations) -> str:
+    entries = sorted((article, list(tags), note) for article, (tags, note) in annotations.items())
+    text = json.dumps(entries, ensure_ascii=False)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def annotated(location: Path) -> set[str]:
@@ -92,7 +124,7 @@ def reannotate(
                 writer.add_prepared(prepare(doc, words))
             Vocabulary.load(folder.location).merged(words).save(folder.location)
             writer.commit_with()
-            folder.record_files(ix)
+            folder.record_files(ix, stamps=known.stamps)  # the same files, re-annotated
         except BaseException:
             if not writer.is_closed:
                 writer.cancel()
@@ -107,6 +139,24 @@ def reannotate(
     if after != before:
         write_atomically(folder.location / ANNOTATED_FILE, json.dumps(sorted(after)))
     return len(changes)
+
+
+def indexed_annotations(
+    article_tags: Iterable[str], annotations: Iterable[Annotation]
+) -> tuple[tuple[str, ...], str]:
+    """The (tags, notes text) the index holds for one article: the one rule, for every writer.
+
+    Tags are the article's and its notes' tags, sorted; the text is the notes' texts in the
+    store's order, a blank line apart. The app (after a note is saved) and a sync both use it,
+    so a sync finds nothing to re-index for an article the app has just updated.
+    """
+    tags = set(article_tags)
+    notes: list[str] = []
+    for annotation in annotations:
+        tags.update(annotation.tags)
+        if annotation.note:
+            notes.append(annotation.note)
+    return tuple(sorted(tags)), "\n\n".join(notes)
 
 
 def annotation_source(paths: Paths) -> AnnotationSource:
@@ -125,22 +175,20 @@ def annotation_source(paths: Paths) -> AnnotationSource:
             store = AnnotationStore.open(paths)
         except Exception:  # a damaged store is reported by the commands that use it
             return {}
-        tags: dict[str, set[str]] = {}
-        notes: dict[str, list[str]] = {}
+        tags: dict[str, tuple[str, ...]] = {}
+        annotations: dict[str, list[Annotation]] = {}
         try:
             for tagged in store.tagged_articles():
-                tags.setdefault(tagged.article_id, set()).update(tagged.tags)
+                tags[tagged.article_id] = tuple(tagged.tags)
             for annotation in store.all_annotations():
-                tags.setdefault(annotation.article_id, set()).update(annotation.tags)
-                if annotation.note:
-                    notes.setdefault(annotation.article_id, []).append(annotation.note)
+                annotations.setdefault(annotation.article_id, []).append(annotation)
         except Exception:
             return {}
         finally:
             store.close()
         return {
-            article: (tuple(sorted(tags.get(article, ()))), "\n\n".join(notes.get(article, [])))
-            for article in tags.keys() | notes.keys()
+            article: indexed_annotations(tags.get(article, ()), annotations.get(article, ()))
+            for article in tags.keys() | annotations.keys()
         }
 
     return load

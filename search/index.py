@@ -28,6 +28,7 @@ from brief_reader.search.annotating import (
     reconcile,
 )
 from brief_reader.search.engine import Evaluator, LengthCache
+from brief_reader.search.parallel import Preread, PrereadReader
 from brief_reader.search.query import ParsedQuery, make_parser, parse, suggest
 from brief_reader.search.results import SearchHit, SearchResults, SyncReport
 from brief_reader.search.schema import SCHEMA_VERSION, build_schema
@@ -152,6 +153,8 @@ class SearchIndex:
         read: Callable[[Any], Sequence[Article]],
         progress: Progress | None = None,
         cancel: CancelFlag | None = None,
+        *,
+        articles: Iterable[Article] | None = None,
     ) -> SyncReport:
         """Bring the index up to date with the library's files.
 
@@ -159,9 +162,23 @@ class SearchIndex:
         `read` (a `read_library_file`), and removed files are deleted; an unchanged library
         costs a look at the index's stamps. `progress(done, total)` is called as files are
         indexed; setting `cancel` stops early, keeping what was done.
+
+        `articles` are those a load of these same `library_files` (this listing, not an
+        earlier one) gave: a file's articles are then taken from them, not read again, and the
+        index holds exactly what the load gave (ids included). A file none came from is read.
         """
-        wanted = {f.identity: (f"{f.mtime_ns}:{f.size}", f) for f in library_files}
-        return self._update(wanted, read, progress, cancel)
+        if articles is None:
+            wanted = {f.identity: (f"{f.mtime_ns}:{f.size}", f) for f in library_files}
+            return self._update(wanted, read, progress, cancel)
+        by_path: dict[str, list[Article]] = {}
+        for article in articles:
+            by_path.setdefault(str(article.path), []).append(article)
+        preread: dict[str, tuple[str, Any]] = {}
+        for f in library_files:
+            found = by_path.get(str(f.path))
+            source = Preread(f, tuple(found) if found else None)
+            preread[f.identity] = (f"{f.mtime_ns}:{f.size}", source)
+        return self._update(preread, PrereadReader(read), progress, cancel)
 
     def index_articles(
         self,
@@ -305,7 +322,7 @@ class SearchIndex:
         if self._write_mutex.locked():  # a sync of this index is running in another thread
             notes.append("the search index is being updated; results may be incomplete")
         notice = "; ".join(notes) if notes else None
-        return SearchResults(parsed.text, total, hits, suggestion, notice)
+        return SearchResults(parsed.text, total, hits, suggestion, notice, stems=frozenset(shown))
 
     def _suggestion(self, searcher: Any, parsed: ParsedQuery) -> str | None:
         """A did-you-mean query from the index's own words, if one finds something."""

@@ -56,6 +56,36 @@ class WorkItem:
     source: Any
 
 
+@dataclass(frozen=True)
+class Preread:
+    """A library file with the articles already read from it (None: read it after all)."""
+
+    file: Any
+    articles: tuple[Any, ...] | None
+
+    @property
+    def path(self) -> Any:
+        """The file's path (for messages)."""
+        return self.file.path
+
+
+@dataclass(frozen=True)
+class PrereadReader:
+    """Reads `Preread` sources: their articles, else the file through `read`.
+
+    Picklable when `read` is, so the second process gets the articles of the files it is
+    given with them, and reads only what was not read before.
+    """
+
+    read: Callable[[Any], Sequence[Any]]
+
+    def __call__(self, source: Preread) -> Sequence[Any]:
+        """The articles of `source`."""
+        if source.articles is not None:
+            return source.articles
+        return self.read(source.file)
+
+
 def documents(
     item: WorkItem,
     read: Callable[[Any], Sequence[Any]] | None,
@@ -182,7 +212,11 @@ class Helper:
         # The child must import exactly what we import, wherever it came from.
         env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
         self._process = subprocess.Popen(
-            [sys.executable, "-c", "from search.parallel import helper_main; helper_main()"],
+            [
+                sys.executable,
+                "-c",
+                "from brief_reader.search.parallel import helper_main; helper_main()",
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

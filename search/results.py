@@ -48,7 +48,8 @@ class SearchResults:
     `total` counts every match (not only the `hits` returned). `suggestion` is a did-you-mean
     query when nothing matched; `notice` a one-line note (the query was read loosely, the index
     is damaged or not built yet). `damaged` is True when the index could not be read: a sync
-    rebuilds it.
+    rebuilds it. `stems` are the indexed terms the query matched in titles and bodies: give
+    them to `search.snippets.find_matches` to mark the matched words in a whole article.
     """
 
     query: str
@@ -57,6 +58,7 @@ class SearchResults:
     suggestion: str | None = None
     notice: str | None = None
     damaged: bool = False
+    stems: frozenset[str] = frozenset()
 
     def to_json(self) -> dict[str, Any]:
         """The results as DESIGN.md's machine-readable shape (plus suggestion and notice)."""

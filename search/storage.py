@@ -11,6 +11,7 @@ rebuilt from scratch, and the caller gets a one-line notice saying why.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import pickle
@@ -34,6 +35,92 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import CorruptIndexError
 from whoosh.util.filelock import FileLock, try_for
 
+
+class RefusedPickle(pickle.UnpicklingError):
+    """An index file named something an index never holds (code to run, not data)."""
+
+
+# What the index's own pickles name besides Whoosh's classes.
+_SAFE_GLOBALS = {
+    *(
+        ("builtins", name)
+        for name in (
+            "bool",
+            "bytearray",
+            "bytes",
+            "complex",
+            "dict",
+            "float",
+            "frozenset",
+            "int",
+            "list",
+            "object",
+            "range",
+            "set",
+            "slice",
+            "str",
+            "tuple",
+        )
+    ),
+    ("_codecs", "encode"),  # bytes in protocol 2 pickles
+    ("array", "array"),
+    ("array", "_array_reconstructor"),
+    ("copyreg", "_reconstructor"),
+    ("collections", "defaultdict"),
+    ("collections", "OrderedDict"),
+}
+
+
+_PY2_NAMES = {"__builtin__": "builtins", "copy_reg": "copyreg"}
+
+
+class _IndexUnpickler(pickle.Unpickler):
+    """Unpickles what Whoosh writes, and nothing else.
+
+    Whoosh keeps its table of contents, posting blocks and stored fields as pickles, in the
+    user's cache folder; a planted file there must not run code when the index is opened or
+    searched. Only Whoosh's own classes (never a function, never a dotted attribute path) and a
+    few plain containers may be named; anything else is damage, and the index is rebuilt.
+    """
+
+    def find_class(self, module: str, name: str) -> Any:
+        # Protocol 2 pickles use Python 2's module names (the Unpickler maps them back).
+        module = _PY2_NAMES.get(module, module)
+        if (module, name) in _SAFE_GLOBALS:
+            return super().find_class(module, name)
+        if (module == "whoosh" or module.startswith("whoosh.")) and name.isidentifier():
+            found = super().find_class(module, name)
+            if isinstance(found, type) and str(getattr(found, "__module__", "")).startswith(
+                "whoosh"
+            ):
+                return found
+        raise RefusedPickle(f"an index file names {module}.{name}")
+
+
+def _load(file: Any, **kwargs: Any) -> Any:
+    return _IndexUnpickler(file).load()
+
+
+def _loads(data: bytes, **kwargs: Any) -> Any:
+    return _IndexUnpickler(io.BytesIO(data)).load()
+
+
+def _guard_whoosh_pickles() -> None:
+    """Make Whoosh read its pickles with `_IndexUnpickler` (it imports `load`/`loads` by name)."""
+    import whoosh.codec.whoosh3
+    import whoosh.columns
+    import whoosh.filedb.structfile
+
+    for module, name, reader in (
+        (whoosh.filedb.structfile, "load", _load),
+        (whoosh.codec.whoosh3, "loads", _loads),
+        (whoosh.columns, "loads", _loads),
+    ):
+        setattr(module, name, reader)
+
+
+_guard_whoosh_pickles()
+
 STAMP_FILE = "brief-reader-index.json"
 # Size and modification time of each file of the last committed generation.
 FILES_RECORD = "files.json"
@@ -43,7 +130,7 @@ DAMAGED_FILE = "DAMAGED"
 LOCK_TIMEOUT = 30.0
 
 
-_TOC_RE = re.compile(rf"_{INDEX_NAME}_\d+\.toc")
+_TOC_RE = re.compile(rf"_{INDEX_NAME}_(\d+)\.toc")
 
 
 class IndexDamaged(Exception):
@@ -157,7 +244,7 @@ class IndexFolder:
         stamp = {"schema": SCHEMA_VERSION, "stemmer": STEMMER, "build": uuid.uuid4().hex}
         write_atomically(self.location / STAMP_FILE, json.dumps(stamp))
         ix = FileStorage(str(self.location)).create_index(self.schema, indexname=INDEX_NAME)
-        self.record_files(ix)
+        self.record_files(ix, stamps={})
         notice = None if problem == "new" else f"the search index {problem}; rebuilt it"
         return ix, notice, Catalog()
 
@@ -179,11 +266,14 @@ class IndexFolder:
             if entry.name.endswith(".tmp") and entry.is_dir():
                 shutil.rmtree(entry, ignore_errors=True)
 
-    def record_files(self, ix: Any) -> None:
+    def record_files(self, ix: Any, stamps: dict[str, str] | None = None) -> None:
         """Remember the size and time of every file of the committed generation.
 
         A file changed since (by a disk error, another program, a hand) is then damage found
         by a stat, where reading it might have given wrong answers without any error.
+        `stamps`, when the caller knows them, are the generation's stamps (file identity ->
+        stamp, as its catalog has them): with them, a sync that finds nothing changed
+        (`recorded_stamps`) opens no index file at all.
         """
         toc = ix._read_toc()
         live = {segment.segment_id() for segment in toc.segments}
@@ -192,8 +282,35 @@ class IndexFolder:
             if entry.name.split(".")[0] in live:
                 info = entry.stat()
                 files[entry.name] = [info.st_size, info.st_mtime_ns]
-        record = {"generation": toc.generation, "files": files}
+        record: dict[str, Any] = {"generation": toc.generation, "files": files}
+        if stamps is not None:
+            record["stamps"] = stamps
         write_atomically(self.location / FILES_RECORD, json.dumps(record))
+
+    def recorded_stamps(self) -> dict[str, str] | None:
+        """The stamps of the index as its last commit recorded them, if that is still it.
+
+        None unless the index is sound by every check that costs no more than a stat (its
+        version, no damage mark, the recorded generation is the latest, every file of it as
+        committed): then the caller reads the index itself.
+        """
+        if self.problem() is not None:
+            return None
+        try:
+            record = json.loads((self.location / FILES_RECORD).read_text(encoding="utf-8"))
+            generation, files, stamps = record["generation"], record["files"], record["stamps"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if generation != latest_generation(self.location) or not isinstance(stamps, dict):
+            return None
+        for name, (size, mtime) in files.items():
+            try:
+                info = os.stat(self.location / name)
+            except OSError:
+                return None
+            if info.st_size != size or info.st_mtime_ns != mtime:
+                return None
+        return stamps
 
     def verify_files(self, ix: Any) -> None:
         """Raise IndexDamaged if a file of the current generation changed since its commit."""
@@ -306,6 +423,12 @@ def body_reader(searcher: Any) -> Callable[[int], str]:
         return value.decode("utf-8", "surrogatepass") if value else ""
 
     return body
+
+
+def latest_generation(folder: Path) -> int | None:
+    """The generation of the folder's newest table of contents (None if it has none)."""
+    found = [int(m.group(1)) for p in entries(folder) if (m := _TOC_RE.fullmatch(p.name))]
+    return max(found, default=None)
 
 
 def entries(folder: Path) -> list[Path]:

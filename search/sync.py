@@ -78,8 +78,17 @@ def update(
 ) -> None:
     """Make the index hold exactly the `wanted` {identity: (stamp, file or article)}.
 
-    The caller holds the folder's lock.
+    The caller holds the folder's lock. When the index's recorded stamps are exactly the
+    wanted ones, nothing is opened: an unchanged library costs its stat calls and one small file.
     """
+    recorded = folder.recorded_stamps()
+    if (
+        recorded is not None
+        and len(recorded) == len(wanted)
+        and all(recorded.get(identity) == stamp for identity, (stamp, _) in wanted.items())
+    ):
+        report.files_unchanged = len(wanted)
+        return
     ix, notice, known = folder.open_for_writing()
     report.notice = notice
     report.rebuilt = notice is not None
@@ -93,6 +102,8 @@ def update(
     changed = [item.identity for item in todo if item.identity in current]
     report.files_unchanged = len(wanted) - len(todo)
     if not todo and not gone:
+        if recorded is None:
+            folder.record_files(ix, stamps=current)  # the next unchanged sync takes the fast way
         return
     replaced = [d for identity in changed for d in known.docs[identity]]
     deletions = replaced + [d for identity in gone for d in known.docs[identity]]
@@ -114,6 +125,10 @@ def update(
             helper.close()
     report.files_removed = len(gone)
     reporter.finish(report.files_indexed)
+    if not report.cancelled:
+        # The index now holds exactly what was wanted (a file that gave no article has its
+        # placeholder): record it, so the next unchanged sync opens nothing.
+        folder.record_files(ix, stamps={identity: stamp for identity, (stamp, _) in wanted.items()})
 
 
 class _Batch:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
+import traceback
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -53,15 +56,87 @@ def brief_reader_command() -> list[str]:
 
 
 class RunCli(Protocol):
-    """Runs the installed `brief-reader` with arguments; returns the finished process."""
+    """Runs `brief-reader` with arguments; returns the finished process (or its likeness)."""
 
     def __call__(
         self, *args: str, input: str | None = None, cwd: Path | None = None
     ) -> subprocess.CompletedProcess[str]: ...
 
 
+def run_in_process(
+    args: Sequence[str], home: Path, input: str | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`brief-reader ARGS` through `brief_reader.tui.cli.main` in this process.
+
+    As the installed command would see it: the home and NO_COLOR in the environment, `input`
+    on stdin (else an empty one), the working folder `cwd`, stdout and stderr captured as the
+    bytes it wrote and decoded as UTF-8. What the command changes in the process (the
+    environment, the working folder, the standard streams) is put back. `SystemExit` gives the
+    exit status; any other exception becomes a traceback on stderr and status 1, as it would
+    in a process of its own.
+    """
+    from brief_reader.tui import cli as cli_module
+
+    saved_environ = dict(os.environ)
+    saved_cwd = os.getcwd()
+    saved_streams = (sys.stdin, sys.stdout, sys.stderr)
+    out_bytes, err_bytes = io.BytesIO(), io.BytesIO()
+    stdout = io.TextIOWrapper(out_bytes, encoding="utf-8", newline="\n", write_through=True)
+    stderr = io.TextIOWrapper(err_bytes, encoding="utf-8", newline="\n", write_through=True)
+    os.environ.update(BRIEF_READER_HOME=str(home), NO_COLOR="1")
+    try:
+        os.chdir(cwd or PROJECT)
+        sys.stdin = io.StringIO(input or "")
+        sys.stdout, sys.stderr = stdout, stderr
+        try:
+            status = cli_module.main(list(args))
+        except SystemExit as stop:
+            code = stop.code
+            if code is None or isinstance(code, int):
+                status = code or 0
+            else:
+                stderr.write(f"{code}\n")
+                status = 1
+        except BaseException:
+            traceback.print_exc(file=stderr)
+            status = 1
+        stdout.flush()
+        stderr.flush()
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved_streams
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_environ)
+    return subprocess.CompletedProcess(
+        ["brief-reader", *args],
+        status,
+        _universal_newlines(out_bytes.getvalue().decode("utf-8")),
+        _universal_newlines(err_bytes.getvalue().decode("utf-8")),
+    )
+
+
+def _universal_newlines(text: str) -> str:
+    """What `subprocess.run(text=True)` makes of line ends."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 @pytest.fixture
 def cli(home: Path) -> RunCli:
+    """Run `brief-reader` in this process with the test's home; returns a CompletedProcess.
+
+    Fast (no interpreter start); `installed_cli` runs the real installed command.
+    """
+
+    def run(
+        *args: str, input: str | None = None, cwd: Path | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        return run_in_process(args, home, input=input, cwd=cwd)
+
+    return run
+
+
+@pytest.fixture
+def installed_cli(home: Path) -> RunCli:
     """Run the installed `brief-reader` with the test's home; returns CompletedProcess."""
 
     def run(

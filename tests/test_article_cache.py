@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import pickle
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -77,15 +80,91 @@ def test_a_removed_file_leaves_the_library(paths: Paths) -> None:
     assert [a.body for a in library.load().articles] == ["A."]
 
 
-def test_a_damaged_cache_is_ignored_and_rewritten(paths: Paths) -> None:
+def _cache_files(paths: Paths) -> list[Path]:
+    return sorted(p for p in paths.cache_dir.rglob("*") if p.is_file() and "articles" in p.name)
+
+
+def test_a_damaged_cache_is_ignored_and_rewritten(
+    paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
     library = _library_with(paths, {"a.txt": "Harbour ferry returns after repairs\nA.\n"})
     library.load()
-    cache_file = paths.cache_dir / "articles.pickle"
-    assert cache_file.exists()
-    cache_file.write_bytes(b"\x80\x04 not a pickle at all")
+    [cache_file] = _cache_files(paths)
+    cache_file.write_bytes(b"SQLite format 3\x00 then nothing a database holds" * 100)
     result = library.load()
     assert [a.body for a in result.articles] == ["A."]
-    assert cache_file.read_bytes()[:1] == b"\x80" and b"not a pickle" not in cache_file.read_bytes()
+    # Rewritten whole: the next load comes from it again, without reading the file.
+    reads = _count_reads(monkeypatch)
+    assert [a.body for a in library.load().articles] == ["A."]
+    assert reads == []
+
+
+def test_a_cache_of_another_shape_is_ignored(paths: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    library = _library_with(paths, {"a.txt": "Harbour ferry returns after repairs\nA.\n"})
+    library.load()
+    [cache_file] = _cache_files(paths)
+    with sqlite3.connect(cache_file) as conn:  # entries that are not articles
+        conn.execute("""UPDATE article SET fields = '{"blocks": [9, "x", 1]}'""")
+    conn.close()
+    reads = _count_reads(monkeypatch)
+    assert [a.title for a in library.load().articles] == ["Harbour ferry returns after repairs"]
+    assert len(reads) == 1, "an entry that is not an article is read again from its file"
+
+
+class _Planted:
+    """Unpickling this runs code: it creates the file named `marker`."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (Path.write_text, (str(self.marker), "ran"))
+
+
+def test_a_planted_pickle_in_the_cache_never_runs(paths: Paths, tmp_path: Path) -> None:
+    marker = tmp_path / "the-pickle-ran"
+    library = _library_with(paths, {"a.txt": "Harbour ferry returns after repairs\nA.\n"})
+    payload = pickle.dumps(_Planted(marker))
+    paths.cache_dir.mkdir(parents=True, exist_ok=True)
+    (paths.cache_dir / "articles.pickle").write_bytes(payload)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.txt").write_text("Council approves new seawall budget\nB.\n", encoding="utf-8")
+    for_paths = paths.cache_dir / "paths"
+    for_paths.mkdir()
+    for name in ("planted.pickle", "0123456789abcdef.pickle"):
+        (for_paths / name).write_bytes(payload)
+    for _ in range(2):
+        assert [a.body for a in library.load().articles] == ["A."]
+        assert [a.body for a in load_paths([elsewhere], cache_dir=paths.cache_dir).articles] == [
+            "B."
+        ]
+    assert not marker.exists()
+    # The cache itself is data: SQLite tables of text and numbers.
+    for cache_file in _cache_files(paths):
+        assert cache_file.read_bytes().startswith(b"SQLite format 3\x00"), cache_file
+
+
+def test_every_field_of_an_article_comes_back_from_the_cache(
+    paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = _library_with(
+        paths,
+        {
+            "a.md": "---\ntitle: Harbour ferry returns\nsource: The Tide\ndate: 2024-05-01\n"
+            "url: https://example.com/a\ntags: [ferry, harbour]\n---\n\n# Repairs\n\n"
+            "The ferry sailed at dawn.\n\n- one item\n- another item\n",
+            "rows.csv": 'title,body\nFirst row,"One body."\nSecond row,"Two bodies."\n',
+        },
+    )
+    first = library.load().articles
+    reads = _count_reads(monkeypatch)
+    second = library.load().articles
+    assert reads == []
+    assert second == first
+    for before, after in zip(first, second, strict=True):
+        assert after.blocks == before.blocks and after.warnings == before.warnings
+        assert isinstance(after.path, Path) and isinstance(after.tags, tuple)
 
 
 def test_paths_given_have_a_cache_of_their_own(
@@ -102,4 +181,21 @@ def test_paths_given_have_a_cache_of_their_own(
     assert len(reads) == 1, "the second load of the same paths comes from their cache"
     # ...and the library's own cache was left whole.
     assert [a.body for a in library.load().articles] == ["A."]
+    assert len(reads) == 1
+
+
+def test_text_the_reader_never_leaves_is_not_taken_from_the_cache(
+    paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    library = _library_with(paths, {"a.txt": "Harbour ferry returns after repairs\nA.\n"})
+    library.load()
+    [cache_file] = _cache_files(paths)
+    with sqlite3.connect(cache_file) as conn:  # as a planted cache would hold them
+        fields = json.loads(conn.execute("SELECT fields FROM article").fetchone()[0])
+        fields["title"] = "\x1b]0;pwned\x07Harbour ferry"
+        conn.execute("UPDATE article SET fields = ?", (json.dumps(fields),))
+    conn.close()
+    reads = _count_reads(monkeypatch)
+    [article] = library.load().articles
+    assert article.title == "Harbour ferry returns after repairs"
     assert len(reads) == 1

@@ -46,7 +46,7 @@ def search(
     request: pytest.FixtureRequest,
     paths: Paths,
     capsys: pytest.CaptureFixture[str],
-    cli: RunCli,
+    installed_cli: RunCli,
 ) -> Callable[..., Result]:
     """Run `brief-reader search ARGS...` and return (exit status, stdout, stderr)."""
     if request.param == "installed":
@@ -54,7 +54,7 @@ def search(
             pytest.skip("tui.cli does not register the search command yet")
 
         def installed(*argv: str) -> Result:
-            done = cli("search", *argv)
+            done = installed_cli("search", *argv)
             return done.returncode, done.stdout, done.stderr
 
         return installed

@@ -1,4 +1,11 @@
-"""The `brief-reader` command: the app with no arguments, subcommands for everything else."""
+"""The `brief-reader` command: the app with no arguments, subcommands for everything else.
+
+Start-up matters (the app is what most runs start): the parser knows each command group's
+command names from `COMMAND_NAMES` without importing the group's module, which may import the
+search index, YAML or the HTML reader; a module is imported only when one of its commands runs
+(or for the full `--help`). A module in COMMAND_MODULES that is not in COMMAND_NAMES is
+imported when the parser is built, as every module once was: slower, never wrong.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +15,56 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from brief_reader import __version__
 from brief_reader.errors import BriefReaderError
 from brief_reader.paths import resolve_paths
 
 # Command groups, each a module of tui.commands with register(subparsers).
-COMMAND_MODULES = ("library_cmd", "search_cmd", "shared_cmd", "annotate_cmd")
+COMMAND_MODULES = (
+    "library_cmd",
+    "search_cmd",
+    "shared_cmd",
+    "annotate_cmd",
+    "brief_cmd",
+    "feed_cmd",
+)
+
+# The commands each module registers (tests/test_cli_startup.py checks they agree).
+COMMAND_NAMES: dict[str, tuple[str, ...]] = {
+    "library_cmd": ("list", "show", "add", "remove", "paths"),
+    "search_cmd": ("search",),
+    "shared_cmd": ("shared",),
+    "annotate_cmd": ("tag", "untag", "note", "notes", "export", "set"),
+    "brief_cmd": ("brief",),
+    "feed_cmd": ("feed", "fetch"),
+}
+
+_PACKAGE = "brief_reader.tui.commands"
+_DESCRIPTION = (
+    "Read one news story as told by many outlets: search, compare sources side by side, "
+    "keep notes. With no command, opens the app on your library."
+)
+
+Subparsers = Any  # argparse._SubParsersAction[argparse.ArgumentParser]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every subcommand registered."""
-    parser = argparse.ArgumentParser(
-        prog="brief-reader",
-        description=(
-            "Read one news story as told by many outlets: search, compare sources side by side, "
-            "keep notes. With no command, opens the app on your library."
-        ),
-    )
+class _FullHelp(argparse.Action):
+    """`brief-reader --help`: the help of every command, so every module is imported here."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show this help message and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: Any, **kwargs: Any) -> NoReturn:
+        full_parser().print_help()
+        parser.exit()
+
+
+def _base_parser() -> tuple[argparse.ArgumentParser, Subparsers]:
+    """The global options and the `app` command, which every parser has."""
+    parser = argparse.ArgumentParser(prog="brief-reader", description=_DESCRIPTION, add_help=False)
+    parser.add_argument("-h", "--help", action=_FullHelp)
     parser.add_argument("--version", action="version", version=f"brief-reader {__version__}")
     parser.add_argument(
         "--home",
@@ -44,9 +83,44 @@ def build_parser() -> argparse.ArgumentParser:
         help="files or folders to read instead of the library",
     )
     app_parser.set_defaults(run=_run_app)
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(f"brief_reader.tui.commands.{name}")
-        module.register(subparsers)
+    return parser, subparsers
+
+
+def _register(subparsers: Subparsers, module_name: str) -> None:
+    module = importlib.import_module(f"{_PACKAGE}.{module_name}")
+    module.register(subparsers)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser; command modules named in COMMAND_NAMES are not imported.
+
+    Their commands are placeholders that only say which module to import; `main` parses a
+    command's arguments with `parser_for(module)` once it knows the command.
+    """
+    parser, subparsers = _base_parser()
+    for module_name in COMMAND_MODULES:
+        names = COMMAND_NAMES.get(module_name)
+        if names is None:
+            _register(subparsers, module_name)
+            continue
+        for name in names:
+            stub = subparsers.add_parser(name, add_help=False)
+            stub.set_defaults(command_module=module_name)
+    return parser
+
+
+def parser_for(module_name: str) -> argparse.ArgumentParser:
+    """The parser with the global options and the real commands of one module."""
+    parser, subparsers = _base_parser()
+    _register(subparsers, module_name)
+    return parser
+
+
+def full_parser() -> argparse.ArgumentParser:
+    """The parser with every command registered (every command module imported)."""
+    parser, subparsers = _base_parser()
+    for module_name in COMMAND_MODULES:
+        _register(subparsers, module_name)
     return parser
 
 
@@ -64,11 +138,11 @@ def _first_positional(argv: list[str]) -> int | None:
     return None
 
 
-def _command_names(parser: argparse.ArgumentParser) -> set[str]:
+def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
+            return dict(action.choices)
+    return {}
 
 
 def _run_app(args: argparse.Namespace, ctx: object) -> int:
@@ -85,11 +159,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     from brief_reader.tui.commands import Context, warn
 
     parser = build_parser()
+    commands = _commands(parser)
     argv = list(sys.argv[1:] if argv is None else argv)
     # `brief-reader PATH...` opens the app on those files, like `brief-reader app PATH...`.
     first = _first_positional(argv)
-    if first is not None and argv[first] not in _command_names(parser):
+    if first is not None and argv[first] not in commands:
         argv.insert(first, "app")
+    if first is not None:
+        module_name = commands[argv[first]].get_default("command_module")
+        if module_name is not None:
+            parser = parser_for(module_name)
     args, extra = parser.parse_known_args(argv)
     # `brief-reader search QUERY --json seeds/`: argparse stops filling PATHs at the first
     # option, so paths given after options arrive here; anything else is a real error.

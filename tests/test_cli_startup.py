@@ -1,0 +1,109 @@
+"""The command line starts fast: building its parser imports no command's heavy modules."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from brief_reader.tui import cli
+from conftest import RunCli
+
+from brief_reader.paths import Paths
+
+# What the app and most commands never need to start: the search stack, YAML, the HTML reader.
+HEAVY = ("whoosh", "yaml", "lxml", "trafilatura", "brief_reader.search", "brief_reader.library")
+
+
+def _loaded_after(code: str) -> list[str]:
+    probe = (
+        "import json, sys\n"
+        f"{code}\n"
+        f"heavy = {HEAVY!r}\n"
+        "print(json.dumps(sorted(m for m in sys.modules "
+        "if any(m == h or m.startswith(h + '.') for h in heavy))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    loaded: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def test_building_the_parser_imports_no_command_module() -> None:
+    code = "from brief_reader.tui.cli import build_parser\nbuild_parser()"
+    assert _loaded_after(code) == []
+
+
+def test_starting_the_app_imports_no_command_module() -> None:
+    # Everything `brief-reader` does before the app's first screen, the app itself replaced.
+    code = (
+        "import brief_reader.tui.app as app\n"
+        "app.run_app = lambda *args, **kwargs: 0\n"
+        "from brief_reader.tui.cli import main\n"
+        "assert main([]) == 0"
+    )
+    assert [m for m in _loaded_after(code) if not m.startswith("brief_reader.library")] == []
+
+
+def _registered(module_name: str) -> tuple[str, ...]:
+    parser = argparse.ArgumentParser()
+    subparsers = parser.add_subparsers()
+    importlib.import_module(f"brief_reader.tui.commands.{module_name}").register(subparsers)
+    return tuple(subparsers.choices)
+
+
+@pytest.mark.parametrize("module_name", cli.COMMAND_MODULES)
+def test_the_table_of_command_names_matches_each_module(module_name: str) -> None:
+    if module_name not in cli.COMMAND_NAMES:
+        pytest.skip(f"{module_name} is not in COMMAND_NAMES: it is imported at start instead")
+    assert cli.COMMAND_NAMES[module_name] == _registered(module_name)
+
+
+def test_a_module_not_in_the_table_still_has_its_commands(
+    monkeypatch: pytest.MonkeyPatch, paths: Paths, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = dict(cli.COMMAND_NAMES)
+    del names["library_cmd"]
+    monkeypatch.setattr(cli, "COMMAND_NAMES", names)
+    assert cli.main(["paths", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["library"] == str(paths.articles_dir)
+
+
+def test_full_help_names_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["--help"])
+    assert stopped.value.code == 0
+    shown = capsys.readouterr().out
+    for module_name in cli.COMMAND_MODULES:
+        for name in _registered(module_name):
+            assert f"\n    {name} " in shown, name
+
+
+def test_a_command_option_error_is_that_command_s_usage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["list", "--no-such-option"])
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: brief-reader") and "--no-such-option" in err
+
+
+def test_the_in_process_runner_leaves_no_trace(cli: RunCli, home: Path, tmp_path: Path) -> None:
+    # `--home` sets BRIEF_READER_HOME for the command; the next command must not inherit it.
+    other = tmp_path / "other-home"
+    streams = (sys.stdin, sys.stdout, sys.stderr)
+    done = cli("--home", str(other), "paths", "--json")
+    assert done.returncode == 0 and json.loads(done.stdout)["library"].startswith(str(other))
+    assert os.environ["BRIEF_READER_HOME"] == str(home)
+    assert (sys.stdin, sys.stdout, sys.stderr) == streams
+    again = cli("paths", "--json")
+    assert json.loads(again.stdout)["library"].startswith(str(home))
+    failed = cli("list", "--no-such-option")
+    assert failed.returncode == 2 and failed.stderr.startswith("usage: brief-reader")
