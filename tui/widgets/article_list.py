@@ -1,18 +1,23 @@
 """The article list: a Line API view of any number of articles, two lines each.
 
 Only the rows on screen are drawn, from a cache, so a library of thousands of articles fills
-and scrolls at once (a table widget measures every cell of every row first).
+and scrolls at once (a table widget measures every cell of every row first). The list can also
+show the articles under their stories: a story is a heading row (title; outlets, articles and
+span) and the cursor moves over the articles only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from brief_reader.tui.widgets.palette import MUTED_CONTRAST, readable, resolved_style
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -21,6 +26,33 @@ from textual.strip import Strip
 from brief_reader.article import Article
 
 ROW_HEIGHT = 2
+STORY_INDENT = "  "  # articles stand under their story's heading
+
+
+@dataclass(frozen=True, slots=True)
+class StorySection:
+    """A story as the list shows it: a heading, then the articles of it that are shown."""
+
+    title: str
+    articles: tuple[Article, ...]
+    outlets: int  # distinct outlets of the whole story
+    total: int  # articles in the whole story (a filter may show fewer)
+    first: str | None = None  # earliest date of its articles
+    last: str | None = None
+    is_story: bool = True  # False for the heading of the articles in no story
+
+    def summary(self) -> str:
+        """The heading's second line: outlets, articles (shown of all), first – last date."""
+        shown = len(self.articles)
+        total = f"{self.total} article{'s' if self.total != 1 else ''}"
+        count = total if shown == self.total else f"{shown} of {total}"
+        parts = [f"{self.outlets} outlet{'s' if self.outlets != 1 else ''}", count]
+        if self.first:
+            span = self.first[:10]
+            if self.last and self.last[:10] != span:
+                span += f" – {self.last[:10]}"
+            parts.append(span)
+        return " · ".join(parts)
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -42,6 +74,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--facts",
         "article-list--count",
         "article-list--mark",
+        "article-list--story",
     }
 
     class _ArticleMessage(Message):
@@ -70,7 +103,12 @@ class ArticleList(ScrollView, can_focus=True):
         self.marked: set[str] = set()
         self.counts_known = False
         self.cursor = 0
+        # The rows top to bottom: an article's index, or -1 - i for the heading of story i.
+        self.sections: list[StorySection] | None = None
+        self._rows: list[int] = []
+        self._row_of_article: list[int] = []
         self._cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
+        self._styles: dict[str, Style] = {}
 
     # --- content -------------------------------------------------------------------------
 
@@ -93,9 +131,20 @@ class ArticleList(ScrollView, can_focus=True):
         counts: dict[str, int] | None = None,
         marked: set[str] | None = None,
         keep: str | None = None,
+        stories: Sequence[StorySection] | None = None,
     ) -> None:
-        """Show these articles; the cursor stays on `keep` when it is among them."""
-        self.articles = list(articles)
+        """Show these articles; the cursor stays on `keep` when it is among them.
+
+        With `stories`, the articles are shown under their stories, in the stories' order
+        (`articles` is then ignored: the sections hold them).
+        """
+        if stories is not None:
+            self.sections = list(stories)
+            self.articles = [a for section in self.sections for a in section.articles]
+        else:
+            self.sections = None
+            self.articles = list(articles)
+        self._layout_rows()
         if counts is not None:
             self.counts = counts
             self.counts_known = True
@@ -104,9 +153,25 @@ class ArticleList(ScrollView, can_focus=True):
         index = next((i for i, a in enumerate(self.articles) if a.id == keep), 0)
         self.cursor = min(index, max(len(self.articles) - 1, 0))
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(self.articles) * ROW_HEIGHT)
+        self.virtual_size = Size(self.size.width, len(self._rows) * ROW_HEIGHT)
         self.refresh()
         self._scroll_to_cursor()
+
+    def _layout_rows(self) -> None:
+        rows: list[int] = []
+        if self.sections is None:
+            rows = list(range(len(self.articles)))
+        else:
+            for number, section in enumerate(self.sections):
+                rows.append(-1 - number)
+                rows.extend(
+                    range(len(rows) - number - 1, len(rows) - number - 1 + len(section.articles))
+                )
+        self._rows = rows
+        self._row_of_article = [0] * len(self.articles)
+        for row, entry in enumerate(rows):
+            if entry >= 0:
+                self._row_of_article[entry] = row
 
     def refresh_marks(self, marked: set[str]) -> None:
         """Redraw with these articles marked."""
@@ -120,27 +185,63 @@ class ArticleList(ScrollView, can_focus=True):
 
     # --- drawing -------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        """The theme or the styles changed: redraw every line in the new colours."""
+        super().notify_style_update()
+        self._styles.clear()
+        self._cache.clear()
+        self.refresh()
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         line = scroll_y + y
         width = self.scrollable_content_region.width
         base = self.rich_style
         row, part = divmod(line, ROW_HEIGHT)
-        if row >= len(self.articles):
+        if row >= len(self._rows):
             return Strip.blank(width, base)
-        key = (line, width, row == self.cursor and self.has_focus)
+        entry = self._rows[row]
+        key = (line, width, entry == self.cursor and self.has_focus)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._render_row_line(row, part, width, base)
+            if entry < 0:
+                strip = self._render_story_line(-1 - entry, part, width, base)
+            else:
+                strip = self._render_row_line(entry, part, width, base)
             self._cache[key] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, line)
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
+        # Resolved against the list's background: "auto" colours ($text-muted) in a partial
+        # style would be drawn pure white, invisible on a light theme.
+        style = self._styles.get(name)
+        if style is None:
+            style = resolved_style(self, name)
+            self._styles[name] = style
+        return style
+
+    def _strip(self, text: Text, base: Style) -> Strip:
+        # Every segment carries the base style, so no cell shows the terminal's own background.
+        return Strip(text.render(self.app.console)).apply_style(base)
+
+    def _render_story_line(self, number: int, part: int, width: int, base: Style) -> Strip:
+        assert self.sections is not None
+        section = self.sections[number]
+        text = Text(style=base, no_wrap=True, end="")
+        if part == 0:
+            text.append("▾ " if section.is_story else "  ", self._style("article-list--count"))
+            text.append(section.title, self._style("article-list--story"))
+        else:
+            text.append("  ")
+            text.append(section.summary(), self._style("article-list--facts"))
+        text.truncate(width, overflow="ellipsis", pad=True)
+        return self._strip(text, base)
 
     def _render_row_line(self, row: int, part: int, width: int, base: Style) -> Strip:
         article = self.articles[row]
-        text = Text(style=base, no_wrap=True, end="")
+        indent = STORY_INDENT if self.sections is not None else ""
+        text = Text(indent, style=base, no_wrap=True, end="")
+        cursor = self._style("article-list--cursor") if row == self.cursor else None
         if part == 0:
             text.append(
                 "●" if article.id in self.marked else " ", self._style("article-list--mark")
@@ -160,12 +261,20 @@ class ArticleList(ScrollView, can_focus=True):
                 if part
             )
             text.append("     ")
-            text.append(facts, self._style("article-list--facts"))
+            muted = self._style("article-list--facts")
+            if cursor is not None and cursor.bgcolor is not None and muted.color is not None:
+                # Muted text stays readable on the cursor's background too.
+                colour = readable(
+                    Color.from_rich_color(muted.color),
+                    Color.from_rich_color(cursor.bgcolor),
+                    MUTED_CONTRAST,
+                )
+                muted = muted + Style(color=colour.rich_color)
+            text.append(facts, muted)
         text.truncate(width, overflow="ellipsis", pad=True)
-        if row == self.cursor:
-            cursor = self.get_component_rich_style("article-list--cursor")
+        if cursor is not None:
             text.stylize(Style(bgcolor=cursor.bgcolor, bold=cursor.bold))
-        return Strip(text.render(self.app.console))
+        return self._strip(text, base)
 
     # --- cursor --------------------------------------------------------------------------
 
@@ -184,25 +293,32 @@ class ArticleList(ScrollView, can_focus=True):
                 self.post_message(self.Highlighted(self, article))
 
     def _scroll_to_cursor(self) -> None:
-        top = self.cursor * ROW_HEIGHT
+        if not self._row_of_article:
+            return
+        row = self._row_of_article[min(self.cursor, len(self._row_of_article) - 1)]
+        top = row * ROW_HEIGHT
+        if row > 0 and self._rows[row - 1] < 0:
+            top -= ROW_HEIGHT  # the first article of a story brings its heading into view
         height = self.scrollable_content_region.height
         if height <= 0:
             return
         if top < self.scroll_offset.y:
             self.scroll_to(y=top, animate=False)
-        elif top + ROW_HEIGHT > self.scroll_offset.y + height:
-            self.scroll_to(y=top + ROW_HEIGHT - height, animate=False)
+        elif (row + 1) * ROW_HEIGHT > self.scroll_offset.y + height:
+            self.scroll_to(y=(row + 1) * ROW_HEIGHT - height, animate=False)
 
     def on_resize(self, event: events.Resize) -> None:
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(self.articles) * ROW_HEIGHT)
+        self.virtual_size = Size(self.size.width, len(self._rows) * ROW_HEIGHT)
         self._scroll_to_cursor()
 
     def on_focus(self) -> None:
+        self._styles.clear()  # the cursor's colour differs with focus
         self._cache.clear()
         self.refresh()
 
     def on_blur(self) -> None:
+        self._styles.clear()
         self._cache.clear()
         self.refresh()
 
@@ -237,8 +353,11 @@ class ArticleList(ScrollView, can_focus=True):
             self.post_message(self.Selected(self, article))
 
     def on_click(self, event: events.Click) -> None:
-        row = (self.scroll_offset.y + event.y) // ROW_HEIGHT
-        if 0 <= row < len(self.articles):
+        at = (self.scroll_offset.y + event.y) // ROW_HEIGHT
+        if 0 <= at < len(self._rows):
+            entry = self._rows[at]
+            # A story's heading: its first article (the row below it).
+            row = entry if entry >= 0 else self._rows[at + 1] if at + 1 < len(self._rows) else 0
             if row == self.cursor and event.chain >= 2:
                 self.action_select()
             else:

@@ -7,15 +7,16 @@ length is one widget; strips are cached until the width, the highlights or the c
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
 
+from brief_reader.tui.widgets.palette import Palette, build_palette, resolved_style
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -23,30 +24,27 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from brief_reader.article import Article, BlockKind
+from brief_reader.sentences import split_sentences
 
-GROUP_COLOURS = 6
-_SENTENCE_BREAK = re.compile(r"([.!?…][\"”’)]?)\s+(?=[\"“‘'(\[]?[A-Z0-9])")
-
-
-_BACKGROUND_CLASSES = frozenset(
-    {
-        "reader--cursor",
-        "reader--match",
-        "reader--peer",
-        *(f"reader--group-{i}" for i in range(GROUP_COLOURS)),
-    }
-)
+# Drawn in the left margin of a line holding a passage shared with another pane in front.
+MARGIN_MARK = "▌"
+UNIQUE_BANNER = "Only this source: shared text dimmed (u: back)"
 
 
 @dataclass(frozen=True, slots=True)
 class Highlight:
-    """A span of the body to colour: a shared passage of group `colour`, or a search match."""
+    """A shared passage: group `colour` (a palette index), told `kind`-wise.
+
+    `in_front` says that another article on screen shares it too (in compare, another pane);
+    otherwise it is shared only with articles not on screen.
+    """
 
     start: int
     end: int
     colour: int
     group_id: str = ""
     kind: str = ""
+    in_front: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,12 +66,9 @@ def sentence_spans(article: Article) -> list[tuple[int, int]]:
         if block.kind is not BlockKind.PARAGRAPH:
             spans.append((block.start, block.end))
             continue
+        # The core's one splitter: "The U.S." or "Mr." never ends a sentence here either.
         text = article.body[block.start : block.end]
-        position = 0
-        for match in _SENTENCE_BREAK.finditer(text):
-            spans.append((block.start + position, block.start + match.end(1)))
-            position = match.end()
-        spans.append((block.start + position, block.end))
+        spans.extend((block.start + s, block.start + e) for s, e in split_sentences(text))
     return [(s, e) for s, e in spans if e > s]
 
 
@@ -129,12 +124,9 @@ class ReaderView(ScrollView, can_focus=True):
         "reader--heading",
         "reader--bullet",
         "reader--cursor",
-        "reader--dim",
-        "reader--unique",
         "reader--note",
         "reader--match",
         "reader--peer",
-        *(f"reader--group-{i}" for i in range(GROUP_COLOURS)),
     }
 
     unique_mode: reactive[bool] = reactive(False)
@@ -205,6 +197,9 @@ class ReaderView(ScrollView, can_focus=True):
         self._body_lines: list[int] = []
         self._layout_width = -1
         self._cache: LRUCache[int, Strip] = LRUCache(2048)
+        # Resolved for the theme in front; dropped on every style change (theme switch).
+        self._styles: dict[str, Style] = {}
+        self._palette: Palette | None = None
         if article is not None:
             self.show(article)
 
@@ -242,6 +237,10 @@ class ReaderView(ScrollView, can_focus=True):
         self._invalidate()
 
     def watch_unique_mode(self) -> None:
+        # The view says it is on with a line above the title: the layout changes.
+        self._layout_width = -1
+        self._relayout()
+        self.scroll_to_cursor()
         self._invalidate()
 
     @property
@@ -259,10 +258,31 @@ class ReaderView(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
 
+    def notify_style_update(self) -> None:
+        """The theme or the styles changed: redraw every line in the new colours."""
+        super().notify_style_update()
+        self._styles.clear()
+        self._palette = None
+        self._cache.clear()
+        self.refresh()
+
+    @property
+    def palette(self) -> Palette:
+        """The group colours and kind styles of the theme in front, on this reader's background."""
+        if self._palette is None:
+            base = self.rich_style
+            self._palette = build_palette(
+                self.app.theme_variables, _colour(base.bgcolor), _colour(base.color)
+            )
+        return self._palette
+
     # --- layout --------------------------------------------------------------------------
 
     def _content_width(self) -> int:
-        return max(self.scrollable_content_region.width - 2, 10)
+        # The scrollbar's column is always left out: whether it shows depends on the layout,
+        # so wrapping around it would make the layout depend on which came first.
+        width = self.content_region.width - self.styles.scrollbar_size_vertical
+        return max(width - 2, 10)
 
     def _relayout(self) -> None:
         if self.scrollable_content_region.width <= 0:
@@ -274,6 +294,9 @@ class ReaderView(ScrollView, can_focus=True):
         lines: list[_Line] = []
         article = self.article
         if article is not None:
+            if self.unique_mode:
+                for start, end in wrap_offsets(UNIQUE_BANNER, width):
+                    lines.append(_Line(-1, -1, None, "", UNIQUE_BANNER[start:end], "unique"))
             for start, end in wrap_offsets(article.title, width):
                 lines.append(_Line(-1, -1, None, "", article.title[start:end], "reader--title"))
             facts = " · ".join(
@@ -347,19 +370,16 @@ class ReaderView(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
 
     def _style(self, name: str) -> Style:
-        # Classes that paint a background are resolved in full, so a translucent theme colour
-        # ("$primary 35%") is blended with the reader's background; the rest only add to the
-        # text's style and so must stay partial.
-        full = name in _BACKGROUND_CLASSES
-        style = self.get_component_rich_style(name, partial=not full)
-        if full:
-            return Style(
-                bgcolor=style.bgcolor,
-                bold=style.bold,
-                underline=style.underline,
-                italic=style.italic,
-                reverse=style.reverse,
-            )
+        """A component class's style, resolved against the reader's background.
+
+        Resolved in full, so a theme's translucent or "auto" colour ("$primary 35%",
+        $text-muted) is blended with the background it is drawn on (a partial style would
+        draw "auto" as pure white); text colours are then kept readable on it.
+        """
+        style = self._styles.get(name)
+        if style is None:
+            style = resolved_style(self, name)
+            self._styles[name] = style
         return style
 
     def _render_layout_line(self, index: int, base: Style) -> Strip:
@@ -369,12 +389,28 @@ class ReaderView(ScrollView, can_focus=True):
             return Strip.blank(self.scrollable_content_region.width, base)
         if line.start < 0 or article is None:
             text = Text(" " + line.header, style=base, no_wrap=True, end="")
-            if line.header_style:
+            if line.header_style == "unique":
+                text.stylize(self.palette.bright, 1)
+            elif line.header_style:
                 text.stylize(self._style(line.header_style), 1)
-            return Strip(text.render(self.app.console))
-        text = Text(" " + line.prefix, style=base, no_wrap=True, end="")
+            return self._strip(text, base)
+        palette = self.palette
+        overlapping = self._overlapping(self.highlights, line.start, line.end)
+        # Shared with another pane in front: say so in the margin, in the group's colour.
+        # The passage painted last shows on the line, so its mark goes first.
+        front = (
+            None
+            if self.unique_mode
+            else next((h for h in reversed(overlapping) if h.in_front), None)
+        )
+        if front is not None:
+            text = Text(MARGIN_MARK, style=base, no_wrap=True, end="")
+            text.stylize(palette.mark(front.colour))
+            text.append(line.prefix)
+        else:
+            text = Text(" " + line.prefix, style=base, no_wrap=True, end="")
         if line.prefix:
-            text.stylize(self._style("reader--bullet"))
+            text.stylize(self._style("reader--bullet"), 1)
         offset = len(text)
         text.append(article.body[line.start : line.end])
 
@@ -386,16 +422,13 @@ class ReaderView(ScrollView, can_focus=True):
         if line.kind is BlockKind.HEADING:
             paint(line.start, line.end, self._style("reader--heading"))
         if self.unique_mode:
-            paint(line.start, line.end, self._style("reader--unique"))
-        for highlight in self._overlapping(self.highlights, line.start, line.end):
+            paint(line.start, line.end, palette.bright)
+        for highlight in overlapping:
             if self.unique_mode:
-                paint(highlight.start, highlight.end, self._style("reader--dim"))
+                paint(highlight.start, highlight.end, palette.dim)
             else:
-                paint(
-                    highlight.start,
-                    highlight.end,
-                    self._style(f"reader--group-{highlight.colour % GROUP_COLOURS}"),
-                )
+                style = palette.passage(highlight.colour, highlight.kind)
+                paint(highlight.start, highlight.end, style)
         for start, end in self.notes:
             paint(start, end, self._style("reader--note"))
         for start, end in self.matches:
@@ -405,7 +438,12 @@ class ReaderView(ScrollView, can_focus=True):
         span = self.cursor_span
         if span is not None and self.has_focus:
             paint(span[0], span[1], self._style("reader--cursor"))
-        return Strip(text.render(self.app.console))
+        return self._strip(text, base)
+
+    def _strip(self, text: Text, base: Style) -> Strip:
+        # Rich leaves a text without spans unstyled: the base style goes on every segment, so
+        # no line falls back to the terminal's own background.
+        return Strip(text.render(self.app.console)).apply_style(base)
 
     @staticmethod
     def _overlapping(highlights: list[Highlight], start: int, end: int) -> list[Highlight]:
@@ -529,3 +567,12 @@ class ReaderView(ScrollView, can_focus=True):
                 column = max(event.x - 1 - len(line.prefix), 0)
                 self.focus()
                 self.move_cursor_to(min(line.start + column, line.end))
+
+
+def _colour(value: object) -> Color:
+    """A Rich colour as a Textual one (an unset colour: the terminal's, as ANSI default)."""
+    from rich.color import Color as RichColor
+
+    if isinstance(value, RichColor):
+        return Color.from_rich_color(value)
+    return Color.parse("ansi_default")
