@@ -52,7 +52,7 @@ async def test_app_opens_on_the_samples_and_lists_them(paths: Paths) -> None:
         screen = await _ready(app, pilot)
         table = screen.query_one("#articles", ArticleList)
         assert table.row_count == 5
-        titles = {a.title for a in app.articles}
+        titles = {a.title for a in app.state.articles}
         assert (
             "Alibaba Bans Use of Claude Code Amid Heightened Geopolitical AI Restrictions" in titles
         )
@@ -128,7 +128,7 @@ async def test_search_as_you_type_then_enter_opens_the_article_at_the_match(
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _ready(app, pilot)
-        app.search_debounce = 0
+        app.state.search_debounce = 0
         await pilot.press("slash")
         assert isinstance(app.screen, SearchScreen)
         await pilot.press(*"sovereign")
@@ -205,8 +205,8 @@ async def test_filter_and_sort(paths: Paths) -> None:
         await pilot.press("f", *"outlet:viqus", "enter")
         table = screen.query_one("#articles", ArticleList)
         assert table.row_count == 1
-        assert screen.current_article() is not None
-        assert screen.current_article().source == "Viqus"  # type: ignore[union-attr]
+        current = screen.current_article()
+        assert current is not None and current.source == "Viqus"
         await pilot.press("escape")
         assert table.row_count == 5
         await pilot.press("s")
@@ -229,10 +229,22 @@ async def test_untrusted_text_is_never_markup(tmp_path: Path, paths: Paths) -> N
         assert "[link=http://x]a link[/link]" in text
         assert "[/ a broken tag" in text
         assert "\x1b" not in text
-        app.search_debounce = 0
+        app.state.search_debounce = 0
         await pilot.press("slash", *"bold")
         await _settle(app, pilot)
-        await pilot.press("escape", "question_mark", "escape")
+        # The result shows the title and the snippet as written, brackets and all.
+        results = app.screen.query_one("#results", OptionList)
+        assert results.option_count == 1
+        prompt = results.get_option_at_index(0).prompt
+        shown = " ".join(str(getattr(prompt, "plain", prompt)).split())
+        assert "Title with [bold]markup[/bold] and [link=http://x]a link[/link] here" in shown
+        assert "[/ a broken tag" in shown and "\x1b" not in shown
+        # Help over the library lists its keys; nothing on screen was taken for markup.
+        await pilot.press("escape", "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        assert "Search" in {description for _, description in app.screen.rows}
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen) and app.is_running
 
 
 def test_wrap_offsets_keep_every_word() -> None:

@@ -20,7 +20,7 @@ from brief_reader.tui.screens.dialogs import ExportDialog, NoteDialog, NotesPane
 from brief_reader.tui.screens.help import HelpScreen
 from brief_reader.tui.screens.library import LibraryScreen
 from brief_reader.tui.screens.search import SearchScreen
-from brief_reader.tui.widgets.reader import ReaderView
+from brief_reader.tui.widgets.reader import MARGIN_MARK, ReaderView
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, TextArea
@@ -110,8 +110,12 @@ def visible(widget: Widget, *, frame: bool = False) -> str:
 
 
 def squash(text: str) -> str:
-    """Text without whitespace, so a wrapped or folded line still matches."""
-    return "".join(text.split())
+    """Text without whitespace, so a wrapped or folded line still matches.
+
+    The reader's margin mark (a line holds a passage shared with a pane in front) goes too: it
+    stands beside the text, not in it.
+    """
+    return "".join(text.replace(MARGIN_MARK, "").split())
 
 
 def toasts(app: BriefReaderApp) -> list[str]:
@@ -132,9 +136,14 @@ async def wait_until_idle(pilot: Pilot[Any]) -> None:
     for _ in range(50):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if app.loaded and app.shared is not None and app.index_ready and not app.workers:
+        if (
+            app.state.loaded
+            and app.state.shared is not None
+            and app.state.index_ready
+            and not app.workers
+        ):
             break
-    assert app.loaded and app.shared is not None and app.index_ready
+    assert app.state.loaded and app.state.shared is not None and app.state.index_ready
     await pilot.pause()
 
 
@@ -150,7 +159,8 @@ def add_annotations(paths: Paths, library: Library, note: str, tags: Iterable[st
             quote_anchor=make_anchor(body, start, start + len(SHARED)),
             tags=list(tags),
         )
-        store.tag_article(library.alpha.id, ["[/", "#[red]"])
+        # Tags hold no slash (they are words); "[/" still comes from the file's front matter.
+        store.tag_article(library.alpha.id, ["[@click=app.quit]", "#[red]"])
     finally:
         store.close()
 
@@ -163,7 +173,7 @@ async def test_markup_in_the_data_shows_as_text_on_every_screen(
     app = make_app(paths, library.inputs)
     async with app.run_test(size=(200, 60), notifications=True) as pilot:
         await wait_until_idle(pilot)
-        app.search_debounce = 0
+        app.state.search_debounce = 0
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
 
@@ -220,7 +230,7 @@ async def test_markup_in_the_data_shows_as_text_on_every_screen(
         assert isinstance(dialog, NoteDialog)
         shows(visible(dialog.query_one("#note-quote", Static)), ZEBRA)
         dialog.query_one("#note-text", TextArea).insert("[red]typed[/red] [/ here")
-        dialog.query_one("#note-tags", Input).value = "[red] [/"
+        dialog.query_one("#note-tags", Input).value = "[red] [@click=app.quit]"
         await pilot.press("ctrl+s")
         assert app.screen is screen
 
@@ -230,7 +240,8 @@ async def test_markup_in_the_data_shows_as_text_on_every_screen(
         assert isinstance(panel, NotesPanel)
         shows(visible(panel.query_one(".dialog-title", Static)), "Notes on: " + ALPHA_TITLE)
         rows = visible(panel.query_one("#notes-list", OptionList))
-        shows(rows, NOTE, "#[bold] #[link=x]", "[red]typed[/red] [/ here", "#[/ #[red]")
+        shows(rows, NOTE, "#[bold] #[link=x]", "[red]typed[/red] [/ here")
+        shows(rows, "#[@click=app.quit] #[red]")
         shows(rows, "[bold]the rollout[/bold]", "[red]x[/red] and [link=x]click[/link]")
         await pilot.press("e")
         edit = app.screen
@@ -245,9 +256,9 @@ async def test_markup_in_the_data_shows_as_text_on_every_screen(
         tags = app.screen
         assert isinstance(tags, TagDialog)
         shows(visible(tags.query_one(".dialog-title", Static)), "Tags of: " + ALPHA_TITLE)
-        shows(visible(tags.query_one("#tag-input", Input)), "[/ [red]")
+        shows(visible(tags.query_one("#tag-input", Input)), "[@click=app.quit] [red]")
         hints = "\n".join(visible(hint) for hint in tags.query(".dialog-hint"))
-        shows(hints, "Your tags:", "[/", "[bold]", "[link=x]", "[red]", ZEBRA)
+        shows(hints, "Your tags:", "[@click=app.quit]", "[bold]", "[link=x]", "[red]", ZEBRA)
         await pilot.press("escape")
 
         # Export to a file whose path is markup; then to a folder that does not exist.
@@ -355,7 +366,7 @@ async def test_search_queries_that_look_like_markup(paths: Paths, tmp_path: Path
     app = make_app(paths, library.inputs[:2])
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until_idle(pilot)
-        app.search_debounce = 0
+        app.state.search_debounce = 0
         await pilot.press("slash")
         box = app.screen.query_one("#query", Input)
         for query in ["[/", "[bold]", "[link=x]", "[@click=app.quit]", "\x1b[31m", "tag:[/"]:

@@ -25,6 +25,7 @@ from textual.pilot import Pilot
 from textual.widgets import Header
 
 from brief_reader.paths import Paths
+from brief_reader.settings import Settings
 
 SnapCompare = Callable[..., bool]
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -38,9 +39,16 @@ async def wait_until_idle(pilot: Pilot[Any]) -> None:
     for _ in range(50):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if app.loaded and app.shared is not None and app.index_ready and not app.workers:
+        if (
+            app.state.loaded
+            and app.state.shared is not None
+            and app.state.index_ready
+            and not app.workers
+        ):
             break
-    assert app.loaded and app.shared is not None and app.index_ready, "background work hung"
+    assert app.state.loaded and app.state.shared is not None and app.state.index_ready, (
+        "background work hung"
+    )
     await pilot.pause()
 
 
@@ -116,3 +124,35 @@ def test_help(snap_compare: SnapCompare, paths: Paths) -> None:
     assert snap_compare(
         app, terminal_size=(80, 24), run_before=prepare("question_mark", check=_help)
     )
+
+
+LIGHT = "textual-light"
+
+
+@pytest.mark.parametrize("screen", ["library", "reader"])
+def test_light_theme(snap_compare: SnapCompare, paths: Paths, screen: str) -> None:
+    """A light theme: muted lines, highlights and the cursor readable on a light background."""
+    app = make_app(paths, settings=Settings(theme=LIGHT))
+
+    def light(app: BriefReaderApp) -> None:
+        assert app.theme == LIGHT
+        if screen == "reader":
+            _reader_moved(app)
+        else:
+            _is_library(app)
+
+    keys = ("enter", "j", "j", "j") if screen == "reader" else ()
+    assert snap_compare(app, terminal_size=(120, 40), run_before=prepare(*keys, check=light))
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "solarized-light"])
+def test_unique_view(snap_compare: SnapCompare, paths: Paths, theme: str) -> None:
+    """`u` in the reader: what only this source says stands out, and the screen says `u` is on."""
+    app = make_app(paths, settings=Settings(theme=theme))
+
+    def unique_on(app: BriefReaderApp) -> None:
+        assert app.theme == theme
+        assert app.screen.query_one(ReaderView).unique_mode
+
+    run_before = prepare("enter", "u", check=unique_on)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)

@@ -6,6 +6,7 @@ notification and the app keeps reading.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,28 +20,23 @@ from brief_reader.tui.screens.dialogs import (
     TagDialog,
     TagResult,
 )
+from brief_reader.tui.state import AppState, state_of
 from brief_reader.tui.widgets.reader import ReaderView
 from rich.text import Text
 
 from brief_reader.anchor import make_anchor
-from brief_reader.annotations import ResolvedAnnotation, resolve_all
+from brief_reader.annotations import AnnotationStore, ResolvedAnnotation, resolve_all
 from brief_reader.article import Article
 from brief_reader.errors import BriefReaderError
+from brief_reader.paths import Paths
 
 if TYPE_CHECKING:
-    from brief_reader.tui.app import BriefReaderApp
+    from textual.app import App
     from textual.screen import Screen
 
 
-def _app(screen: Screen[Any]) -> BriefReaderApp:
-    from brief_reader.tui.app import BriefReaderApp
-
-    assert isinstance(screen.app, BriefReaderApp)
-    return screen.app
-
-
-def _store_or_say(screen: Screen[Any]) -> Any:
-    store = _app(screen).annotations
+def _store_or_say(screen: Screen[Any]) -> AnnotationStore | None:
+    store = state_of(screen).annotations
     if store is None:
         screen.notify(
             "Notes are unavailable (the notes database could not be opened).",
@@ -50,9 +46,9 @@ def _store_or_say(screen: Screen[Any]) -> Any:
     return store
 
 
-def resolved_for(app: BriefReaderApp, article: Article) -> list[ResolvedAnnotation]:
+def resolved_for(state: AppState, article: Article) -> list[ResolvedAnnotation]:
     """The article's annotations placed in its current text (orphans included)."""
-    store = app.annotations
+    store = state.annotations
     if store is None:
         return []
     try:
@@ -61,44 +57,44 @@ def resolved_for(app: BriefReaderApp, article: Article) -> list[ResolvedAnnotati
         return []
 
 
-def annotated_spans(app: BriefReaderApp, article: Article) -> list[tuple[int, int]]:
+def annotated_spans(state: AppState, article: Article) -> list[tuple[int, int]]:
     """The passages of the article that carry a note or a tag, for the reader's marks."""
     return [
         (r.start, r.end)
-        for r in resolved_for(app, article)
+        for r in resolved_for(state, article)
         if r.start is not None and r.end is not None
     ]
 
 
 def _refresh(screen: Screen[Any], article: Article) -> None:
-    app = _app(screen)
-    store = app.annotations
+    state = state_of(screen)
+    store = state.annotations
     try:
         updated = store.apply_overrides([article])[0] if store is not None else article
     except BriefReaderError:
         updated = article
-    app.replace_article(updated)
+    state.replace_article(updated)
     refresh = getattr(screen, "refresh_annotations", None)
     if refresh is not None:
         refresh()
-    _reindex(app, updated)
+    _reindex(screen, updated)
 
 
-def _reindex(app: BriefReaderApp, article: Article) -> None:
+def _reindex(screen: Screen[Any], article: Article) -> None:
     """Make tag: and note: searches see the change."""
-    index = app.index
-    update = getattr(index, "update_annotations", None)
-    if update is None or app.annotations is None:
+    from brief_reader.search.annotating import indexed_annotations
+
+    state = state_of(screen)
+    index, store = state.index, state.annotations
+    if index is None or store is None:
         return
     try:
-        annotations = app.annotations.annotations_for(article.id)
-        tags = set(app.annotations.article_tags(article.id))
-        for annotation in annotations:
-            tags.update(annotation.tags)
-        notes = "\n".join(a.note for a in annotations if a.note)
-        update(article.id, sorted(tags), notes)
+        tags, notes = indexed_annotations(
+            store.article_tags(article.id), store.annotations_for(article.id)
+        )
+        index.update_annotations(article.id, tags, notes)
     except Exception as error:  # the index is a cache: say so, never stop the user
-        app.notify(
+        screen.notify(
             f"Search will see this change after the next sync ({error}).",
             severity="warning",
             markup=False,
@@ -122,12 +118,10 @@ def note_flow(screen: Screen[Any], reader: ReaderView, article: Article | None) 
     except BriefReaderError:
         known = []
 
-    def done(result: NoteResult | None) -> None:
-        if result is None:
-            return
+    def save(result: NoteResult) -> str | None:
+        # A note that cannot be saved keeps the dialog open with its text (the reason shown).
         if not result.note.strip() and not result.tags:
-            screen.notify("Empty note not saved.", timeout=2)
-            return
+            return "Nothing to save: write a note or add a tag (Escape cancels)."
         anchor = (
             None
             if result.whole_article or span is None
@@ -136,12 +130,12 @@ def note_flow(screen: Screen[Any], reader: ReaderView, article: Article | None) 
         try:
             store.add_note(article.id, result.note, quote_anchor=anchor, tags=result.tags)
         except BriefReaderError as error:
-            screen.notify(f"Note not saved: {error}", severity="error", markup=False)
-            return
+            return f"Note not saved: {error}"
         screen.notify("Note saved.", timeout=2)
         _refresh(screen, article)
+        return None
 
-    screen.app.push_screen(NoteDialog(quote, known_tags=known), done)
+    screen.app.push_screen(NoteDialog(quote, known_tags=known, save=save))
 
 
 def tag_flow(screen: Screen[Any], reader: ReaderView, article: Article | None) -> None:
@@ -213,7 +207,7 @@ def notes_flow(screen: Screen[Any], reader: ReaderView, article: Article | None)
     store = _store_or_say(screen)
     if store is None or article is None:
         return
-    resolved = resolved_for(_app(screen), article)
+    resolved = resolved_for(state_of(screen), article)
 
     def done(choice: NotesChoice | None) -> None:
         if choice is None or not 0 <= choice.index < len(resolved):
@@ -236,19 +230,19 @@ def notes_flow(screen: Screen[Any], reader: ReaderView, article: Article | None)
 
 
 def _edit(screen: Screen[Any], article: Article, chosen: ResolvedAnnotation) -> None:
-    store = _app(screen).annotations
+    store = state_of(screen).annotations
+    if store is None:
+        return
     annotation = chosen.annotation
 
-    def done(result: NoteResult | None) -> None:
-        if result is None:
-            return
+    def save(result: NoteResult) -> str | None:
         try:
             store.update_note(annotation.id, note=result.note, tags=result.tags)
         except BriefReaderError as error:
-            screen.notify(f"Note not saved: {error}", severity="error", markup=False)
-            return
+            return f"Note not saved: {error}"
         screen.notify("Note updated.", timeout=2)
         _refresh(screen, article)
+        return None
 
     screen.app.push_screen(
         NoteDialog(
@@ -257,13 +251,15 @@ def _edit(screen: Screen[Any], article: Article, chosen: ResolvedAnnotation) -> 
             list(annotation.tags),
             store.all_tags(),
             allow_article=False,
-        ),
-        done,
+            save=save,
+        )
     )
 
 
 def _delete(screen: Screen[Any], article: Article, chosen: ResolvedAnnotation) -> None:
-    store = _app(screen).annotations
+    store = state_of(screen).annotations
+    if store is None:
+        return
 
     def done(yes: bool | None) -> None:
         if not yes:
@@ -294,9 +290,10 @@ def export_flow(screen: Screen[Any]) -> None:
     def done(target: Path | None) -> None:
         if target is None:
             return
-        app = _app(screen)
+        app = screen.app
+        state = state_of(screen)
         app.run_worker(
-            lambda: _export(app, target),
+            lambda: _export(app, state, store, target),
             thread=True,
             exclusive=True,
             group="export",
@@ -304,19 +301,36 @@ def export_flow(screen: Screen[Any]) -> None:
             name="export",
         )
 
-    screen.app.push_screen(ExportDialog(default_export_path()), done)
+    screen.app.push_screen(ExportDialog(default_export_path(), _own_data_check(screen)), done)
 
 
-def _export(app: BriefReaderApp, target: Path) -> None:
+def _own_data_check(screen: Screen[Any]) -> Callable[[Path], str | None]:
+    """Why the export must not go to a file: the notes database, an article, the data folder."""
+    from brief_reader.export import own_data_reason
+    from brief_reader.library import Library
+
+    paths: Paths | None = getattr(screen.app, "paths", None)
+    state = state_of(screen)
+
+    def check(target: Path) -> str | None:
+        if paths is None:
+            return None
+        articles = [a.path for a in state.articles] + [f.path for f in Library(paths).files()]
+        reason = own_data_reason(target, paths, articles)
+        return f"Not written: {reason}. Choose another file." if reason else None
+
+    return check
+
+
+def _export(app: App[Any], state: AppState, store: AnnotationStore, target: Path) -> None:
     from brief_reader.export import export_markdown_file
 
-    count = export_markdown_file(app.annotations, app.articles, target, stories=_stories(app))
+    count = export_markdown_file(store, state.articles, target, stories=_stories(state))
     app.call_from_thread(app.notify, f"Exported {count} notes and tags to {target}", markup=False)
 
 
-def _stories(app: BriefReaderApp) -> list[tuple[str, list[str]]] | None:
-    shared = app.shared
-    stories = getattr(shared, "stories", None)
-    if not stories:
+def _stories(state: AppState) -> list[tuple[str, list[str]]] | None:
+    shared = state.shared
+    if shared is None or not shared.stories:
         return None
-    return [(story.name, list(story.articles)) for story in stories]
+    return [(story.name, list(story.articles)) for story in shared.stories]

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from brief_reader.tui.state import AppState, LibraryFilesChanged, Progressed
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -21,6 +22,8 @@ from brief_reader.paths import Paths
 from brief_reader.settings import Settings, load_settings, save_theme
 
 if TYPE_CHECKING:
+    from brief_reader.search.passages import SharedPassages
+
     from brief_reader.library import LoadResult
 
 
@@ -31,58 +34,44 @@ QUIT_GRACE_SECONDS = 3.0
 class BriefReaderApp(App[None]):
     """brief-reader in a terminal: the library, search, side-by-side sources, notes."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "brief.tcss"]
     TITLE = "brief-reader"
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
+        # In a text box `?` is typed; F1 opens help there (and the box's footer says so).
         Binding("question_mark,f1", "help", "Help", id="app.help", key_display="?"),
     ]
-
-    class Progressed(Message):
-        """Slow work moved on: `task` did `done` of `total` (0 of 0 when it finished)."""
-
-        def __init__(self, task: str, done: int, total: int) -> None:
-            self.task = task
-            self.done = done
-            self.total = total
-            super().__init__()
-
-    class LibraryLoaded(Message):
-        """The articles are read (or re-read)."""
-
-    class SharedFound(Message):
-        """Shared passages are known for the current articles."""
-
-    class IndexReady(Message):
-        """The search index holds every article."""
 
     def __init__(
         self,
         paths: Paths,
+        settings: Settings,
         inputs: Sequence[Path] = (),
         *,
         articles: Sequence[Article] | None = None,
-        settings: Settings | None = None,
         find_shared: bool = True,
     ) -> None:
         super().__init__()
         self.paths = paths
         self.inputs = list(inputs)
-        self.settings = settings if settings is not None else load_settings(paths)
-        self.articles: list[Article] = list(articles) if articles is not None else []
+        self.settings = settings
+        # Everything the screens show; they watch it (see tui/state.py).
+        self.state = AppState(
+            self,
+            paths,
+            list(articles) if articles is not None else None,
+            library_given=bool(inputs),
+        )
         self.articles_given = articles is not None
-        self.loaded = articles is not None
-        self.shared: Any = None
-        self.index: Any = None
-        self.index_ready = False
-        self.annotations: Any = None
         self.find_shared_enabled = find_shared
-        # Seconds between the last key typed in search and the search; tests set 0.
-        self.search_debounce = 0.15
+        # The library as last read (its file listing and articles): the index sync that
+        # follows takes them instead of listing and reading every file again.
+        self._loaded: LoadResult | None = None
         self._cancel = threading.Event()
-        # Threads of background work, joined on the way out so the process ends cleanly.
-        self.background_threads: set[threading.Thread] = set()
-        self._progress: dict[str, tuple[int, int]] = {}
+        # The index sync and the passage finder take turns: at once, they hold both their
+        # peaks of memory (a first start on 2,225 articles: 246 MiB, in turn under 200) for no
+        # gain in time, as threads share one interpreter.
+        self._heavy_work = threading.Lock()
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
 
@@ -103,7 +92,7 @@ class BriefReaderApp(App[None]):
 
     def _start(self) -> None:
         self._open_annotations()
-        if self.loaded:
+        if self.state.loaded:
             self._after_load()
         else:
             self.load_library()
@@ -112,13 +101,14 @@ class BriefReaderApp(App[None]):
         from brief_reader.annotations import AnnotationStore
 
         try:
-            self.annotations = AnnotationStore.open(self.paths)
+            store = AnnotationStore.open(self.paths)
         except BriefReaderError as error:
             self.notify(
                 f"Notes are unavailable: {error}", severity="error", markup=False, timeout=10
             )
             return
-        read_only = getattr(self.annotations, "read_only", None)
+        self.state.annotations = store
+        read_only = store.read_only
         if read_only:
             self.notify(
                 f"Notes are read-only: {read_only}", severity="warning", markup=False, timeout=10
@@ -132,16 +122,17 @@ class BriefReaderApp(App[None]):
 
     def report(self, task: str) -> Callable[[int, int], None]:
         """A progress callback for a worker thread, posting `Progressed` messages."""
+        return self.state.report(task)
 
-        def progress(done: int, total: int) -> None:
-            self.post_message(self.Progressed(task, done, total))
-
-        return progress
+    @property
+    def background_threads(self) -> set[threading.Thread]:
+        """Threads of background work, joined on the way out (kept in the state)."""
+        return self.state.background_threads
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_library(self) -> None:
         """Read the articles (the PATHS given, else the library) off the UI thread."""
-        self.background_threads.add(threading.current_thread())
+        self.state.track_this_thread()
         # Imported here: the reading stack is not needed to draw the first screen.
         from brief_reader.library import Library, load_paths
 
@@ -157,13 +148,13 @@ class BriefReaderApp(App[None]):
                 result = load_paths(self.inputs, progress, cache_dir=self.paths.cache_dir)
             else:
                 result = Library(self.paths).load(progress)
+                self._loaded = result
         except _Stopped:
             return
         self.call_from_thread(self._library_read, result)
 
     def _library_read(self, result: LoadResult) -> None:
-        self.articles = self._with_user_data(result.articles)
-        self.loaded = True
+        articles = self._with_user_data(result.articles)
         for error in result.errors[:5]:
             self.notify(str(error), severity="warning", markup=False, timeout=8)
         if len(result.errors) > 5:
@@ -172,90 +163,91 @@ class BriefReaderApp(App[None]):
                 severity="warning",
                 markup=False,
             )
-        self.post_message(self.Progressed("Reading articles", 0, 0))
+        self.state.set_articles(articles)
+        # Through the queue, after the worker's last `Progressed`: set directly, it could come
+        # first and the last count would stay on screen.
+        self.post_message(Progressed("Reading articles", 0, 0))
         self._after_load()
 
     def _with_user_data(self, articles: list[Article]) -> list[Article]:
-        if self.annotations is None:
+        store = self.state.annotations
+        if store is None:
             return articles
         try:
-            result: list[Article] = self.annotations.apply_overrides(articles)
-            return result
+            return store.apply_overrides(articles)
         except BriefReaderError as error:
             self.notify(str(error), severity="warning", markup=False)
             return articles
 
     def _after_load(self) -> None:
-        self.post_message(self.LibraryLoaded())
-        for screen in self.screen_stack:
-            screen.post_message(self.LibraryLoaded())
-
         # Passages and the index wait for the list to be drawn: the user sees the library first.
         def start_background() -> None:
+            self.sync_index()  # first: searching works once it is done
             if self.find_shared_enabled:
                 self.find_shared_passages()
-            self.sync_index()
 
         self.call_after_refresh(start_background)
 
     @work(thread=True, exclusive=True, group="shared", exit_on_error=False)
     def find_shared_passages(self) -> None:
         """Find the passages the articles share, off the UI thread, with progress."""
-        self.background_threads.add(threading.current_thread())
+        self.state.track_this_thread()
         from brief_reader.search.passages import Cancelled, find_shared
 
         try:
-            shared = find_shared(
-                self.articles,
-                cache_dir=self.paths.passages_cache_dir,
-                progress=self.report("Finding shared passages"),
-                cancel=self._cancel,
-            )
+            with self._heavy_work:
+                shared = find_shared(
+                    self.state.articles,
+                    cache_dir=self.paths.passages_cache_dir,
+                    progress=self.report("Finding shared passages"),
+                    cancel=self._cancel,
+                )
         except Cancelled:
             return  # the app is closing
         self.call_from_thread(self._shared_found, shared)
 
-    def _shared_found(self, shared: Any) -> None:
-        self.shared = shared
-        self.post_message(self.Progressed("Finding shared passages", 0, 0))
-        for screen in self.screen_stack:
-            screen.post_message(self.SharedFound())
+    def _shared_found(self, shared: SharedPassages) -> None:
+        self.post_message(Progressed("Finding shared passages", 0, 0))
+        self.state.set_shared(shared)
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def sync_index(self) -> None:
         """Bring the search index up to date, off the UI thread; search works meanwhile."""
-        self.background_threads.add(threading.current_thread())
+        self.state.track_this_thread()
         from brief_reader.search.annotating import annotation_source
         from brief_reader.search.index import SearchIndex
 
         progress = self.report("Indexing")
+        articles = self.state.articles
         if self.inputs or self.articles_given:
             # Files named on the command line get an index of their own, never the library's.
-            index = SearchIndex.for_articles(self.paths, self.articles)
-            self.index = index
-            report = index.index_articles(self.articles, progress=progress, cancel=self._cancel)
+            index = SearchIndex.for_articles(self.paths, articles)
+            self.call_from_thread(self.state.set_index, index)
+            with self._heavy_work:
+                report = index.index_articles(articles, progress=progress, cancel=self._cancel)
         else:
             from brief_reader.library import Library, read_library_file
 
             index = SearchIndex(self.paths, annotations=annotation_source(self.paths))
-            self.index = index
+            self.call_from_thread(self.state.set_index, index)
 
-            report = index.sync(
-                Library(self.paths).files(),
-                read_library_file,
-                progress=progress,
-                cancel=self._cancel,
-            )
+            loaded, self._loaded = self._loaded, None
+            with self._heavy_work:
+                report = index.sync(
+                    loaded.files if loaded is not None else Library(self.paths).files(),
+                    read_library_file,
+                    progress=progress,
+                    cancel=self._cancel,
+                    articles=loaded.articles if loaded is not None else None,
+                )
         notice = getattr(report, "notice", None)
         if notice:
             self.call_from_thread(self.notify, str(notice), markup=False)
         self.call_from_thread(self._index_ready)
 
     def _index_ready(self) -> None:
-        self.index_ready = True
-        self.post_message(self.Progressed("Indexing", 0, 0))
-        for screen in self.screen_stack:
-            screen.post_message(self.IndexReady())
+        self.post_message(Progressed("Indexing", 0, 0))
+        self.state.set_index_ready()
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -269,35 +261,27 @@ class BriefReaderApp(App[None]):
                 else (f"{name} failed: {type(error).__name__}: {error}")
             )
             self.notify(message, severity="error", markup=False, timeout=10)
-            self.post_message(self.Progressed(str(name), 0, 0))
+            self.post_message(Progressed(str(name), 0, 0))
 
     @on(Progressed)
     def _progressed(self, event: Progressed) -> None:
-        if event.total:
-            self._progress[event.task] = (event.done, event.total)
-        else:
-            self._progress.pop(event.task, None)
-        for screen in self.screen_stack:
-            status = getattr(screen, "set_status", None)
-            if status is not None:
-                status(self.status_text)
+        self.state.set_progress(event.task, event.done, event.total)
 
-    @property
-    def status_text(self) -> str:
-        """What background work is doing now, for a screen that was not open when it started."""
-        return " · ".join(f"{t} {d}/{n}" for t, (d, n) in self._progress.items())
+    @on(LibraryFilesChanged)
+    def _library_files_changed(self) -> None:
+        """New files in the library: re-read it when it showed the samples, else update the
+        shared passages and the index."""
+        from brief_reader.paths import seeds_dir
 
-    # --- data helpers for screens --------------------------------------------------------
-
-    def article(self, article_id: str) -> Article | None:
-        """The loaded article with this id."""
-        return next((a for a in self.articles if a.id == article_id), None)
-
-    def replace_article(self, article: Article) -> None:
-        """Swap in a changed article (new tags or title) everywhere it is shown."""
-        self.articles = [article if a.id == article.id else a for a in self.articles]
-        for screen in self.screen_stack:
-            screen.post_message(self.LibraryLoaded())
+        if self.state.library_given or self.articles_given:
+            return
+        samples = seeds_dir().resolve()
+        if any(samples in a.path.resolve().parents for a in self.state.articles):
+            self.load_library()  # the samples give way to the user's own articles
+            return
+        if self.find_shared_enabled:
+            self.find_shared_passages()
+        self.sync_index()
 
     # --- actions -------------------------------------------------------------------------
 
@@ -317,7 +301,15 @@ class BriefReaderApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action of the app and of the screen in front, for the command palette."""
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":  # Textual's saves to ~/Downloads, which may not be
+                yield command
+        yield SystemCommand(
+            "Screenshot",
+            f"Save an SVG picture of the screen in {self.screenshot_dir}",
+            # After the palette has closed, so the picture shows the screen, not the palette.
+            lambda: self.call_after_refresh(self.action_screenshot),
+        )
         seen: set[str] = set()
         for node in (screen.focused, screen):
             if node is None:
@@ -330,16 +322,39 @@ class BriefReaderApp(App[None]):
                 seen.add(binding.action)
                 yield SystemCommand(
                     binding.description,
-                    f"{binding.description} (key: {binding.key.split(',')[0]})",
+                    f"{binding.tooltip or binding.description} (key: {self.keys_shown(binding)})",
                     _runner(node, binding.action),
                 )
 
+    def keys_shown(self, binding: Binding) -> str:
+        """The binding's keys as a person reads them ("]", "j or ↓"), never as key names."""
+        if binding.key_display:
+            return binding.key_display
+        keys = [key.strip() for key in binding.key.split(",") if key.strip()]
+        return " or ".join(
+            self.get_key_display(dataclasses.replace(binding, key=key)) for key in keys
+        )
+
+    @property
+    def screenshot_dir(self) -> Path:
+        """Where screenshots go: the user's data folder, which brief-reader can always write."""
+        return self.paths.data_dir / "screenshots"
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Save an SVG picture of the screen (in `screenshot_dir`) and say where it went."""
+        folder = Path(path) if path else self.screenshot_dir
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            saved = self.save_screenshot(filename, str(folder))
+        except OSError as error:
+            self.notify(f"Screenshot not saved: {error}", severity="error", markup=False)
+            return
+        self.notify(f"Screenshot saved to {saved}", markup=False, timeout=8)
+
     def on_unmount(self) -> None:
         self._cancel.set()
-        if self.annotations is not None:
-            close = getattr(self.annotations, "close", None)
-            if close is not None:
-                close()
+        if self.state.annotations is not None:
+            self.state.annotations.close()
 
 
 class _Stopped(Exception):
@@ -357,16 +372,22 @@ def make_app(
     paths: Paths,
     inputs: Sequence[Path] = (),
     *,
+    settings: Settings | None = None,
     articles: Sequence[Article] | None = None,
     find_shared: bool = True,
 ) -> BriefReaderApp:
-    """Build the app on the user's library, the PATHS given, or the articles given (tests)."""
-    return BriefReaderApp(paths, inputs, articles=articles, find_shared=find_shared)
+    """Build the app on the user's library, the PATHS given, or the articles given (tests).
+
+    `settings` are the user's (read from `paths` when not given).
+    """
+    if settings is None:
+        settings = load_settings(paths)
+    return BriefReaderApp(paths, settings, inputs, articles=articles, find_shared=find_shared)
 
 
-def run_app(paths: Paths, inputs: Sequence[Path] = ()) -> int:
+def run_app(paths: Paths, inputs: Sequence[Path] = (), settings: Settings | None = None) -> int:
     """Run the app in the terminal until the user quits."""
-    app = make_app(paths, inputs)
+    app = make_app(paths, inputs, settings=settings)
     app.run()
     # Background work was told to stop; give it a moment to finish what it is writing. Every
     # write it makes is atomic or crash-safe (caches by rename, the index recovers from a

@@ -1,32 +1,47 @@
-"""What every full screen of the app shares: the typed app and the background-work status line."""
+"""What every full screen of the app shares: the app state and the background-work status line."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
+from brief_reader.tui.shared_view import cursor_sharing
+from brief_reader.tui.state import AppState, ProgressChanged, state_of
+from brief_reader.tui.widgets.reader import ReaderView
 from rich.text import Text
+from textual import events, on
 from textual.screen import Screen
 from textual.widgets import Static
-
-if TYPE_CHECKING:
-    from brief_reader.tui.app import BriefReaderApp
 
 ResultType = TypeVar("ResultType")
 
 
 class BriefScreen(Screen[ResultType]):
-    """A screen of brief-reader; `#status`, when the screen has one, shows background work."""
+    """A screen of brief-reader: it watches the app state and shows background work in `#status`.
+
+    Changes of the state arrive as the messages of `brief_reader.tui.state` (`ArticlesChanged`,
+    `SharedPassagesFound`, `IndexReady`, `ProgressChanged`); handle them with `@on(...)`.
+    """
 
     @property
-    def brief_app(self) -> BriefReaderApp:
-        """The app, typed."""
-        from brief_reader.tui.app import BriefReaderApp
+    def state(self) -> AppState:
+        """The app's state: articles, shared passages, index, notes, progress."""
+        return state_of(self)
 
-        assert isinstance(self.app, BriefReaderApp)
-        return self.app
+    @on(events.Mount)
+    def _watch_state(self) -> None:
+        self.state.watch(self)
+        self.set_status(self.state.status_text)
+
+    @on(ProgressChanged)
+    @on(ReaderView.CursorMoved)
+    @on(events.DescendantFocus)
+    def _progress_changed(self) -> None:
+        self.set_status(self.state.status_text)
 
     def set_status(self, text: str) -> None:
-        """Show what background work is doing (the line hides when idle)."""
+        """Show who shares the passage under the cursor, and background work (hidden when idle)."""
+        passage = cursor_sharing(self.state.shared, self.state.article, self.focused)
+        text = "  ·  ".join(part for part in (passage, text) if part)
         for status in self.query("#status").results(Static):
             status.update(Text(text))
             status.set_class(not text, "idle")

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from brief_reader.tui.screens.base import BriefScreen
-from brief_reader.tui.shared_view import counterpart_start, highlights_for
-from brief_reader.tui.widgets.reader import ReaderView
+from brief_reader.tui.shared_view import highlights_for
+from brief_reader.tui.state import SharedPassagesFound
+from brief_reader.tui.widgets.reader import Highlight, ReaderView
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
 from textual.widgets import Footer, Header, Static
-
-if TYPE_CHECKING:
-    pass
 
 # Narrower than this, panes stack one above the other instead of standing side by side.
 MIN_PANE_WIDTH = 38
@@ -44,7 +40,7 @@ class CompareScreen(BriefScreen[None]):
         yield Header()
         with Container(id="panes"):
             for index, article_id in enumerate(self.article_ids):
-                article = self.brief_app.article(article_id)
+                article = self.state.article(article_id)
                 with Vertical(classes="pane"):
                     label = Text(f"{index + 1}. ", style="bold")
                     if article is not None:
@@ -60,7 +56,6 @@ class CompareScreen(BriefScreen[None]):
         self._apply_highlights()
         self._arrange()
         self.readers()[0].focus()
-        self.set_status(self.brief_app.status_text)
         self._subtitle()
 
     def _subtitle(self) -> None:
@@ -74,7 +69,9 @@ class CompareScreen(BriefScreen[None]):
     def _apply_highlights(self) -> None:
         for reader in self.readers():
             if reader.article is not None:
-                reader.set_highlights(highlights_for(self.brief_app.shared, reader.article.id))
+                reader.set_highlights(
+                    highlights_for(self.state.shared, reader.article.id, front=self.article_ids)
+                )
 
     def on_resize(self) -> None:
         self._arrange()
@@ -84,50 +81,63 @@ class CompareScreen(BriefScreen[None]):
         stacked = self.size.width // max(len(self.article_ids), 1) < MIN_PANE_WIDTH
         panes.set_class(stacked, "stacked")
 
-    def on_brief_reader_app_shared_found(self) -> None:
+    @on(SharedPassagesFound)
+    def _shared_found(self) -> None:
         self._apply_highlights()
 
     @on(ReaderView.SharedPassageReached)
     def _reached(self, event: ReaderView.SharedPassageReached) -> None:
-        self._follow(event.reader, event.article_id, event.highlight.start, event.highlight.end)
+        """A jump (`]`, `[`) brings every other pane to the passage's counterpart."""
+        self._mark_peers(event.reader, event.highlight, move=True)
 
     @on(ReaderView.CursorMoved)
     def _moved(self, event: ReaderView.CursorMoved) -> None:
-        if self._following or not self.locked:
+        if self._following:
             return
-        highlight = event.reader.highlight_at_cursor()
-        if highlight is not None:
-            self._follow(event.reader, event.article_id, highlight.start, highlight.end)
-            return
-        # No shared passage here: keep the others at the same relative place.
         source = event.reader
-        fraction = event.start / max(len(source.article.body) if source.article else 1, 1)
-        self._following = True
-        try:
-            for reader in self.readers():
-                if reader is not source and reader.article is not None:
-                    reader.move_cursor_to(int(fraction * len(reader.article.body)), announce=False)
-        finally:
-            self._following = False
+        highlight = source.highlight_at_cursor()
+        self._mark_peers(source, highlight, move=self.locked)
+        if highlight is None and self.locked and source.article is not None:
+            # No shared passage here: keep the others at the same relative place.
+            fraction = event.start / max(len(source.article.body), 1)
+            self._following = True
+            try:
+                for reader in self.readers():
+                    if reader is not source and reader.article is not None:
+                        at = int(fraction * len(reader.article.body))
+                        reader.move_cursor_to(at, announce=False)
+            finally:
+                self._following = False
 
-    def _follow(self, source: ReaderView, article_id: str, start: int, end: int) -> None:
-        """Bring every other pane to where it tells the passage [start, end)."""
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Another pane took the focus: the others mark what its cursor is on."""
+        if isinstance(event.widget, ReaderView):
+            self._mark_peers(event.widget, event.widget.highlight_at_cursor(), move=False)
+
+    def _mark_peers(self, source: ReaderView, highlight: Highlight | None, *, move: bool) -> None:
+        """Mark, in every other pane, where it tells `highlight` of `source` (or clear the mark).
+
+        With `move`, each pane's cursor also goes to its counterpart. Every cursor move of the
+        focused pane comes here, so a mark never outlives the passage it stood for.
+        """
+        shared = self.state.shared
         self._following = True
         try:
             for reader in self.readers():
                 if reader is source or reader.article is None:
                     continue
-                at = counterpart_start(
-                    self.brief_app.shared, article_id, start, end, reader.article.id
-                )
-                if at is not None:
-                    reader.move_cursor_to(at, announce=False)
-                    found = self.brief_app.shared.counterparts(
-                        article_id, start, end, reader.article.id
+                found = []
+                if shared is not None and highlight is not None and source.article is not None:
+                    found = shared.counterparts(
+                        source.article.id, highlight.start, highlight.end, reader.article.id
                     )
-                    reader.peer_span = (
-                        (min(p.start for p in found), max(p.end for p in found)) if found else None
-                    )
+                # The first place the pane tells it (one passage, never a span running over
+                # other facts that lie between two of its tellings).
+                peer = (found[0].start, found[0].end) if found else None
+                if move and peer is not None:
+                    reader.move_cursor_to(peer[0], announce=False)
+                if reader.peer_span != peer:
+                    reader.peer_span = peer
                     reader.refresh_marks()
         finally:
             self._following = False
@@ -189,7 +199,7 @@ class CompareScreen(BriefScreen[None]):
 
         for reader in self.readers():
             if reader.article is not None:
-                reader.set_notes(annotated_spans(self.brief_app, reader.article))
+                reader.set_notes(annotated_spans(self.state, reader.article))
 
     def action_back(self) -> None:
         """Back to the library."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from brief_reader.tui.widgets.palette import legend
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -39,11 +40,12 @@ def keys_of(screen: Screen[Any]) -> list[tuple[str, str]]:
     rows.extend(movement)
     for key, description in (
         ("tab", "Next pane"),
+        ("F1", "This help, in a text box too (where ? is typed as text)"),
         ("ctrl+p", "Command palette"),
         ("j/k ↑/↓", "Move (in lists and the reader)"),
         ("g/G", "Top / bottom"),
     ):
-        if description not in {d for _, d in rows}:
+        if key not in {k for k, _ in rows} and description not in {d for _, d in rows}:
             rows.append((key, description))
     return rows
 
@@ -64,6 +66,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box"):
             yield Static(Text(self.title_text, style="bold"), id="help-title")
             yield Static(Text(_INTRO), id="help-intro")
+            yield Static(legend(self.app.theme_variables), id="help-legend")
             yield DataTable(id="help-keys", cursor_type="none", show_header=False)
             yield Static(Text("Escape or ? closes this help."), id="help-close")
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from brief_reader.tui.screens.base import BriefScreen
-from brief_reader.tui.shared_view import highlights_for, shared_count
+from brief_reader.tui.shared_view import highlights_for, shared_count, stories_of
+from brief_reader.tui.state import ArticlesChanged, SharedPassagesFound
 from brief_reader.tui.widgets.article_list import ArticleList
 from brief_reader.tui.widgets.reader import ReaderView
+from brief_reader.tui.widgets.text_box import TextBox
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,9 +18,6 @@ from textual.widgets import Footer, Header, Input, Static
 
 from brief_reader.article import Article
 from brief_reader.text import fold
-
-if TYPE_CHECKING:
-    pass
 
 SORTS = ("outlet", "date", "title", "shared")
 
@@ -30,21 +29,35 @@ class LibraryScreen(BriefScreen[None]):
     BINDINGS = [
         Binding("slash", "search", "Search", id="library.search", key_display="/"),
         Binding("c", "compare", "Compare", id="library.compare"),
-        Binding("m", "mark", "Mark", id="library.mark", show=False),
+        Binding("b", "brief", "Brief", id="library.brief", tooltip="Story brief"),
+        # Shown: comparing more than the best pair starts with marking.
+        Binding("m", "mark", "Mark", id="library.mark"),
         Binding("t", "tag", "Tag", id="library.tag"),
         Binding("n", "note", "Note", id="library.note"),
         Binding("a", "notes", "Notes", id="library.notes", show=False),
         Binding("e", "export", "Export", id="library.export", show=False),
         Binding("s", "sort", "Sort", id="library.sort", show=False),
+        Binding(
+            "v", "stories", "Stories", id="library.stories", show=False, tooltip="By story or not"
+        ),
         Binding("f", "filter", "Filter", id="library.filter", show=False),
         Binding("u", "unique", "Only this source", id="library.unique", show=False),
         Binding("escape", "clear", "Clear filter/marks", id="library.clear", show=False),
+        Binding(
+            "r",
+            "fetch_feeds",
+            "Fetch feeds",
+            id="library.fetch",
+            show=False,
+            tooltip="Fetch new articles from your feeds",
+        ),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.marked: list[str] = []
         self.sort_key = "outlet"
+        self.by_story = False  # articles under their stories (v)
         self.filter_text = ""
         self._shown: list[Article] = []
 
@@ -52,8 +65,8 @@ class LibraryScreen(BriefScreen[None]):
         yield Header()
         with Horizontal(id="library-main"):
             with Vertical(id="list-pane"):
-                yield Input(
-                    placeholder="filter: outlet, date, tag or title words",
+                yield TextBox(
+                    placeholder="filter: outlet, date, tag or title words (F1 help)",
                     id="filter",
                     classes="hidden",
                 )
@@ -64,17 +77,18 @@ class LibraryScreen(BriefScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#articles", ArticleList)
-        self.set_status(
-            self.brief_app.status_text or ("Reading articles…" if not self.brief_app.loaded else "")
-        )
-        if self.brief_app.loaded:
+        if self.state.loaded:
             self.refresh_table()
         table.focus()
+
+    def set_status(self, text: str) -> None:
+        """Show background work; before the articles are read, say that they are being read."""
+        super().set_status(text or ("" if self.state.loaded else "Reading articles…"))
 
     # --- the list ------------------------------------------------------------------------
 
     def _visible(self) -> list[Article]:
-        articles = list(self.brief_app.articles)
+        articles = list(self.state.articles)
         words = fold(self.filter_text).split()
         if words:
 
@@ -92,7 +106,7 @@ class LibraryScreen(BriefScreen[None]):
                 return all(self._term_matches(word, article, hay) for word in words)
 
             articles = [a for a in articles if matches(a)]
-        shared = self.brief_app.shared
+        shared = self.state.shared
 
         def order(article: Article) -> tuple[Any, ...]:
             if self.sort_key == "date":
@@ -122,7 +136,7 @@ class LibraryScreen(BriefScreen[None]):
         article_list = self.query_one("#articles", ArticleList)
         current = self.current_article()
         self._shown = self._visible()
-        shared = self.brief_app.shared
+        shared = self.state.shared
         counts = (
             {a.id: shared_count(shared, a.id) for a in self._shown} if shared is not None else None
         )
@@ -131,6 +145,7 @@ class LibraryScreen(BriefScreen[None]):
             counts=counts,
             marked=set(self.marked),
             keep=current.id if current is not None else None,
+            stories=stories_of(shared, self._shown, self.state.articles) if self.by_story else None,
         )
         if not self._shown:
             self.query_one("#reader", ReaderView).show(None)
@@ -138,13 +153,16 @@ class LibraryScreen(BriefScreen[None]):
         self._show_current()
 
     def _subtitle(self) -> str:
-        total = len(self.brief_app.articles)
+        total = len(self.state.articles)
         shown = len(self._shown)
         parts = [f"{total} articles" if shown == total else f"{shown} of {total} articles"]
-        parts.append(f"sorted by {self.sort_key}")
+        parts.append(f"sorted by {self.sort_key}" + (", by story" if self.by_story else ""))
         if self.marked:
             parts.append(f"{len(self.marked)} marked")
-        return " · ".join(parts)
+        from brief_reader.tui.fetching import unread_line
+
+        parts.append(unread_line(self.app, self.current_article()))
+        return " · ".join(part for part in parts if part)
 
     def current_article(self) -> Article | None:
         """The article under the list's cursor."""
@@ -167,14 +185,18 @@ class LibraryScreen(BriefScreen[None]):
             reader.show(article, at=at)
         elif reader.article is not article:
             reader.show(article)
-        reader.set_highlights(highlights_for(self.brief_app.shared, article.id))
+        reader.set_highlights(highlights_for(self.state.shared, article.id))
         self._mark_notes(reader)
+        from brief_reader.tui.fetching import note_opened
+
+        note_opened(self.app, article.id)  # a new article from a feed is read once shown
+        self.sub_title = self._subtitle()
 
     def _mark_notes(self, reader: ReaderView) -> None:
         from brief_reader.tui.annotations_view import annotated_spans
 
         if reader.article is not None:
-            reader.set_notes(annotated_spans(self.brief_app, reader.article))
+            reader.set_notes(annotated_spans(self.state, reader.article))
 
     def open_article(
         self,
@@ -201,13 +223,13 @@ class LibraryScreen(BriefScreen[None]):
         if at is not None:
             reader.move_cursor_to(at)
 
-    # --- messages from the app -----------------------------------------------------------
+    # --- changes of the app state --------------------------------------------------------
 
-    def on_brief_reader_app_library_loaded(self) -> None:
+    @on(ArticlesChanged)
+    @on(SharedPassagesFound)
+    def _state_changed(self) -> None:
         self.refresh_table()
-
-    def on_brief_reader_app_shared_found(self) -> None:
-        self.refresh_table()
+        self.set_status(self.state.status_text)  # "Reading articles…" ends with the reading
 
     # --- actions -------------------------------------------------------------------------
 
@@ -250,10 +272,10 @@ class LibraryScreen(BriefScreen[None]):
             article = self.current_article()
             if article is None:
                 return
-            if self.brief_app.shared is None:
+            if self.state.shared is None:
                 self.notify("Still finding shared passages; try again in a moment.")
                 return
-            partner = best_partner(self.brief_app.shared, article.id)
+            partner = best_partner(self.state.shared, article.id)
             if partner is None:
                 self.notify(
                     "No other source shares a passage with this article. "
@@ -263,11 +285,31 @@ class LibraryScreen(BriefScreen[None]):
             ids = [article.id, partner]
         self.app.push_screen(CompareScreen(ids))
 
+    def action_fetch_feeds(self) -> None:
+        """Fetch every feed in the background; new articles join the list as they arrive."""
+        from brief_reader.tui.fetching import start_fetch
+
+        start_fetch(self.app)
+
+    def action_brief(self) -> None:
+        """The brief of the selected article's story: its facts ranked by outlets."""
+        from brief_reader.tui.screens.brief import open_brief
+
+        open_brief(self, self.current_article())
+
     def action_sort(self) -> None:
         """Sort by the next key: outlet, date, title, shared."""
         self.sort_key = SORTS[(SORTS.index(self.sort_key) + 1) % len(SORTS)]
         self.refresh_table()
         self.notify(f"Sorted by {self.sort_key}.", timeout=2)
+
+    def action_stories(self) -> None:
+        """Show the articles under their stories, or as one list."""
+        if self.state.shared is None and not self.by_story:
+            self.notify("Still finding the stories; try again in a moment.", timeout=2)
+            return
+        self.by_story = not self.by_story
+        self.refresh_table()
 
     def action_filter(self) -> None:
         """Show the filter box (outlet:x, tag:x, date:2026-07 or words)."""

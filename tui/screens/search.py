@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from brief_reader.tui.screens.base import BriefScreen
+from brief_reader.tui.state import IndexReady
+from brief_reader.tui.widgets.text_box import TextBox
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,55 +16,39 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from brief_reader.article import Article
-from brief_reader.text import tokens
-
 if TYPE_CHECKING:
-    pass
+    from brief_reader.search.results import SearchHit, SearchResults
 
-DEBOUNCE_SECONDS = 0.15
-_OPERATORS = {"and", "or", "not", "to"}
-_FIELD_RE = re.compile(r"\b(?:title|source|credit|date|tag|note|body):", re.I)
-
-
-def query_words(query: str) -> list[str]:
-    """The plain words of a query, without operators, field names or wildcards."""
-    cleaned = _FIELD_RE.sub(" ", query)
-    return [t.text for t in tokens(cleaned) if t.text not in _OPERATORS and not t.text.isdigit()]
+# What opening a result gives the library: the article, where to put the cursor, the matches.
+Opened = tuple[str, int | None, list[tuple[int, int]]]
 
 
-def match_spans(article: Article, query: str) -> list[tuple[int, int]]:
-    """Where the query's words occur in the body (by stem-like prefix), for highlighting."""
-    words = query_words(query)
-    if not words:
-        return []
-    stems = {w[: max(4, len(w) - 2)] if len(w) > 4 else w for w in words}
-    spans: list[tuple[int, int]] = []
-    for token in tokens(article.body):
-        word = token.text
-        if any(word == stem or (len(stem) >= 4 and word.startswith(stem)) for stem in stems):
-            spans.append((token.start, token.end))
-    return spans
+class SearchScreen(BriefScreen[Opened | None]):
+    """Type a query; results update as you type; Enter opens the article at the first match.
 
-
-class SearchScreen(BriefScreen[tuple[str, int | None, list[tuple[int, int]]] | None]):
-    """Type a query; results update as you type; Enter opens the article at the first match."""
+    The query is kept in the app state, so search opens again on the last one (selected: typing
+    replaces it).
+    """
 
     HELP_TITLE = "Search"
     BINDINGS = [
         Binding("escape", "back", "Back", id="search.back"),
         Binding("down", "results", "Results", id="search.results", show=False),
-        Binding("question_mark,f1", "app.help", "Help", id="search.help", key_display="?"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self._timer: Timer | None = None
-        self._hits: list[Any] = []
+        self._hits: list[SearchHit] = []
+        # The terms the shown results matched, to mark them in the article opened.
+        self._stems: frozenset[str] = frozenset()
+        # The query last searched (or being searched), so the same text is not searched twice.
+        self._searched: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
-            yield Input(
+            yield TextBox(
+                self.state.search_query,
                 placeholder='search: words, "a phrase", title:x, source:x, '
                 "date:2026-07, a OR b, NOT x, pre*, fuzzy~",
                 id="query",
@@ -73,8 +58,11 @@ class SearchScreen(BriefScreen[tuple[str, int | None, list[tuple[int, int]]] | N
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#query", Input).focus()
-        if not self.brief_app.index_ready:
+        box = self.query_one("#query", Input)
+        box.focus()
+        if box.value.strip():
+            self._search_now(box.value)
+        elif not self.state.index_ready:
             self._summary("The index is still being built; results cover what is indexed so far.")
 
     def _summary(self, text: str) -> None:
@@ -82,13 +70,20 @@ class SearchScreen(BriefScreen[tuple[str, int | None, list[tuple[int, int]]] | N
 
     @on(Input.Changed, "#query")
     def _changed(self, event: Input.Changed) -> None:
+        self.state.search_query = event.value
         if self._timer is not None:
             self._timer.stop()
-        delay = getattr(self.app, "search_debounce", DEBOUNCE_SECONDS)
-        if delay <= 0:
-            self.run_search(event.value)
+        if event.value == self._searched:
             return
-        self._timer = self.set_timer(delay, lambda: self.run_search(event.value))
+        delay = self.state.search_debounce
+        if delay <= 0:
+            self._search_now(event.value)
+            return
+        self._timer = self.set_timer(delay, lambda: self._search_now(event.value))
+
+    def _search_now(self, query: str) -> None:
+        self._searched = query
+        self.run_search(query)
 
     @on(Input.Submitted, "#query")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -96,12 +91,12 @@ class SearchScreen(BriefScreen[tuple[str, int | None, list[tuple[int, int]]] | N
         if results.option_count:
             self._open(results.highlighted or 0)
         else:
-            self.run_search(event.value)
+            self._search_now(event.value)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
         """Search in a worker so typing never waits on the index."""
-        index = self.brief_app.index
+        index = self.state.index
         if not query.strip():
             self.app.call_from_thread(self._show, query, None)
             return
@@ -111,21 +106,21 @@ class SearchScreen(BriefScreen[tuple[str, int | None, list[tuple[int, int]]] | N
         results = index.search(query, limit=50)
         self.app.call_from_thread(self._show, query, results)
 
-    def _show(self, query: str, results: Any) -> None:
+    def _show(self, query: str, results: SearchResults | None) -> None:
         options = self.query_one("#results", OptionList)
         options.clear_options()
         self._hits = []
+        self._stems = frozenset()
         if results is None:
             self._summary("")
             return
         self._hits = list(results.hits)
+        self._stems = results.stems
         parts = [f"{results.total} result{'s' if results.total != 1 else ''} for {query!r}"]
-        notice = getattr(results, "notice", None)
-        if notice:
-            parts.append(str(notice))
-        suggestion = getattr(results, "suggestion", None)
-        if not self._hits and suggestion:
-            parts.append(f"did you mean: {suggestion}?")
+        if results.notice:
+            parts.append(results.notice)
+        if not self._hits and results.suggestion:
+            parts.append(f"did you mean: {results.suggestion}?")
         self._summary(" · ".join(parts))
         entries: list[Option | None] = []
         for hit in self._hits:
@@ -136,12 +131,12 @@ class SearchScreen(BriefScreen[tuple[str, int | None, list[tuple[int, int]]] | N
         if self._hits:
             options.highlighted = 0
 
-    def _render_hit(self, hit: Any) -> Text:
+    def _render_hit(self, hit: SearchHit) -> Text:
         text = Text()
-        text.append(str(hit.title), style="bold")
+        text.append(hit.title, style="bold")
         text.append(f"  {hit.source or 'unknown outlet'}", style="italic")
-        snippet = Text(str(hit.snippet).replace("\n", " "))
-        for start, end in getattr(hit, "highlights", ()) or ():
+        snippet = Text(hit.snippet.replace("\n", " "))
+        for start, end in hit.highlights:
             snippet.stylize("reverse", start, end)
         text.append("\n")
         text.append_text(snippet)
@@ -154,13 +149,15 @@ class SearchScreen(BriefScreen[tuple[str, int | None, list[tuple[int, int]]] | N
     def _open(self, index: int) -> None:
         if not 0 <= index < len(self._hits):
             return
-        hit = self._hits[index]
-        article_id = str(getattr(hit, "article_id", None) or getattr(hit, "id", ""))
-        article = self.brief_app.article(article_id)
+        from brief_reader.search.snippets import find_matches
+
+        article_id = self._hits[index].id
+        article = self.state.article(article_id)
         if article is None:
             self.notify("That article is no longer in the library.", severity="warning")
             return
-        spans = match_spans(article, self.query_one("#query", Input).value)
+        # The words the index matched (by their stems, as indexed), not a guess from the query.
+        spans = find_matches(article.body, self._stems)
         self.dismiss((article_id, spans[0][0] if spans else None, spans))
 
     def action_results(self) -> None:
@@ -171,9 +168,10 @@ class SearchScreen(BriefScreen[tuple[str, int | None, list[tuple[int, int]]] | N
         """Back to the library."""
         self.dismiss(None)
 
-    def on_brief_reader_app_index_ready(self) -> None:
+    @on(IndexReady)
+    def _index_ready(self) -> None:
         query = self.query_one("#query", Input).value
         if query.strip():
-            self.run_search(query)
+            self._search_now(query)
         else:
             self._summary("")

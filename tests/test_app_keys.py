@@ -1,0 +1,238 @@
+"""Keys and help, driven by Pilot: what a person presses, and what the screen then shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from brief_reader.tui.app import BriefReaderApp, make_app
+from brief_reader.tui.screens.compare import CompareScreen
+from brief_reader.tui.screens.help import HelpScreen
+from brief_reader.tui.screens.library import LibraryScreen
+from brief_reader.tui.screens.search import SearchScreen
+from brief_reader.tui.widgets.reader import ReaderView
+from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input, OptionList
+from textual.widgets._footer import FooterKey
+from textual.widgets._toast import Toast
+
+from brief_reader.paths import Paths
+
+
+async def _idle(app: BriefReaderApp, pilot: Pilot[Any]) -> None:
+    """Wait for reading, shared passages, the index and any search worker."""
+    for _ in range(50):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        state = app.state
+        if state.loaded and state.shared is not None and state.index_ready and not app.workers:
+            break
+    await pilot.pause()
+
+
+def footer(screen: Screen[Any]) -> list[str]:
+    """The keys the footer shows, as a person reads them ("m Mark"): whole and in front."""
+    keys = []
+    for key in screen.query(FooterKey):
+        region = key.region
+        if not region.width or region.right > screen.size.width:
+            continue
+        ends = [(region.x, region.y), (region.right - 1, region.y)]
+        if all(screen.get_widget_at(x, y)[0] is key for x, y in ends):
+            keys.append(" ".join(key.render().plain.split()))
+    return keys
+
+
+def toasts(app: BriefReaderApp) -> list[str]:
+    """The texts of the notifications on screen."""
+    return [toast.render().plain for toast in app.screen.query(Toast)]
+
+
+async def test_footer_of_the_library_shows_mark(paths: Paths) -> None:
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _idle(app, pilot)
+        assert "m Mark" in footer(app.screen)
+        assert "c Compare" in footer(app.screen)
+
+
+@pytest.mark.parametrize("box", ["filter", "search"])
+async def test_in_a_text_box_question_mark_is_typed_and_f1_opens_help(
+    paths: Paths, box: str
+) -> None:
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _idle(app, pilot)
+        app.state.search_debounce = 0
+        await pilot.press("f" if box == "filter" else "slash")
+        typed = app.focused
+        assert isinstance(typed, Input)
+        await pilot.press("question_mark")
+        assert typed.value == "?"
+        assert not isinstance(app.screen, HelpScreen)
+        # The footer says how to get help here, and F1 does it.
+        shown = footer(app.screen)
+        assert "F1 Help" in shown and "? Help" not in shown
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        assert any(key == "F1" for key, _ in app.screen.rows)
+        await pilot.press("escape")
+        assert app.focused is typed and typed.value == "?"
+
+
+async def test_question_mark_opens_help_outside_text_boxes(paths: Paths) -> None:
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _idle(app, pilot)
+        assert "? Help" in footer(app.screen)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_search_keeps_the_query_between_visits(paths: Paths) -> None:
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _idle(app, pilot)
+        app.state.search_debounce = 0
+        await pilot.press("slash", *"sovereign")
+        await _idle(app, pilot)
+        assert app.screen.query_one("#results", OptionList).option_count == 1
+        await pilot.press("escape")
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("slash")
+        await _idle(app, pilot)
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+        box = search.query_one("#query", Input)
+        assert box.value == "sovereign"
+        # Its results are back without typing, and Enter opens the match as before.
+        assert search.query_one("#results", OptionList).option_count == 1
+        await pilot.press("enter")
+        assert isinstance(app.screen, LibraryScreen)
+        # Opened again, the old query is selected: what is typed replaces it.
+        await pilot.press("slash", *"qoder")
+        await _idle(app, pilot)
+        assert app.screen.query_one("#query", Input).value == "qoder"
+
+
+async def _palette_entries(app: BriefReaderApp, pilot: Pilot[Any], words: str) -> list[str]:
+    """Open the command palette, type `words`, and read the commands it lists."""
+    await pilot.press("ctrl+p")
+    assert isinstance(app.screen, CommandPalette)
+    await pilot.press(*words)
+    entries: list[str] = []
+    for _ in range(20):
+        await pilot.pause(0.05)
+        commands = app.screen.query_one(CommandList)
+        entries = [
+            str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count)
+        ]
+        if entries:
+            break
+    return entries
+
+
+async def test_the_palette_shows_keys_as_people_read_them(paths: Paths) -> None:
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _idle(app, pilot)
+        await pilot.press("enter")  # into the reader: its keys join the palette
+        assert isinstance(app.focused, ReaderView)
+        entries = await _palette_entries(app, pilot, "next shared")
+        assert any("Next shared" in entry and "(key: ])" in entry for entry in entries), entries
+        await pilot.press("escape")
+        # Every key shown anywhere in the palette, as a person reads it.
+        helps = [command.help for command in app.get_system_commands(app.screen)]
+        keys = [h.rsplit("(key: ", 1)[1].rstrip(")") for h in helps if "(key: " in h]
+        assert keys and all("_" not in key for key in keys), keys
+        assert "[" in keys and "j or ↓" in keys
+
+
+async def test_screenshot_from_the_palette_saves_and_says_where(
+    paths: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))  # a home without ~/Downloads
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await _idle(app, pilot)
+        entries = await _palette_entries(app, pilot, "screenshot")
+        assert any("Screenshot" in entry for entry in entries)
+        await pilot.press("enter")
+        for _ in range(20):
+            await pilot.pause(0.05)
+            saved = list((paths.data_dir / "screenshots").glob("*.svg"))
+            if saved:
+                break
+        assert len(saved) == 1 and "brief-reader" in saved[0].read_text(encoding="utf-8")
+        assert any(str(saved[0]) in " ".join(t.split()) for t in toasts(app)), toasts(app)
+        assert not (tmp_path / "Downloads").exists()
+
+
+async def test_the_counterpart_mark_follows_the_cursor(paths: Paths) -> None:
+    app = make_app(paths)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await _idle(app, pilot)
+        await pilot.press("c")
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        shared = app.state.shared
+        assert shared is not None
+        left, right = screen.readers()
+        assert left.article is not None and right.article is not None
+
+        def expected() -> tuple[int, int] | None:
+            highlight = left.highlight_at_cursor()
+            if highlight is None:
+                return None
+            assert left.article is not None and right.article is not None
+            found = shared.counterparts(
+                left.article.id, highlight.start, highlight.end, right.article.id
+            )
+            return (found[0].start, found[0].end) if found else None
+
+        await pilot.press("right_square_bracket")
+        assert right.peer_span is not None, "a jump to a shared passage marks its counterpart"
+        seen: set[bool] = set()
+        # Down every sentence of the left pane, then back to the top: the mark keeps up.
+        for key in ["j"] * len(left.sentences) + ["g"]:
+            await pilot.press(key)
+            assert right.peer_span == expected(), f"stale mark at sentence {left.cursor}"
+            seen.add(right.peer_span is None)
+        assert seen == {True, False}, "the walk crossed shared and unshared sentences"
+        # Unlocked panes still mark; the focus moving to the other pane marks the first.
+        await pilot.press("l", "right_square_bracket", "tab")
+        assert app.focused is right
+        highlight = right.highlight_at_cursor()
+        if highlight is None:
+            assert left.peer_span is None
+        else:
+            found = shared.counterparts(
+                right.article.id, highlight.start, highlight.end, left.article.id
+            )
+            assert left.peer_span == ((found[0].start, found[0].end) if found else None)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_help_is_in_the_footer_of_every_screen(paths: Paths, size: tuple[int, int]) -> None:
+    """However many keys a screen shows, its footer still says how to get help."""
+    app = make_app(paths)
+    async with app.run_test(size=size) as pilot:
+        await _idle(app, pilot)
+        app.state.search_debounce = 0
+        seen: list[str] = []
+        for keys, where in [
+            ((), "library list"),
+            (("enter",), "library reader"),
+            (("c",), "compare"),
+            (("escape", "slash"), "search"),
+            (("escape", "f"), "filter"),
+        ]:
+            await pilot.press(*keys)
+            await _idle(app, pilot)
+            shown = footer(app.screen)
+            assert {"? Help", "F1 Help"} & set(shown), f"{where}: {shown}"
+            seen.append(where)
+        assert len(seen) == 5
