@@ -127,6 +127,12 @@ def note_opened(app: App[Any], article_id: str) -> None:
         feed.note_opened(article_id)
 
 
+def unread_ids(app: App[Any]) -> frozenset[str]:
+    """The articles not yet read, for the list's marks (empty for an app without feeds)."""
+    feed = activity(app)
+    return frozenset(feed.unread) if feed is not None else frozenset()
+
+
 def unread_line(app: App[Any], current: Article | None) -> str:
     """The unread count for the screen's subtitle, e.g. "4 unread (2 in this story)"."""
     feed = activity(app)

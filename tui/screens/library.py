@@ -140,6 +140,9 @@ class LibraryScreen(BriefScreen[None]):
         counts = (
             {a.id: shared_count(shared, a.id) for a in self._shown} if shared is not None else None
         )
+        from brief_reader.tui.fetching import unread_ids
+
+        article_list.set_unread(unread_ids(self.app))
         article_list.set_articles(
             self._shown,
             counts=counts,
@@ -187,9 +190,10 @@ class LibraryScreen(BriefScreen[None]):
             reader.show(article)
         reader.set_highlights(highlights_for(self.state.shared, article.id))
         self._mark_notes(reader)
-        from brief_reader.tui.fetching import note_opened
+        from brief_reader.tui.fetching import note_opened, unread_ids
 
         note_opened(self.app, article.id)  # a new article from a feed is read once shown
+        self.query_one("#articles", ArticleList).set_unread(unread_ids(self.app))
         self.sub_title = self._subtitle()
 
     def _mark_notes(self, reader: ReaderView) -> None:

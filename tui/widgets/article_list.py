@@ -3,7 +3,8 @@
 Only the rows on screen are drawn, from a cache, so a library of thousands of articles fills
 and scrolls at once (a table widget measures every cell of every row first). The list can also
 show the articles under their stories: a story is a heading row (title; outlets, articles and
-span) and the cursor moves over the articles only.
+span) and the cursor moves over the articles only. Articles not yet read carry "new" before their
+title (a word, not a colour alone), and a story's heading says how many of its articles are new.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from brief_reader.article import Article
 
 ROW_HEIGHT = 2
 STORY_INDENT = "  "  # articles stand under their story's heading
+UNREAD_MARK = "new "  # before the title of an article not yet read
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +58,7 @@ class StorySection:
 
 
 class ArticleList(ScrollView, can_focus=True):
-    """Articles as rows: a mark, how many passages it shares, the title, outlet · date · tags."""
+    """Rows: a mark, how many passages it shares, "new", the title, outlet · date · tags."""
 
     BINDINGS = [
         Binding("down,j", "cursor_down", "Next article", id="list.down", show=False),
@@ -75,7 +77,15 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--count",
         "article-list--mark",
         "article-list--story",
+        "article-list--unread",
     }
+
+    DEFAULT_CSS = """
+    ArticleList > .article-list--unread {
+        color: $text-success;
+        text-style: bold;
+    }
+    """
 
     class _ArticleMessage(Message):
         """Something happened to `article` in the list."""
@@ -101,6 +111,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.articles: list[Article] = []
         self.counts: dict[str, int] = {}
         self.marked: set[str] = set()
+        self.unread: frozenset[str] = frozenset()
         self.counts_known = False
         self.cursor = 0
         # The rows top to bottom: an article's index, or -1 - i for the heading of story i.
@@ -179,6 +190,15 @@ class ArticleList(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
 
+    def set_unread(self, unread: set[str] | frozenset[str]) -> None:
+        """Show these articles as not yet read; redraws only when the set changed."""
+        unread = frozenset(unread)
+        if unread == self.unread:
+            return
+        self.unread = unread
+        self._cache.clear()
+        self.refresh()
+
     def index_of(self, article_id: str) -> int | None:
         """The row of `article_id`, or None if the list does not show it."""
         return next((i for i, a in enumerate(self.articles) if a.id == article_id), None)
@@ -234,6 +254,10 @@ class ArticleList(ScrollView, can_focus=True):
         else:
             text.append("  ")
             text.append(section.summary(), self._style("article-list--facts"))
+            new = sum(1 for a in section.articles if a.id in self.unread)
+            if new:
+                text.append(" · ", self._style("article-list--facts"))
+                text.append(f"{new} unread", self._style("article-list--unread"))
         text.truncate(width, overflow="ellipsis", pad=True)
         return self._strip(text, base)
 
@@ -249,6 +273,8 @@ class ArticleList(ScrollView, can_focus=True):
             count = self.counts.get(article.id, 0)
             label = str(count) if count else ("·" if self.counts_known else " ")
             text.append(f"{label:>3} ", self._style("article-list--count"))
+            if article.id in self.unread:
+                text.append(UNREAD_MARK, self._style("article-list--unread"))
             text.append(article.title, self._style("article-list--title"))
         else:
             facts = " · ".join(
