@@ -20,8 +20,8 @@ from pathlib import Path
 from brief_reader.article import Article, article_id
 from brief_reader.article_cache import ArticleCache
 from brief_reader.errors import BriefReaderError, NotFoundError, ReadError
+from brief_reader.formats import SUPPORTED_SUFFIXES
 from brief_reader.paths import Paths, ensure_private_dir, seeds_dir
-from brief_reader.reading import SUPPORTED_SUFFIXES, read_file
 from brief_reader.settings import load_settings
 
 # Files a folder of articles often holds that are not articles.
@@ -111,6 +111,17 @@ def _stat_file(path: Path, root: Path) -> LibraryFile:
         except ValueError:
             identity = path.name
     return LibraryFile(path, root, identity, info.st_mtime_ns, info.st_size)
+
+
+def read_file(path: Path, identity: str) -> list[Article]:
+    """Read the articles of one file; a ReadError says why not.
+
+    The reading stack (parsers, cleaning) is imported on the first file read: a library
+    loaded from its article cache never needs it.
+    """
+    from brief_reader.reading import read_file as read
+
+    return read(path, identity)
 
 
 def read_library_file(library_file: LibraryFile) -> list[Article]:

@@ -22,14 +22,9 @@ from brief_reader.datasets import COLUMNS, MAX_DATASET_BYTES, csv_rows, json_row
 from brief_reader.dates import normalise_date
 from brief_reader.decoding import BinaryContentError, decode
 from brief_reader.errors import ReadError
+from brief_reader.formats import DATASET_SUFFIXES, MAX_ARTICLE_BYTES
 from brief_reader.outlets import find_credit
 from brief_reader.sanitize import clean_field, clean_text
-
-ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"})
-DATASET_SUFFIXES = frozenset({".csv", ".tsv", ".jsonl", ".ndjson", ".json"})
-SUPPORTED_SUFFIXES = ARTICLE_SUFFIXES | DATASET_SUFFIXES
-
-MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 
 # Markers datasets use where the article had a paragraph break.
 _PARAGRAPH_MARKERS = re.compile(r"(?:\s*(?:(?<!\S)###(?!\S)|NEWLINE_CHAR|<br\s*/?>|\\n)\s*)+")

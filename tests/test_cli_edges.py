@@ -103,7 +103,7 @@ def test_output_cut_short_by_a_pipe_is_not_an_error(home: Path, tmp_path: Path) 
 READ_ONLY_SEARCH = """
 import encodings.ascii, encodings.latin_1, encodings.utf_8, html, json, os, pwd, sqlite3, sys
 import tempfile
-import brief_reader.annotations, brief_reader.search.index
+import brief_reader.annotations, brief_reader.reading, brief_reader.search.index
 import brief_reader.tui.commands.library_cmd, brief_reader.tui.commands.search_cmd
 from brief_reader.tui.cli import build_parser, main
 

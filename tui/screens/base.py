@@ -43,5 +43,7 @@ class BriefScreen(Screen[ResultType]):
         passage = cursor_sharing(self.state.shared, self.state.article, self.focused)
         text = "  ·  ".join(part for part in (passage, text) if part)
         for status in self.query("#status").results(Static):
-            status.update(Text(text))
+            # One line whose size never depends on its text (the `idle` class shows or hides
+            # it): a new count repaints the line alone, with no layout of the whole screen.
+            status.update(Text(text), layout=False)
             status.set_class(not text, "idle")
