@@ -10,7 +10,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pytest
 
@@ -154,3 +154,24 @@ def installed_cli(home: Path) -> RunCli:
         )
 
     return run
+
+
+async def until_idle(app: Any, pilot: Any, *, pause: float = 0.0, rounds: int = 50) -> None:
+    """Wait, bounded, until the app's background work is done, as a user would see it settle:
+    the articles read, the shared passages found, the index ready, no worker running and no
+    progress on the status line. `pause` spaces the checks (for timers such as feed batches)."""
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause(pause or None)
+        state = app.state
+        if (
+            state.loaded
+            and state.shared is not None
+            and state.index_ready
+            and not app.workers
+            and not state.progress
+        ):
+            break
+    # Every app these tests drive has articles: their shared passages must have been found.
+    assert app.state.shared is not None
+    await pilot.pause()

@@ -12,6 +12,7 @@ from brief_reader.tui.screens.help import HelpScreen
 from brief_reader.tui.screens.library import LibraryScreen
 from brief_reader.tui.screens.search import SearchScreen
 from brief_reader.tui.widgets.reader import ReaderView
+from conftest import until_idle
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -20,17 +21,6 @@ from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
 
 from brief_reader.paths import Paths
-
-
-async def _idle(app: BriefReaderApp, pilot: Pilot[Any]) -> None:
-    """Wait for reading, shared passages, the index and any search worker."""
-    for _ in range(50):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        state = app.state
-        if state.loaded and state.shared is not None and state.index_ready and not app.workers:
-            break
-    await pilot.pause()
 
 
 def footer(screen: Screen[Any]) -> list[str]:
@@ -54,7 +44,7 @@ def toasts(app: BriefReaderApp) -> list[str]:
 async def test_footer_of_the_library_shows_mark(paths: Paths) -> None:
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _idle(app, pilot)
+        await until_idle(app, pilot)
         assert "m Mark" in footer(app.screen)
         assert "c Compare" in footer(app.screen)
 
@@ -65,7 +55,7 @@ async def test_in_a_text_box_question_mark_is_typed_and_f1_opens_help(
 ) -> None:
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _idle(app, pilot)
+        await until_idle(app, pilot)
         app.state.search_debounce = 0
         await pilot.press("f" if box == "filter" else "slash")
         typed = app.focused
@@ -86,7 +76,7 @@ async def test_in_a_text_box_question_mark_is_typed_and_f1_opens_help(
 async def test_question_mark_opens_help_outside_text_boxes(paths: Paths) -> None:
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _idle(app, pilot)
+        await until_idle(app, pilot)
         assert "? Help" in footer(app.screen)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -95,15 +85,15 @@ async def test_question_mark_opens_help_outside_text_boxes(paths: Paths) -> None
 async def test_search_keeps_the_query_between_visits(paths: Paths) -> None:
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _idle(app, pilot)
+        await until_idle(app, pilot)
         app.state.search_debounce = 0
         await pilot.press("slash", *"sovereign")
-        await _idle(app, pilot)
+        await until_idle(app, pilot)
         assert app.screen.query_one("#results", OptionList).option_count == 1
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)
         await pilot.press("slash")
-        await _idle(app, pilot)
+        await until_idle(app, pilot)
         search = app.screen
         assert isinstance(search, SearchScreen)
         box = search.query_one("#query", Input)
@@ -114,7 +104,7 @@ async def test_search_keeps_the_query_between_visits(paths: Paths) -> None:
         assert isinstance(app.screen, LibraryScreen)
         # Opened again, the old query is selected: what is typed replaces it.
         await pilot.press("slash", *"qoder")
-        await _idle(app, pilot)
+        await until_idle(app, pilot)
         assert app.screen.query_one("#query", Input).value == "qoder"
 
 
@@ -138,7 +128,7 @@ async def _palette_entries(app: BriefReaderApp, pilot: Pilot[Any], words: str) -
 async def test_the_palette_shows_keys_as_people_read_them(paths: Paths) -> None:
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _idle(app, pilot)
+        await until_idle(app, pilot)
         await pilot.press("enter")  # into the reader: its keys join the palette
         assert isinstance(app.focused, ReaderView)
         entries = await _palette_entries(app, pilot, "next shared")
@@ -157,7 +147,7 @@ async def test_screenshot_from_the_palette_saves_and_says_where(
     monkeypatch.setenv("HOME", str(tmp_path))  # a home without ~/Downloads
     app = make_app(paths)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await _idle(app, pilot)
+        await until_idle(app, pilot)
         entries = await _palette_entries(app, pilot, "screenshot")
         assert any("Screenshot" in entry for entry in entries)
         await pilot.press("enter")
@@ -174,7 +164,7 @@ async def test_screenshot_from_the_palette_saves_and_says_where(
 async def test_the_counterpart_mark_follows_the_cursor(paths: Paths) -> None:
     app = make_app(paths)
     async with app.run_test(size=(160, 40)) as pilot:
-        await _idle(app, pilot)
+        await until_idle(app, pilot)
         await pilot.press("c")
         screen = app.screen
         assert isinstance(screen, CompareScreen)
@@ -220,7 +210,7 @@ async def test_help_is_in_the_footer_of_every_screen(paths: Paths, size: tuple[i
     """However many keys a screen shows, its footer still says how to get help."""
     app = make_app(paths)
     async with app.run_test(size=size) as pilot:
-        await _idle(app, pilot)
+        await until_idle(app, pilot)
         app.state.search_debounce = 0
         seen: list[str] = []
         for keys, where in [
@@ -231,7 +221,7 @@ async def test_help_is_in_the_footer_of_every_screen(paths: Paths, size: tuple[i
             (("escape", "f"), "filter"),
         ]:
             await pilot.press(*keys)
-            await _idle(app, pilot)
+            await until_idle(app, pilot)
             shown = footer(app.screen)
             assert {"? Help", "F1 Help"} & set(shown), f"{where}: {shown}"
             seen.append(where)

@@ -9,32 +9,20 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from brief_reader.tui.app import BriefReaderApp, make_app
+from brief_reader.tui.app import make_app
 from brief_reader.tui.screens.compare import CompareScreen
 from brief_reader.tui.screens.library import LibraryScreen
 from brief_reader.tui.shared_view import screen_colours, sharing_text
 from brief_reader.tui.widgets.palette import PALETTE_SIZE, assign_colours, legend
 from brief_reader.tui.widgets.reader import MARGIN_MARK, Highlight, ReaderView
+from conftest import until_idle
 from rich.segment import Segment
 from rich.style import Style
 from textual.app import App, ComposeResult
-from textual.pilot import Pilot
 from textual.widgets import Static
 
 from brief_reader.article import Article
 from brief_reader.paths import Paths
-
-
-async def ready(app: BriefReaderApp, pilot: Pilot[None]) -> None:
-    """Wait until the articles, the shared passages and the index are there."""
-    for _ in range(50):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        state = app.state
-        if state.loaded and state.shared is not None and state.index_ready:
-            break
-    assert app.state.shared is not None
-    await pilot.pause()
 
 
 def cells(segments: list[Segment]) -> list[tuple[str, Style]]:
@@ -76,7 +64,7 @@ def signature(style: Style, base: Style) -> str:
 async def test_two_groups_on_one_screen_never_share_a_colour(paths: Paths) -> None:
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(app, pilot)
+        await until_idle(app, pilot)
         await pilot.press("c")
         assert isinstance(app.screen, CompareScreen)
         readers = app.screen.readers()
@@ -176,7 +164,7 @@ async def test_passages_shared_with_a_pane_in_front_are_marked_in_the_margin(
 ) -> None:
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(app, pilot)
+        await until_idle(app, pilot)
         library_reader = app.screen.query_one(ReaderView)
         assert library_reader.highlights and not any(h.in_front for h in library_reader.highlights)
         await pilot.press("c")
@@ -215,7 +203,7 @@ async def test_passages_shared_with_a_pane_in_front_are_marked_in_the_margin(
 async def test_status_line_says_who_shares_the_passage_and_how(paths: Paths) -> None:
     app = make_app(paths)
     async with app.run_test(size=(160, 40)) as pilot:
-        await ready(app, pilot)
+        await until_idle(app, pilot)
         await pilot.press("c", "right_square_bracket")
         assert isinstance(app.screen, CompareScreen)
         status = str(app.screen.query_one("#status", Static).render())
@@ -269,7 +257,7 @@ async def test_library_shows_stories_with_their_articles(paths: Paths) -> None:
 
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(app, pilot)
+        await until_idle(app, pilot)
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
         listing = screen.query_one(ArticleList)

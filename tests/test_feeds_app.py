@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from brief_reader.tui.app import BriefReaderApp, make_app
+from brief_reader.tui.app import make_app
 from brief_reader.tui.screens.library import LibraryScreen
 from brief_reader.tui.widgets.article_list import ArticleList
+from conftest import until_idle
 from feedserver import FeedServer, Route, article_page, paragraphs_about, rss20
-from textual.pilot import Pilot
 
 from brief_reader.feeds.store import FeedStore
 from brief_reader.paths import Paths
@@ -24,16 +24,6 @@ def server() -> Iterator[FeedServer]:
     running = FeedServer().start()
     yield running
     running.stop()
-
-
-async def _until_quiet(app: BriefReaderApp, pilot: Pilot[Any]) -> None:
-    """Wait for every worker (fetch, reading, passages, index) and the batch timer."""
-    for _ in range(40):
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
-        if not app.workers and not app.state.progress:
-            break
-    await pilot.pause()
 
 
 def _serve_story(server: FeedServer, outlets: list[str]) -> None:
@@ -57,7 +47,7 @@ async def test_r_fetches_while_reading_and_new_articles_are_unread(
         store.add(server.url("/coast-courier/rss"))
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until_quiet(app, pilot)
+        await until_idle(app, pilot, pause=0.1, rounds=40)
         assert len(app.state.articles) == 5  # the samples, until the user has articles
         seen_progress: list[str] = []
         set_progress = app.state.set_progress
@@ -68,7 +58,7 @@ async def test_r_fetches_while_reading_and_new_articles_are_unread(
 
         app.state.set_progress = record
         await pilot.press("r")
-        await _until_quiet(app, pilot)
+        await until_idle(app, pilot, pause=0.1, rounds=40)
         assert any("Fetching feeds" in text for text in seen_progress)
         sources = sorted(a.source or "" for a in app.state.articles)
         assert sources == ["Coast Courier", "Harbour Gazette"]
@@ -83,7 +73,7 @@ async def test_r_fetches_while_reading_and_new_articles_are_unread(
         assert shown is not None
         await pilot.press("down")
         await pilot.pause()
-        await _until_quiet(app, pilot)
+        await until_idle(app, pilot, pause=0.1, rounds=40)
         assert "unread" not in str(screen.sub_title)
         assert screen.query_one("#articles", ArticleList).row_count == 2
     with FeedStore.open(paths) as store:
@@ -94,7 +84,7 @@ async def test_r_with_no_feeds_says_how_to_subscribe(paths: Paths) -> None:
     app = make_app(paths)
     notes: list[str] = []
     async with app.run_test(size=(100, 30)) as pilot:
-        await _until_quiet(app, pilot)
+        await until_idle(app, pilot, pause=0.1, rounds=40)
         original = app.notify
 
         def notify(message: str, **kwargs: Any) -> None:
@@ -103,7 +93,7 @@ async def test_r_with_no_feeds_says_how_to_subscribe(paths: Paths) -> None:
 
         app.notify = notify
         await pilot.press("r")
-        await _until_quiet(app, pilot)
+        await until_idle(app, pilot, pause=0.1, rounds=40)
     assert any("feed add" in note for note in notes)
 
 
@@ -118,7 +108,7 @@ async def test_a_failing_feed_is_named_and_the_others_arrive(
     app = make_app(paths)
     notes: list[tuple[str, str]] = []
     async with app.run_test(size=(100, 30)) as pilot:
-        await _until_quiet(app, pilot)
+        await until_idle(app, pilot, pause=0.1, rounds=40)
         original = app.notify
 
         def notify(message: str, **kwargs: Any) -> None:
@@ -128,7 +118,7 @@ async def test_a_failing_feed_is_named_and_the_others_arrive(
 
         app.notify = notify
         await pilot.press("r")
-        await _until_quiet(app, pilot)
+        await until_idle(app, pilot, pause=0.1, rounds=40)
         assert [a.source for a in app.state.articles] == ["Harbour Gazette"]
     warnings = [m for m, severity in notes if severity == "warning"]
     assert len(warnings) == 1 and server.url("/broken") in warnings[0]

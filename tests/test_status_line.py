@@ -4,26 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from brief_reader.tui.app import BriefReaderApp, make_app
+from brief_reader.tui.app import make_app
 from brief_reader.tui.state import Progressed
-from textual.pilot import Pilot
+from conftest import until_idle
 from textual.widgets import Static
 
 from brief_reader.paths import Paths
 
 
-async def _until_idle(app: BriefReaderApp, pilot: Pilot[Any]) -> None:
-    for _ in range(50):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if app.state.shared is not None and app.state.index_ready and not app.workers:
-            break
-
-
 async def test_each_count_shows_without_a_layout_of_the_screen(paths: Paths) -> None:
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until_idle(app, pilot)
+        await until_idle(app, pilot)
         screen = app.screen
         status = screen.query_one("#status", Static)
         app.post_message(Progressed("Indexing", 1, 300))  # the line appears: one layout

@@ -11,6 +11,7 @@ from brief_reader.tui.app import BriefReaderApp, make_app
 from brief_reader.tui.widgets.article_list import ArticleList
 from brief_reader.tui.widgets.palette import contrast_ratio
 from brief_reader.tui.widgets.reader import UNIQUE_BANNER, ReaderView
+from conftest import until_idle
 from rich.segment import Segment
 from rich.style import Style
 from textual.color import Color
@@ -21,18 +22,6 @@ from brief_reader.paths import Paths
 
 LIGHT = ("textual-light", "solarized-light", "catppuccin-latte", "rose-pine-dawn")
 DARK = ("textual-dark", "nord", "gruvbox")
-
-
-async def ready(app: BriefReaderApp, pilot: Pilot[None]) -> None:
-    """Wait until the articles, the shared passages and the index are there."""
-    for _ in range(50):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        state = app.state
-        if state.loaded and state.shared is not None and state.index_ready:
-            break
-    assert app.state.shared is not None
-    await pilot.pause()
 
 
 def visible(widget: ArticleList | ReaderView) -> list[Strip]:
@@ -64,7 +53,7 @@ async def test_a_theme_switch_redraws_the_list_and_the_reader_in_the_new_colours
 ) -> None:
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(app, pilot)
+        await until_idle(app, pilot)
         listing = app.screen.query_one(ArticleList)
         reader = app.screen.query_one(ReaderView)
         old_surface = None
@@ -91,7 +80,7 @@ async def test_a_theme_switch_redraws_the_list_and_the_reader_in_the_new_colours
 async def test_muted_text_is_readable(paths: Paths, theme: str) -> None:
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(app, pilot)
+        await until_idle(app, pilot)
         await switch(app, pilot, theme)
         listing = app.screen.query_one(ArticleList)
         reader = app.screen.query_one(ReaderView)
@@ -116,7 +105,7 @@ async def test_only_this_source_makes_its_own_words_bright_and_shared_words_dim(
 ) -> None:
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(app, pilot)
+        await until_idle(app, pilot)
         await switch(app, pilot, theme)
         reader = app.screen.query_one(ReaderView)
         await pilot.press("u")

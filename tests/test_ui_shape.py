@@ -16,15 +16,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import brief_reader.tui
 import pytest
-from brief_reader.tui.app import BriefReaderApp, make_app
+from brief_reader.tui.app import make_app
 from brief_reader.tui.screens.compare import CompareScreen
 from brief_reader.tui.state import AppState, LibraryFilesChanged
+from conftest import until_idle
 from textual.binding import Binding
-from textual.pilot import Pilot
 
 from brief_reader.paths import Paths
 
@@ -166,7 +165,7 @@ def test_every_binding_has_an_id_and_a_description() -> None:
 async def test_the_ui_stores_nothing_on_core_objects(paths: Paths) -> None:
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until_idle(app, pilot)
+        await until_idle(app, pilot)
         shared = app.state.shared
         assert shared is not None
         await pilot.press("c", "right_square_bracket", "u")
@@ -194,32 +193,24 @@ async def test_a_request_for_new_library_files_reads_them(paths: Paths) -> None:
     """Code that adds files to the library (feeds) asks the app by message, never by import."""
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until_idle(app, pilot)
+        await until_idle(app, pilot)
         assert len(app.state.articles) == 5  # the samples
         paths.articles_dir.mkdir(parents=True, exist_ok=True)
         (paths.articles_dir / "new.txt").write_text(
             "A new story\n\nSomething happened today in the town.\n", encoding="utf-8"
         )
         app.post_message(LibraryFilesChanged())
-        await _until_idle(app, pilot)
+        await until_idle(app, pilot)
         # The samples gave way to the user's own article.
         assert [a.title for a in app.state.articles] == ["A new story"]
         assert app.state.index_ready and app.state.shared is not None
-
-
-async def _until_idle(app: BriefReaderApp, pilot: Pilot[Any]) -> None:
-    for _ in range(50):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if app.state.shared is not None and app.state.index_ready and not app.workers:
-            break
 
 
 async def test_the_status_line_goes_when_the_work_ends(paths: Paths) -> None:
     """Reading, finding passages and indexing each end their line: no last count stays behind."""
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until_idle(app, pilot)
+        await until_idle(app, pilot)
         await pilot.pause()
         assert app.state.progress == {}
         status = app.screen.query_one("#status")

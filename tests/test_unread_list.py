@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from brief_reader.tui.app import BriefReaderApp, make_app
+from brief_reader.tui.app import make_app
 from brief_reader.tui.screens.library import LibraryScreen
 from brief_reader.tui.widgets.article_list import ArticleList
-from textual.pilot import Pilot
+from conftest import until_idle
 
 from brief_reader.article import Article
 from brief_reader.feeds.store import FeedStore
 from brief_reader.paths import Paths
-
-
-async def _until_quiet(app: BriefReaderApp, pilot: Pilot[Any]) -> None:
-    """Wait for every worker (passages, index, marking read) to finish."""
-    for _ in range(40):
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.1)
-        if not app.workers and not app.state.progress:
-            break
-    await pilot.pause()
 
 
 def _lines(article_list: ArticleList) -> list[str]:
@@ -68,7 +56,7 @@ async def test_unread_rows_are_marked_until_opened(
     _subscribe_to(paths, articles)
     app = make_app(paths, articles=articles)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until_quiet(app, pilot)
+        await until_idle(app, pilot, pause=0.1, rounds=40)
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
         article_list = screen.query_one("#articles", ArticleList)
@@ -81,7 +69,7 @@ async def test_unread_rows_are_marked_until_opened(
         assert "4 unread" in str(screen.sub_title)
 
         await pilot.press("down")
-        await _until_quiet(app, pilot)
+        await until_idle(app, pilot, pause=0.1, rounds=40)
         second = article_list.current
         assert second is not None and second.id != first.id
         assert _shown_new(article_list, articles) == everyone - {first.id, second.id}
@@ -89,7 +77,7 @@ async def test_unread_rows_are_marked_until_opened(
 
         # By story: each heading says how many of its articles are still new.
         await pilot.press("v")
-        await _until_quiet(app, pilot)
+        await until_idle(app, pilot, pause=0.1, rounds=40)
         sections = article_list.sections
         assert sections
         with FeedStore.open(paths) as store:
@@ -109,7 +97,7 @@ async def test_unread_rows_are_marked_until_opened(
 
         # Reading one under its story takes its mark and lowers the story's count.
         await pilot.press("down")
-        await _until_quiet(app, pilot)
+        await until_idle(app, pilot, pause=0.1, rounds=40)
         third = article_list.current
         assert third is not None and third.id in unread
         assert _shown_new(article_list, articles) == unread - {third.id}
@@ -122,11 +110,11 @@ async def test_without_feeds_no_row_is_new(paths: Paths, seed_articles: list[Art
     articles = list(seed_articles)
     app = make_app(paths, articles=articles)
     async with app.run_test(size=(120, 40)) as pilot:
-        await _until_quiet(app, pilot)
+        await until_idle(app, pilot, pause=0.1, rounds=40)
         article_list = app.screen.query_one("#articles", ArticleList)
         assert _shown_new(article_list, articles) == set()
         assert _shown_plain(article_list, articles) == {a.id for a in articles}
         await pilot.press("v")
-        await _until_quiet(app, pilot)
+        await until_idle(app, pilot, pause=0.1, rounds=40)
         assert article_list.sections
         assert not any("unread" in line for line in _lines(article_list))
