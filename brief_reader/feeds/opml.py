@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from email.utils import formatdate
@@ -40,26 +38,6 @@ def to_opml(feeds: list[Feed]) -> str:
         ET.SubElement(body, "outline", attributes)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
-
-
-def write_opml(feeds: list[Feed], target: Path, *, force: bool = False) -> None:
-    """Write the OPML to `target` atomically; an existing file is replaced only with `force`."""
-    if target.exists() and not force:
-        raise BriefReaderError(f"{target}: already exists (use --force to replace it)")
-    if target.is_dir():
-        raise BriefReaderError(f"{target}: is a folder")
-    document = to_opml(feeds)
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(document)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def read_opml(path: Path) -> list[Outline]:

@@ -141,7 +141,8 @@ def run_feed_import(args: argparse.Namespace, ctx: Context) -> int:
 
 def run_feed_export(args: argparse.Namespace, ctx: Context) -> int:
     """Write the subscriptions as OPML 2.0 to stdout or, atomically, to -o FILE."""
-    from brief_reader.feeds.opml import to_opml, write_opml
+    from brief_reader.export import write_atomically
+    from brief_reader.feeds.opml import to_opml
 
     if args.output is not None:
         ctx.check_output(args.output, force=args.force)
@@ -150,7 +151,7 @@ def run_feed_export(args: argparse.Namespace, ctx: Context) -> int:
     if args.output is None:
         sys.stdout.write(to_opml(feeds))
         return 0
-    write_opml(feeds, args.output, force=True)
+    write_atomically(args.output, to_opml(feeds))
     out(f"wrote {len(feeds)} feed{'s' if len(feeds) != 1 else ''} to {args.output}")
     return 0
 
