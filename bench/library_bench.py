@@ -7,6 +7,11 @@ Figures (seconds are wall clock, medians of several loads in this process):
   `os.stat` pass of the same folders; `load_vs_files_x` says how many listings one full read
   costs), `Library.load()`, and peak memory of a fresh process that loads
   it against one that only imports the library code (VmHWM, else `getrusage`, in subprocesses).
+  `noop_sync`: opening the unchanged library as the app does at each start: `Library.files()`
+  and a search index `sync` that finds nothing changed, against the same plain stat pass
+  (`ratio_to_stat_pass`, target 2.0). The index it syncs with holds a placeholder per file
+  (built with a reader that gives no article), which a no-op sync never opens: it compares the
+  listing with the stamps the index recorded, as with a full index.
 - `helsinki`: `data/news-events/helsinki_articles.csv`, a 612-row dataset, read as PATHS.
 A part that fails reports `{"error": ...}` and the others still run.
 """
@@ -159,7 +164,31 @@ def bbc(folder: Path, quick: bool) -> dict[str, Any]:
             "ratio_to_stat_pass": round(median / statistics.median(stat_times), 2),
         }
 
+    def noop_sync() -> dict[str, Any]:
+        from brief_reader.search.index import SearchIndex
+
+        index = SearchIndex(library.paths, parallel=False)
+        index.sync(library.files(), lambda _file: [])  # placeholders: nothing to read
+        runs = 5 if quick else 15
+        times: list[float] = []
+        stat_times: list[float] = []
+        for _ in range(runs):  # alternate, so a busy machine slows each alike
+            stat_times += _timed(stat_pass, 1)[0]
+            once, report = _timed(lambda: index.sync(library.files(), lambda _file: []), 1)
+            times += once
+            if report.files_indexed or report.files_removed:
+                raise RuntimeError("the unchanged library was indexed again")
+        median, stat_s = statistics.median(times), statistics.median(stat_times)
+        return {
+            "files": report.files_unchanged,
+            "median_s": round(median, 4),
+            "stat_pass_s": round(stat_s, 4),
+            "ratio_to_stat_pass": round(median / stat_s, 2),
+            "target_ratio": 2.0,
+        }
+
     figures["files"] = _guarded(listing)
+    figures["noop_sync"] = _guarded(noop_sync)
     figures["load"] = _guarded(lambda: _load_figures(library.load, 2 if quick else 5))
     files_s = figures["files"].get("median_s")
     load_s = figures["load"].get("median_s")

@@ -14,9 +14,9 @@
   land in a story of another cluster.
 - seeds: against the hand labels of tests/data/seed_pairs.json: precision of the (sentence x
   sentence) links the groups make, recall of the (fact x pair of articles) links (a fact two
-  articles state, joined by one group), recall of the labelled sentence pairs, groups per
-  labelled fact, and the share of passages that are fragments (neither a whole sentence nor a
-  whole clause).
+  articles state, joined by one group) and the links missed, recall of the labelled sentence
+  pairs, groups per labelled fact, and the share of passages that are fragments (neither a
+  whole sentence nor a whole clause).
 - helsinki: wire copy across outlets: article pairs of different publishers whose 8-word
   shingles overlap by half of the smaller article; the share of them the finder links by a
   group, and its time (the CSV read with the csv module, every row whole).
@@ -445,6 +445,12 @@ def eval_seeds(data: Path, quick: bool) -> dict[str, object]:
         "precision": round(hits / max(1, len(found)), 3),
         "recall": round(len(found_links & gold_links) / max(1, len(gold_links)), 3),
         "fact_links": len(gold_links),
+        "fact_links_found": len(found_links & gold_links),
+        # Which (fact, pair of articles) links no group makes: fact number, then the two files'
+        # three-digit prefixes.
+        "fact_links_missed": [
+            f"{number}: {a[:3]} {b[:3]}" for number, a, b in sorted(gold_links - found_links)
+        ],
         "sentence_pair_recall": round(hits / max(1, len(gold)), 3),
         "facts_found": len(per_fact),
         "facts": len(labels["facts"]),

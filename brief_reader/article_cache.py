@@ -39,6 +39,7 @@ _STAMP = "{}:{}:{}".format(
 _FIELD_KINDS = tuple((f.name, str(f.type)) for f in _FIELDS)
 _KIND_CODES = {kind: code for code, kind in enumerate(BlockKind)}
 _KIND_LIST = list(BlockKind)
+_INT_ONLY = frozenset({int})
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS stamp (value TEXT NOT NULL);
@@ -116,12 +117,11 @@ def decode(row: _Row, path: Path | None = None) -> Article:
         raise TypeError("not an article")
     _text(body)
     flat = values[_BLOCKS]
-    kinds = _KIND_LIST
-    blocks = tuple(
-        [Block(kinds[flat[i]], flat[i + 1], flat[i + 2]) for i in range(0, len(flat), 3)]
-    )
-    if not all(type(b.start) is int and type(b.end) is int for b in blocks):
+    # Whole numbers only (kind codes and offsets), checked over the list at once: a library
+    # holds tens of thousands of blocks.
+    if type(flat) is not list or len(flat) % 3 or not _INT_ONLY.issuperset(map(type, flat)):
         raise TypeError("not an article")
+    blocks = tuple(map(Block, map(_KIND_LIST.__getitem__, flat[0::3]), flat[1::3], flat[2::3]))
     kwargs: dict[str, Any] = {}
     for name, kind in _FIELD_KINDS:
         value = values[name]

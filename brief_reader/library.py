@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from pathlib import Path
 
 from brief_reader.article import Article, article_id
@@ -26,17 +27,55 @@ from brief_reader.settings import load_settings
 
 # Files a folder of articles often holds that are not articles.
 _SKIPPED_NAMES = re.compile(r"^(?:readme|license|licence|changelog|source|notice)(?:\.\w+)?$", re.I)
+_BY_NAME = attrgetter("name")
 
 
-@dataclass(frozen=True)
 class LibraryFile:
-    """One file of the library, as a stat sees it: enough to know whether it changed."""
+    """One file of the library, as a stat sees it: enough to know whether it changed.
 
-    path: Path
-    root: Path
-    identity: str
-    mtime_ns: int
-    size: int
+    Listing a big library is mostly making these (an unchanged library's sync is that
+    listing), so the file's location is kept as the string the listing had and `path` is
+    made from it when first asked for.
+    """
+
+    __slots__ = ("_path", "identity", "location", "mtime_ns", "root", "size")
+
+    def __init__(
+        self, path: Path | str, root: Path, identity: str, mtime_ns: int, size: int
+    ) -> None:
+        self.location = str(path)
+        self.root = root
+        self.identity = identity
+        self.mtime_ns = mtime_ns
+        self.size = size
+        self._path = path if isinstance(path, Path) else None
+
+    @property
+    def path(self) -> Path:
+        """The file's path."""
+        if self._path is None:
+            self._path = Path(self.location)
+        return self._path
+
+    def _key(self) -> tuple[str, Path, str, int, int]:
+        return (self.location, self.root, self.identity, self.mtime_ns, self.size)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LibraryFile):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"LibraryFile(path={self.path!r}, root={self.root!r}, identity={self.identity!r}, "
+            f"mtime_ns={self.mtime_ns!r}, size={self.size!r})"
+        )
+
+    def __reduce__(self) -> tuple[type[LibraryFile], tuple[str, Path, str, int, int]]:
+        return (LibraryFile, self._key())
 
 
 @dataclass
@@ -57,15 +96,22 @@ def walk(root: Path, errors: list[ReadError] | None = None) -> Iterator[Path]:
 
     What cannot be walked (a symlink loop, an unreadable folder) goes to `errors` when given.
     """
+    for entry in _article_entries(str(root), errors):
+        yield Path(entry.path)
+
+
+def _article_entries(root: str, errors: list[ReadError] | None) -> Iterator[os.DirEntry[str]]:
+    """The directory entries of `walk`: on strings, as a listing of thousands of files costs
+    more in making paths than in its stat calls."""
     seen: set[tuple[int, int]] = set()
 
-    def report(path: Path, reason: str) -> None:
+    def report(path: str, reason: str) -> None:
         if errors is not None:
             errors.append(ReadError(path, reason))
 
-    def visit(folder: Path) -> Iterator[Path]:
+    def visit(folder: str) -> Iterator[os.DirEntry[str]]:
         try:
-            info = folder.stat()
+            info = os.stat(folder)
         except OSError as error:
             report(folder, _reason(error))
             return
@@ -74,43 +120,69 @@ def walk(root: Path, errors: list[ReadError] | None = None) -> Iterator[Path]:
             return  # a folder link back to a folder already read: read it once, no harm done
         seen.add(key)
         try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=_BY_NAME)
         except OSError as error:
             report(folder, _reason(error))
             return
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
-            path = folder / entry.name  # cheaper than parsing entry.path again
             try:
                 is_dir = entry.is_dir()
                 if not is_dir and entry.is_symlink():
-                    path.stat()  # a dangling or looping file link says so here
+                    os.stat(entry.path)  # a dangling or looping file link says so here
             except OSError as error:
-                report(path, _reason(error))
+                report(entry.path, _reason(error))
                 continue
             if is_dir:
-                yield from visit(path)
-            elif os.path.splitext(entry.name)[
-                1
-            ].lower() in SUPPORTED_SUFFIXES and not _SKIPPED_NAMES.match(entry.name):
-                yield path
+                yield from visit(entry.path)
+                continue
+            dot = name.rfind(".")
+            if (
+                dot > 0
+                and name[dot:].lower() in SUPPORTED_SUFFIXES
+                and not _SKIPPED_NAMES.match(name)
+            ):
+                yield entry
 
     yield from visit(root)
 
 
-def _stat_file(path: Path, root: Path) -> LibraryFile:
-    # On strings: pathlib's relative_to costs more than the stat (a no-op sync is this loop).
-    name, prefix = str(path), os.path.join(str(root), "")
-    info = os.stat(name)
-    if name.startswith(prefix):
-        identity = name[len(prefix) :].replace(os.sep, "/")
-    else:
+def _listed(
+    root: Path, errors: list[ReadError] | None, unreadable: list[ReadError] | None
+) -> Iterator[LibraryFile]:
+    """The article files under `root` with their stat; a file whose stat fails goes to
+    `unreadable` when given (else it is left out)."""
+    root_name = str(root)
+    prefix = os.path.join(root_name, "")
+    cut = len(prefix)
+    for entry in _article_entries(root_name, errors):
+        name = entry.path
         try:
-            identity = path.relative_to(root).as_posix()
-        except ValueError:
-            identity = path.name
-    return LibraryFile(path, root, identity, info.st_mtime_ns, info.st_size)
+            info = entry.stat()
+        except OSError as error:
+            if unreadable is not None:
+                unreadable.append(ReadError(name, _reason(error)))
+            continue
+        if name.startswith(prefix):
+            identity = name[cut:] if os.sep == "/" else name[cut:].replace(os.sep, "/")
+        else:
+            identity = _identity(Path(name), root)
+        yield LibraryFile(name, root, identity, info.st_mtime_ns, info.st_size)
+
+
+def _identity(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _stat_file(path: Path, root: Path) -> LibraryFile:
+    info = os.stat(path)
+    return LibraryFile(path, root, _identity(path, root), info.st_mtime_ns, info.st_size)
 
 
 def read_file(path: Path, identity: str) -> list[Article]:
@@ -184,11 +256,7 @@ def load_paths(
             raise NotFoundError(f"{path}: no such file or folder")
         try:
             if path.is_dir():
-                for found in walk(path, errors):
-                    try:
-                        files.append(_stat_file(found, path))
-                    except OSError as error:
-                        errors.append(ReadError(found, _reason(error)))
+                files += _listed(path, errors, errors)
             else:
                 files.append(_stat_file(path, path.parent))
         except OSError as error:
@@ -228,11 +296,7 @@ class Library:
         """Every article file with its stat: a stat per file, nothing read."""
         out: list[LibraryFile] = []
         for root in self.roots():
-            for path in walk(root):
-                try:
-                    out.append(_stat_file(path, root))
-                except OSError:
-                    continue
+            out += _listed(root, None, None)
         return out
 
     def load(self, progress: Callable[[int, int], None] | None = None) -> LoadResult:

@@ -311,7 +311,10 @@ def from_html(text: str, path: Path) -> tuple[Metadata, str, bool]:
             # cache), so the third outlet running the same wire copy would lose those paragraphs.
             deduplicate=False,
         )
-        found = trafilatura.extract_metadata(text)
+        # Not the extensive search: it takes a date from anywhere in the page, "© 2026" in
+        # the footer included, and a made-up date is worse than none. Dates the page states
+        # as dates (meta tags, <time>, "Published 4 March 2025") are still found.
+        found = trafilatura.extract_metadata(text, extensive=False)
     except Exception as error:  # the extractor's own failures are many and undocumented
         raise ReadError(path, f"HTML could not be parsed ({type(error).__name__})") from None
     if not body or not body.strip():

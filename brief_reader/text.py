@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import accumulate, compress
 from typing import NamedTuple
 
 # Characters NFKC leaves alone that readers still see as the same thing.
@@ -50,8 +51,15 @@ _TRANSLATE = str.maketrans(
 # A word: letters and digits, with inner apostrophes kept ("Anthropic's", "don't").
 # A number with its decimal point or thousands separators is one word ("3.5", "3,000"), so that
 # "$3.5 billion" and "$3.6 billion" differ in a number, not only in a "5" beside a "6".
-_WORD_RE = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['\u00ad][^\W_]+)*\u00ad?")
+WORD_RE = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+(?:['\u00ad][^\W_]+)*\u00ad?")
+_WORD_RE = WORD_RE
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+")
+# The same words found in the text as given: apostrophe look-alikes join a word as `'` does
+# (folding makes them `'`), and the modifier letter apostrophe, a letter to `\w`, never starts
+# or ends one. One capturing group, so `split` gives the gaps and the words in turn.
+_WORD_SPLIT_RE = re.compile(
+    r"(\d+(?:[.,]\d+)+|[^\W_\u02bc]+(?:['\u2018\u2019\u02bc\u2032\u00ad][^\W_\u02bc]+)*\u00ad?)"
+)
 
 
 def fold_char_run(text: str) -> str:
@@ -64,6 +72,10 @@ def fold_char_run(text: str) -> str:
 
 def fold(text: str) -> str:
     """Return `text` normalised for matching (NFKC, curly quotes, dashes, case, accents)."""
+    if text.isascii():
+        # NFKC, NFKD and accent removal leave ASCII alone, and casefold is lower() there: the
+        # same result, several times faster (titles are folded at every sort of the list).
+        return text.translate(_TRANSLATE).lower()
     return fold_char_run(text)
 
 
@@ -80,6 +92,12 @@ class Token(NamedTuple):
 def is_number(word: str) -> bool:
     """Whether a folded word is a number ("2018", "3.5", "3000"): the one rule for matching."""
     return word[:1].isdigit() and word.replace(".", "").replace(",", "").isdigit()
+
+
+def fold_word(word: str) -> str:
+    """The folded form of one word as `WORD_RE` finds it (after apostrophe look-alikes became
+    `'`): "3,000" is "3000", "Anthropic’s" is "anthropic's"; "" when nothing is left."""
+    return _fold_word(word)
 
 
 @lru_cache(maxsize=1 << 17)
@@ -105,6 +123,30 @@ def tokens(text: str) -> list[Token]:
         for match in _WORD_RE.finditer(source)
         if (folded := fold_word(match.group()))
     ]
+
+
+def word_spans(text: str) -> tuple[list[str], list[int], list[int]]:
+    """The tokens of `text` as three lists: folded words, start offsets and end offsets.
+
+    The same tokens as `tokens` gives, without an object per token: the passage finder reads
+    whole libraries, and this way every step runs in C.
+    """
+    # Gaps and words alternate; the running sum of their lengths gives each one's end: a
+    # gap's end is the start of the word after it.
+    parts = _WORD_SPLIT_RE.split(text)
+    bounds = list(accumulate(map(len, parts)))
+    starts = bounds[0:-1:2]
+    ends = bounds[1::2]
+    words = list(map(_fold_word, parts[1::2]))
+    if "" in words:
+        # A word that folds to nothing is no token.
+        kept = list(map(bool, words))
+        return (
+            list(compress(words, kept)),
+            list(compress(starts, kept)),
+            list(compress(ends, kept)),
+        )
+    return words, starts, ends
 
 
 # Same-length mapping of apostrophe look-alikes, so offsets into `source` are offsets into `text`.

@@ -22,10 +22,12 @@ from whoosh.analysis import Analyzer
 from whoosh.analysis import Token as WhooshToken
 from whoosh.lang.snowball.english import EnglishStemmer
 
-from brief_reader.text import fold
+from brief_reader.text import WORD_RE as TEXT_WORD_RE
+from brief_reader.text import fold, fold_word
 
-# The same word pattern as brief_reader.text.tokens (a test checks they agree).
-WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# Words are the core's words (`brief_reader.text.tokens`; a test checks they agree): "3.5" is
+# one word, as the passage finder reads it. Re-exported for the query parser and snippets.
+WORD_RE = TEXT_WORD_RE
 # Same-length mapping of apostrophe look-alikes, so match offsets are offsets into the text.
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
 
@@ -63,8 +65,7 @@ def word_terms(word: str) -> WordTerms:
     cached = _WORDS.get(word)
     if cached is not None:
         return cached
-    # For ASCII, fold() is lower(): skip its Unicode normalisations.
-    raw = word.lower() if word.isascii() else fold(word)
+    raw = fold_word(word)
     if raw.endswith("'s"):
         raw = raw[:-2]
     raw = raw.replace("'", "")
@@ -76,6 +77,11 @@ def word_terms(word: str) -> WordTerms:
         _WORDS.clear()
     _WORDS[word] = entry
     return entry
+
+
+def forget_words() -> None:
+    """Empty the cache of analysed words (after indexing a library it holds all its words)."""
+    _WORDS.clear()
 
 
 def unify_apostrophes(text: str) -> str:

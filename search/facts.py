@@ -96,13 +96,50 @@ class Story:
     articles: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Counts:
+    """A library's word counts, by which the finder weighs words: in how many articles
+    (`df`, of `articles`) and in how many distinct sentences (`sentence_df`, of `sentences`)
+    each stem occurs."""
+
+    df: dict[str, int]
+    articles: int
+    sentence_df: dict[str, int]
+    sentences: int
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """What the finder keeps of the articles it read, to place articles that come later.
+
+    `keys` names each article's version (a hash of all the result depends on); `stems` holds
+    each article's content stems with their counts ("stem count ..."); `sentences` the hashes
+    of all distinct sentences; `copies` the articles holding each long sentence (by hash);
+    `counts` the library's word counts. With it, an article added to the library is compared
+    only with the stories it may belong to (`search.incremental`), not with the whole library.
+    """
+
+    keys: dict[str, str]
+    stems: dict[str, str]
+    sentences: set[int]
+    copies: dict[int, list[str]]
+    counts: Counts
+
+
 @dataclass
 class SharedPassages:
-    """What a set of articles share: groups of passages, stories, and what each says alone."""
+    """What a set of articles share: groups of passages, stories, and what each says alone.
+
+    `footprint` is the finder's memory of the articles, for updating the result as articles
+    arrive; None when the result was not made by the finder, or was read from the cache, whose
+    key `stored_as` then names (the footprint is read from there when it is needed).
+    """
 
     groups: list[PassageGroup]
     stories: list[Story]
     unique_spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    footprint: Footprint | None = None
+    stored_as: str | None = None
 
     def __post_init__(self) -> None:
         self._by_article: dict[str, list[PassageGroup]] = {}
@@ -204,14 +241,12 @@ def reordered(group: PassageGroup, order: list[int]) -> PassageGroup:
     if order == list(range(len(order))):
         return group
     new_index = {old: new for new, old in enumerate(order)}
+    # Built directly, not with dataclasses.replace: a library has tens of thousands of them.
     passages = tuple(
-        replace(
-            group.passages[old],
-            closest=new_index.get(group.passages[old].closest, -1),
-        )
-        for old in order
+        Passage(p.article, p.start, p.end, p.text, p.kind, new_index.get(p.closest, -1), p.score)
+        for p in (group.passages[old] for old in order)
     )
-    links = tuple(replace(k, a=new_index[k.a], b=new_index[k.b]) for k in group.links)
+    links = tuple(Link(new_index[k.a], new_index[k.b], k.kind, k.score) for k in group.links)
     return replace(group, passages=passages, links=links)
 
 
@@ -297,3 +332,45 @@ def parse_cache(data: Any, version: int) -> SharedPassages | None:
     ]
     unique = {str(k): [(int(s), int(e)) for s, e in v] for k, v in dict(data["unique"]).items()}
     return SharedPassages(groups, stories, unique)
+
+
+def footprint_to_cache(footprint: Footprint, version: int) -> dict[str, Any]:
+    """A footprint as a JSON-ready cache document (kept apart from its result: it is read only
+    when the result is updated)."""
+    return {
+        "version": version,
+        "keys": footprint.keys,
+        "stems": footprint.stems,
+        "sentences": sorted(footprint.sentences),
+        "copies": {str(k): v for k, v in footprint.copies.items()},
+        "df": footprint.counts.df,
+        "articles": footprint.counts.articles,
+        "sentence_df": footprint.counts.sentence_df,
+        "sentence_count": footprint.counts.sentences,
+    }
+
+
+def footprint_from_cache(data: Any, version: int) -> Footprint | None:
+    """The footprint a cache document holds; None for another version or a damaged file."""
+    try:
+        if not isinstance(data, dict) or data.get("version") != version:
+            return None
+        return _footprint(data)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _footprint(data: dict[str, Any]) -> Footprint:
+    counts = Counts(
+        {str(k): int(v) for k, v in dict(data["df"]).items()},
+        int(data["articles"]),
+        {str(k): int(v) for k, v in dict(data["sentence_df"]).items()},
+        int(data["sentence_count"]),
+    )
+    return Footprint(
+        {str(k): str(v) for k, v in dict(data["keys"]).items()},
+        {str(k): str(v) for k, v in dict(data["stems"]).items()},
+        {int(h) for h in data["sentences"]},
+        {int(k): [str(a) for a in v] for k, v in dict(data["copies"]).items()},
+        counts,
+    )

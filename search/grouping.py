@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from brief_reader.search.align import VERBATIM_MIN
+from brief_reader.search.gc_pause import pausing_gc
 from brief_reader.search.paraphrase import PARAPHRASE_MIN
 from brief_reader.search.units import Prepared
 
@@ -123,6 +124,7 @@ class _Clusters:
         self.articles[ra] |= self.articles.pop(rb)
 
 
+@pausing_gc
 def cluster(
     prepared: Prepared,
     edges: list[Edge],
@@ -190,6 +192,8 @@ def cluster(
             relate(prepared, group, adjacency, source_keys)
         if len(group.passages) >= 2 and len({source_keys[p[0]] for p in group.passages}) >= 2:
             groups.append(group)
+    # The groups are made: what the classes kept for matching is not needed any more.
+    prepared.forget_plain()
     return groups
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from brief_reader.search.analysis import forget_words
 from brief_reader.search.annotating import (
     AnnotationSource,
     annotation_source,
@@ -226,6 +227,10 @@ class SearchIndex:
                 report.notice = _BUSY_NOTICE
         if self._pending:  # queued while we finished: apply now rather than at the next sync
             self._apply_pending_now()
+        if report.files_indexed:
+            # The words of a whole library were cached while it was indexed; searching needs
+            # the few words of its queries, and the app has its passages to find next.
+            forget_words()
         report.seconds = time.perf_counter() - started
         return report
 

@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import compress, repeat
+from operator import and_, ge, le
 
 from brief_reader.search.align import align, co_posted
+from brief_reader.search.gc_pause import pausing_gc
 from brief_reader.search.units import (
     STOP_WORDS,
     SentenceClass,
@@ -36,6 +40,21 @@ CONTAINMENT = 0.3  # share of the score given to how much of the shorter sentenc
 POSTED_STEMS = 12  # each sentence posts its rarest stems to the candidate index
 
 
+class _Weights(dict[str, float]):
+    """Stem -> weight, each worked out on first use (a look-up in C after that)."""
+
+    __slots__ = ("df", "log_total")
+
+    def __init__(self, df: Mapping[str, int], log_total: float) -> None:
+        super().__init__()
+        self.df = df
+        self.log_total = log_total
+
+    def __missing__(self, stem: str) -> float:
+        found = self[stem] = self.log_total - math.log(self.df.get(stem, 0) + 1) + 0.5
+        return found
+
+
 class Idf:
     """Inverse document frequency of stems over a set of sentences (each distinct text once)."""
 
@@ -45,29 +64,49 @@ class Idf:
         for stems in stem_sets:
             df.update(stems)
             total += 1
+        self._count(df, total)
+
+    def _count(self, df: Counter[str], total: int) -> None:
         self.df = df
         self.total = total
         self._log_total = math.log(total + 1)
-        self._weights: dict[str, float] = {}
+        self._weights = _Weights(df, self._log_total)
+        self._most = self._log_total + 0.5
+
+    @classmethod
+    def from_counts(cls, df: Mapping[str, int], total: int) -> Idf:
+        """The weights of a library whose `total` sentences use each stem `df[stem]` times."""
+        idf = cls(())
+        idf._count(Counter(df), total)
+        return idf
 
     def weight(self, stem: str) -> float:
         """Weight of a stem: high when few sentences use it."""
-        found = self._weights.get(stem)
-        if found is None:
-            found = self._weights[stem] = self._log_total - math.log(self.df.get(stem, 0) + 1) + 0.5
-        return found
+        return self._weights[stem]
 
     def surprise(self, stem: str) -> float:
         """Weight of a stem relative to that of a stem no sentence uses: 0 to 1."""
-        return self.weight(stem) / (self._log_total + 0.5)
+        return self._weights[stem] / self._most
 
     def total_weight(self, stems: Iterable[str]) -> float:
         """Sum of the weights of `stems`."""
-        return sum(self.weight(s) for s in stems)
+        return sum(map(self._weights.__getitem__, stems))
 
 
-def _numbers(stems: Collection[str]) -> set[str]:
-    return {s for s in stems if is_number(s)}
+def _numbers(stems: Collection[str]) -> frozenset[str]:
+    if isinstance(stems, (tuple, frozenset)):
+        # A sentence is scored against each of its candidates in turn: its numbers are
+        # found once.
+        return _held_numbers(stems)
+    return _numbers_of(stems)
+
+
+def _numbers_of(stems: Iterable[str]) -> frozenset[str]:
+    # Most words do not start with a digit: only those are asked whether they are numbers.
+    return frozenset(s for s in stems if s[:1].isdigit() and is_number(s))
+
+
+_held_numbers = lru_cache(maxsize=1 << 12)(_numbers_of)
 
 
 def sentence_similarity(
@@ -110,6 +149,7 @@ def similarity(a: Collection[str], b: Collection[str], idf: Idf) -> float:
 COUNTERPART_MIN = 0.28  # a weaker pair of mutual closest counterparts still links
 
 
+@pausing_gc
 def best_counterparts(
     classes: Sequence[SentenceClass],
     matched: Iterable[tuple[int, int, float]],
@@ -121,6 +161,8 @@ def best_counterparts(
     counts only when neither sentence has a closer match, of any kind, in the other's article.
     `matched` are the matches already found.
     """
+    # The candidates have all been scored: what was kept of their sentences is not needed.
+    _forget_sentences()
     best: dict[tuple[int, int], float] = {}
 
     def note(i: int, j: int, score: float) -> None:
@@ -142,17 +184,34 @@ def best_counterparts(
 CLAUSE_MIN = 0.5  # a clause must match more closely than a whole sentence
 
 
-def _clause_parts(
-    cls: SentenceClass,
-) -> list[tuple[tuple[str, ...], frozenset[str], tuple[int, int]]]:
+_ClauseParts = tuple[tuple[tuple[str, ...], Collection[str], tuple[int, int]], ...]
+
+
+def _clause_parts(cls: SentenceClass) -> _ClauseParts:
     """Stems, content stems and token range of the whole sentence and of each of its clauses."""
-    parts = [(cls.stems, cls.content, (0, len(cls.stems)))]
-    for lo, hi in cls.clauses:
-        stems = cls.stems[lo:hi]
-        content = frozenset(stems) - STOP_WORDS
-        if len(content) >= MIN_CONTENT:
-            parts.append((stems, content, (lo, hi)))
-    return parts
+    return _parts(cls.stems, cls.content, cls.clauses)
+
+
+@lru_cache(maxsize=1 << 12)
+def _parts(
+    stems: tuple[str, ...], content: tuple[str, ...], clauses: tuple[tuple[int, int], ...]
+) -> _ClauseParts:
+    # A sentence is compared with each of its candidates in turn: its parts are cut once.
+    parts: list[tuple[tuple[str, ...], Collection[str], tuple[int, int]]] = [
+        (stems, content, (0, len(stems)))
+    ]
+    for lo, hi in clauses:
+        clause = stems[lo:hi]
+        clause_content = frozenset(clause) - STOP_WORDS
+        if len(clause_content) >= MIN_CONTENT:
+            parts.append((clause, clause_content, (lo, hi)))
+    return tuple(parts)
+
+
+def _forget_sentences() -> None:
+    """Drop what was kept of sentences scored before (their numbers and clauses)."""
+    _held_numbers.cache_clear()
+    _parts.cache_clear()
 
 
 def best_clauses(
@@ -175,6 +234,7 @@ def best_clauses(
     return best
 
 
+@pausing_gc
 def rare_stem_pairs(
     classes: Sequence[SentenceClass],
     idf: Idf,
@@ -183,17 +243,21 @@ def rare_stem_pairs(
     cancel: Callable[[], None] | None = None,
 ) -> list[tuple[int, int]]:
     """Pairs of classes (i < j) sharing at least two of their rarest stems, if `allowed`."""
+    _forget_sentences()
     postings: dict[str, list[int]] = defaultdict(list)
     rare_of: list[list[str]] = []
+    df = idf.df
     for c, cls in enumerate(classes):
         # Captions, credits and datelines ("(AP Photo/Markus Schreiber)") are no facts.
         if len(cls.content) < MIN_CONTENT or not cls.statement or not cls.fact:
             rare_of.append([])
             continue
-        rare = sorted(
-            (s for s in cls.content if 2 <= idf.df.get(s, 0) <= max_df),
-            key=lambda s: (idf.df[s], s),
-        )[:POSTED_STEMS]
+        # Those 2 to max_df sentences use, rarest first, then alphabetical (the content stems
+        # are distinct).
+        used = list(map(df.get, cls.content, repeat(0)))
+        posted = map(and_, map(le, repeat(2), used), map(ge, repeat(max_df), used))
+        ranked = sorted(compress(zip(used, cls.content, strict=True), posted))
+        rare = [s for _, s in ranked[:POSTED_STEMS]]
         for s in rare:
             postings[s].append(c)
         rare_of.append(rare)

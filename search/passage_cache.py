@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -19,17 +19,33 @@ from brief_reader.article import Article, BlockKind
 CACHE_KEEP = 8  # result files kept in the cache folder, newest first
 
 
-def cache_key(articles: Iterable[Article], version: str, source: Callable[[Article], str]) -> str:
-    """A hash of all a result depends on: ids, texts, blocks, headings, outlets, the method."""
+def cache_key(keys: Mapping[str, str], version: str) -> str:
+    """A hash of all a result depends on: each article's `article_key` (by id), the method."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(version.encode("utf-8") + b"\0")
-    for article in sorted(articles, key=lambda a: a.id):
-        headings = ",".join(
-            f"{b.start}-{b.end}" for b in article.blocks if b.kind is BlockKind.HEADING
-        )
-        spans = ",".join(f"{b.start}-{b.end}" for b in article.blocks)
-        for part in (article.id, article.content_hash, source(article), headings, spans):
-            digest.update(part.encode("utf-8") + b"\0")
+    for article_id in sorted(keys):
+        digest.update(keys[article_id].encode("ascii") + b"\0")
+    return digest.hexdigest()
+
+
+def article_key(article: Article, source: Callable[[Article], str]) -> str:
+    """A hash of all a result depends on in one article (id, text, blocks, headings, outlet,
+    and the title, date and credit that name stories and firsts): a new key is a changed
+    article."""
+    digest = hashlib.blake2b(digest_size=12)
+    headings = ",".join(f"{b.start}-{b.end}" for b in article.blocks if b.kind is BlockKind.HEADING)
+    spans = ",".join(f"{b.start}-{b.end}" for b in article.blocks)
+    for part in (
+        article.id,
+        article.content_hash,
+        source(article),
+        headings,
+        spans,
+        article.title,
+        article.date or "",
+        article.credit or "",
+    ):
+        digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
 
 

@@ -63,7 +63,10 @@ shares. The method, in the order it runs:
    articles credit; its id hashes its passages, so it is stable across runs.
 
 Results are cached under the articles' content hashes (`search.passage_cache`): reopening an
-unchanged library reads one file instead of recomputing.
+unchanged library reads one file instead of recomputing. A result keeps a footprint of its
+articles (their stems, their sentences, the library's word counts; cached in a file of its own,
+read only when needed), so that when articles arrive only the stories they touch are computed
+again (`search.incremental`), weighing words as a full run would.
 """
 
 from __future__ import annotations
@@ -72,23 +75,28 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import Protocol
 
 from brief_reader.search.align import align, trigram_pairs
 from brief_reader.search.facts import (
     KINDS,
+    Counts,
     First,
     Link,
     Passage,
     PassageGroup,
     SharedPassages,
     Story,
+    footprint_from_cache,
+    footprint_to_cache,
     from_cache,
     instant,
     reordered,
     to_cache,
 )
+from brief_reader.search.gc_pause import pausing_gc
 from brief_reader.search.grouping import (
     CROSS_STORY_TOKENS,
     KIND_ORDER,
@@ -98,6 +106,7 @@ from brief_reader.search.grouping import (
     cluster,
     is_repeat,
 )
+from brief_reader.search.incremental import footprint_of, update
 from brief_reader.search.paraphrase import (
     COUNTERPART_MIN,
     PARAPHRASE_MIN,
@@ -107,14 +116,15 @@ from brief_reader.search.paraphrase import (
     rare_stem_pairs,
     sentence_similarity,
 )
-from brief_reader.search.passage_cache import cache_key, read_cached, write_cached
+from brief_reader.search.passage_cache import article_key, cache_key, read_cached, write_cached
 from brief_reader.search.stories import link_articles, story_id
 from brief_reader.search.units import STOP_WORDS, Prepared, prepare
 
 from brief_reader.article import Article, BlockKind
 from brief_reader.outlets import credit_name, find_credit, outlet_key, outlet_name
 
-CACHE_VERSION = 5
+CACHE_VERSION = 6
+FOOTPRINT = ".footprint"  # a result's footprint is cached beside it, under its key and this
 STORY_LINK_TOKENS = 20  # a copied stretch this long ties two articles into one story
 MIN_INFORMATIVE = 2.0  # summed surprise (0-1 per stem) of the words a copied passage matches
 
@@ -139,25 +149,53 @@ def find_shared(
     cache_dir: Path | None = None,
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
+    previous: SharedPassages | None = None,
 ) -> SharedPassages:
     """Find the passages `articles` share, reusing the cached result when nothing changed.
 
     With `cache_dir` (the app passes `paths.passages_cache_dir`) the result is read from, or
     written to, a file named by the articles' content hashes; a damaged file is recomputed.
+    With `previous`, the result for an earlier state of the library (articles arrived, changed
+    or left), only the stories those articles touch are computed again (`search.incremental`).
     `progress(done, total)` is called as the work advances; when `cancel.is_set()` turns true
     the work stops with `Cancelled`. Safe to call from a worker thread.
     """
-    key = cache_key(articles, f"v{CACHE_VERSION}", source_key)
+    # One article per id, the last version given (a list may name one article twice).
+    articles = list({a.id: a for a in articles}.values()) if articles else []
+    keys = {a.id: article_key(a, source_key) for a in articles}
+    key = cache_key(keys, f"v{CACHE_VERSION}")
+    if previous is not None and (
+        previous.stored_as == key
+        or (previous.footprint is not None and previous.footprint.keys == keys)
+    ):
+        return _ordered(previous, articles)  # nothing changed since that result
     if cache_dir is not None:
         cached = from_cache(read_cached(cache_dir, key), CACHE_VERSION)
         if cached is not None:
             if progress is not None:
                 progress(1, 1)
+            cached.stored_as = key
             return _ordered(cached, articles)
-    # Sorted by id so that the result does not depend on the order articles come in.
-    result = _compute(sorted(articles, key=lambda a: a.id), progress, cancel)
+    result = None
+    if previous is not None:
+        if previous.footprint is None and previous.stored_as and cache_dir is not None:
+            footprint = read_cached(cache_dir, previous.stored_as + FOOTPRINT)
+            previous.footprint = footprint_from_cache(footprint, CACHE_VERSION)
+
+        def compute(part: list[Article], library: Counts) -> SharedPassages:
+            return _compute(sorted(part, key=lambda a: a.id), progress, cancel, library)
+
+        result = update(previous, articles, keys, compute)
+    if result is None:
+        # Sorted by id so that the result does not depend on the order articles come in.
+        result = _compute(sorted(articles, key=lambda a: a.id), progress, cancel)
     if cache_dir is not None:
         write_cached(cache_dir, key, to_cache(result, CACHE_VERSION))
+        if result.footprint is not None:
+            write_cached(
+                cache_dir, key + FOOTPRINT, footprint_to_cache(result.footprint, CACHE_VERSION)
+            )
+        result.stored_as = key
     return _ordered(result, articles)
 
 
@@ -188,24 +226,34 @@ class _Stages:
                 self.progress(done, self.TOTAL)
 
 
+@pausing_gc
 def _compute(
-    articles: list[Article], progress: Progress | None, cancel: CancelFlag | None
+    articles: list[Article],
+    progress: Progress | None,
+    cancel: CancelFlag | None,
+    library: Counts | None = None,
 ) -> SharedPassages:
+    """The finder's whole method over `articles`, with its footprint; with `library`, the word
+    counts of the library they are part of, words are weighed as in that library."""
     stages = _Stages(progress, cancel)
     stages.report(1)
     prepared = prepare(articles)
     classes = prepared.classes
     stages.report(15)
 
-    idf = Idf(cls.content for cls in classes)
+    idf = (
+        Idf(cls.content for cls in classes)
+        if library is None
+        else Idf.from_counts(library.sentence_df, library.sentences)
+    )
 
     def informative(c: int, ranges: Iterable[tuple[int, int]]) -> bool:
         # Stock phrases ("chairman of the committee, said in a statement that") are made of
         # common words: a shared passage must match enough rare ones.
         cls = classes[c]
         stems = cls.stems
-        matched = {stems[k] for lo, hi in ranges for k in range(lo, hi)} - STOP_WORDS
-        if sum(idf.surprise(s) for s in matched) < MIN_INFORMATIVE:
+        matched = set(chain.from_iterable(stems[lo:hi] for lo, hi in ranges)) - STOP_WORDS
+        if sum(map(idf.surprise, matched)) < MIN_INFORMATIVE:
             return False
         # Names with their titles, attributions and times are no fact on their own.
         plain: set[str] = set()
@@ -244,7 +292,12 @@ def _compute(
             stages.check()
     stages.report(45)
 
-    story_of, degree = link_articles(prepared, copied, cancel=stages.check)
+    story_of, degree = link_articles(
+        prepared,
+        copied,
+        cancel=stages.check,
+        library=None if library is None else (library.df, library.articles),
+    )
     stages.report(55)
 
     def allowed(i: int, j: int) -> bool:
@@ -307,6 +360,9 @@ def _compute(
     raw = cluster(prepared, edges, keys, story_of)
     stages.check()
     result = _finish(prepared, raw, story_of, degree)
+    result.footprint = footprint_of(
+        prepared, [article_key(a, source_key) for a in articles], library
+    )
     stages.report(100)
     return result
 
@@ -330,7 +386,9 @@ def _ordered(result: SharedPassages, articles: Sequence[Article]) -> SharedPassa
         (Story(s.id, s.name, tuple(sorted(s.articles, key=place))) for s in result.stories),
         key=lambda s: (min(place(a) for a in s.articles), s.id),
     )
-    return SharedPassages(groups, stories, dict(result.unique_spans))
+    return SharedPassages(
+        groups, stories, dict(result.unique_spans), result.footprint, result.stored_as
+    )
 
 
 def _article_pair(prepared: Prepared, i: int, j: int) -> tuple[int, int]:

@@ -20,7 +20,7 @@ from brief_reader.search.analysis import (
 )
 from whoosh import columns, fields, formats
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Whoosh's name for the index inside its folder.
 INDEX_NAME = "MAIN"
 

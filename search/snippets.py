@@ -10,7 +10,7 @@ import re
 from collections.abc import Collection
 from functools import lru_cache
 
-from brief_reader.search.analysis import word_terms
+from brief_reader.search.analysis import WORD_RE, word_terms
 
 from brief_reader.text import fold
 
@@ -54,7 +54,8 @@ def find_matches(text: str, stems: Collection[str], limit: int = _MAX_MATCHES) -
     return spans[:limit]
 
 
-_WORD_AT = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+# A word as the index reads words ("3.5" is one), matched where a stem's root was found.
+_WORD_AT = WORD_RE
 
 
 def _starts_word(text: str, i: int) -> bool:

@@ -13,14 +13,19 @@ from __future__ import annotations
 import hashlib
 import heapq
 import math
+import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from itertools import chain, compress, repeat
+from operator import is_not, mul, neg
 
 from brief_reader.search.align import co_posted
+from brief_reader.search.gc_pause import pausing_gc
 from brief_reader.search.units import Prepared
 
 from brief_reader.text import is_number
 
+_DIGIT_RE = re.compile("[0-9]")
 STORY_COSINE = 0.2  # mean TF-IDF cosine at which two sets of articles cover the same event
 LINK_COSINE = 0.1  # pairs below this count as unlinked
 VECTOR_TERMS = 80  # terms kept per article vector
@@ -99,64 +104,116 @@ def _average_link(
     return [find(i) for i in range(n)], degree
 
 
-def _vectors(prepared: Prepared) -> list[dict[str, float]]:
-    """Per article, unit-length TF-IDF vectors over content stems (sublinear term frequency)."""
+def _vectors(
+    prepared: Prepared, library: tuple[Mapping[str, int], int] | None = None
+) -> list[dict[str, float]]:
+    """Per article, unit-length TF-IDF vectors over content stems (sublinear term frequency);
+    with `library` (stem -> articles using it, number of articles), weighed by the library's
+    counts rather than those of the articles given."""
     # Two passes over the sentences, one article's counts held at a time: all the articles'
     # term counts at once would be the largest thing the finder holds.
     by_article: list[list[int]] = [[] for _ in prepared.articles]
     for sentence in prepared.sentences:
         by_article[sentence.article].append(sentence.cls)
+    # Each class's terms, worked out once: its content stems that are not numbers (most
+    # sentences name none: their ASCII stems hold no digit at all).
+    terms = [
+        content
+        if (joined := " ".join(content)).isascii() and not _DIGIT_RE.search(joined)
+        else tuple(s for s in content if not (s[:1].isdigit() and is_number(s)))
+        for content in (cls.content for cls in prepared.classes)
+    ]
 
     def counts_of(classes: list[int]) -> Counter[str]:
-        found: Counter[str] = Counter()
-        for c in classes:
-            found.update(s for s in prepared.classes[c].content if not is_number(s))
-        return found
+        return Counter(chain.from_iterable(map(terms.__getitem__, classes)))
 
-    df: Counter[str] = Counter()
-    for classes in by_article:
-        df.update({s for c in classes for s in prepared.classes[c].content if not is_number(s)})
-    n = len(by_article)
+    df: Mapping[str, int]
+    if library is None:
+        counted: Counter[str] = Counter()
+        for classes in by_article:
+            counted.update(set(chain.from_iterable(map(terms.__getitem__, classes))))
+        df, n = counted, len(by_article)
+    else:
+        df, n = library
+    # Weights of terms and of term counts, each worked out once and then looked up in C.
+    idf = _TermWeights(df, n)
+    tf = _CountWeights()
     vectors: list[dict[str, float]] = []
     for classes in by_article:
-        c = counts_of(classes)
-        vec = {
-            t: (1 + math.log(f)) * math.log((n + 1) / (df[t] + 0.5))
-            for t, f in c.items()
-            if df[t] > 1
-        }
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        counts = counts_of(classes)
+        weights = list(map(idf.__getitem__, counts))
+        used = list(map(is_not, weights, repeat(None)))
+        values = list(
+            map(mul, map(tf.__getitem__, compress(counts.values(), used)), compress(weights, used))
+        )
+        norm = math.sqrt(sum(map(mul, values, values))) or 1.0
         # The heaviest terms carry the cosine; the long tail costs time and adds little.
-        kept = sorted(vec.items(), key=lambda item: (-item[1], item[0]))[:VECTOR_TERMS]
-        vectors.append({t: v / norm for t, v in kept})
+        kept = sorted(zip(map(neg, values), compress(counts, used), strict=True))[:VECTOR_TERMS]
+        vectors.append({t: -v / norm for v, t in kept})
     return vectors
 
 
+class _TermWeights(dict[str, "float | None"]):
+    """Term -> inverse document frequency over articles; None for a term one article uses."""
+
+    __slots__ = ("df", "n")
+
+    def __init__(self, df: Mapping[str, int], n: int) -> None:
+        super().__init__()
+        self.df = df
+        self.n = n
+
+    def __missing__(self, term: str) -> float | None:
+        used = self.df.get(term, 0)
+        found = self[term] = math.log((self.n + 1) / (used + 0.5)) if used > 1 else None
+        return found
+
+
+class _CountWeights(dict[int, float]):
+    """Count -> its sublinear weight, 1 + log(count)."""
+
+    __slots__ = ()
+
+    def __missing__(self, count: int) -> float:
+        found = self[count] = 1 + math.log(count)
+        return found
+
+
+@pausing_gc
 def link_articles(
     prepared: Prepared,
     copied: Iterable[tuple[int, int]],
     cancel: Callable[[], None] | None = None,
+    library: tuple[Mapping[str, int], int] | None = None,
 ) -> tuple[list[int], list[int]]:
-    """Each article's story (the index of one of its articles) and each article's link count."""
+    """Each article's story (the index of one of its articles) and each article's link count.
+
+    With `library` (stem -> articles using it, number of articles) the articles given are part
+    of a larger library, whose counts weigh their words and set the thresholds.
+    """
     n = len(prepared.articles)
-    vectors = _vectors(prepared)
+    size = n if library is None else library[1]
+    vectors = _vectors(prepared, library)
     postings: dict[str, list[int]] = defaultdict(list)
     top_terms: list[list[str]] = []
     for index, vec in enumerate(vectors):
-        top = sorted(vec, key=lambda t: (-vec[t], t))[:TOP_TERMS]
+        ranked = sorted(zip(map(neg, vec.values()), vec, strict=True))
+        top = [t for _, t in ranked[:TOP_TERMS]]
         for term in top:
             postings[term].append(index)
         top_terms.append(top)
-    min_shared = 1 if n <= SMALL_LIBRARY else MIN_SHARED_TOP
+    min_shared = 1 if size <= SMALL_LIBRARY else MIN_SHARED_TOP
     # Counted article by article: a table of every pair's count would be the largest thing
     # the finder holds on a big library.
-    pairs = co_posted(top_terms, postings, max(50, n // 4), min_shared, cancel)
+    pairs = co_posted(top_terms, postings, max(50, size // 4), min_shared, cancel)
     similarities: dict[int, float] = {}
     for a, b in pairs:
         va, vb = vectors[a], vectors[b]
         if len(va) > len(vb):
             va, vb = vb, va
-        cosine = sum(v * vb.get(t, 0.0) for t, v in va.items())
+        # Over the terms both hold, in the order of va: a term of va alone adds 0.0.
+        both = list(compress(va, map(vb.__contains__, va)))
+        cosine = sum(map(mul, map(va.__getitem__, both), map(vb.__getitem__, both)))
         if cosine >= LINK_COSINE:
             similarities[a * n + b] = cosine
     if cancel is not None:

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress, filterfalse, repeat
+from operator import add
 
+from brief_reader.search.gc_pause import pausing_gc
 from whoosh.lang.porter import stem as porter_stem
 
 from brief_reader.article import Article, BlockKind
 from brief_reader.sentences import split_sentences
-from brief_reader.text import Token, is_number, tokens
+from brief_reader.text import is_number, word_spans
 
 # Function words and newsroom filler: they carry no fact, so they weigh nothing in paraphrase
 # similarity and never make a candidate pair on their own.
@@ -106,19 +110,20 @@ class SentenceClass:
     # False for lines that state no fact: bylines, photo captions and credits, tweet
     # attributions, timestamps, "contributed to this report". They are never matched.
     fact: bool = True
+    # Per token, 1 when `plain` takes its stem (not a stop word, nor part of a name, title or
+    # time), else 0: made when first asked for (most classes never are), as the finder asks
+    # again and again; a byte a token.
+    plain_mask: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def plain(self, lo: int = 0, hi: int | None = None) -> set[str]:
         """The content stems of tokens [lo, hi) that are not part of a name, title or time."""
-        stems = self.stems
-        end = len(stems) if hi is None else hi
-        names = self.names >> lo
-        if not names & ((1 << (end - lo)) - 1):
-            return {s for s in stems[lo:end] if s not in STOP_WORDS}
-        return {
-            stems[k]
-            for k in range(lo, end)
-            if not (self.names >> k) & 1 and stems[k] not in STOP_WORDS
-        }
+        mask = self.plain_mask
+        if mask is None:
+            names = self.names
+            mask = self.plain_mask = bytes(
+                not ((names >> k) & 1 or s in STOP_WORDS) for k, s in enumerate(self.stems)
+            )
+        return set(compress(self.stems[lo:hi], mask[lo:hi]))
 
 
 @dataclass(slots=True)
@@ -134,6 +139,11 @@ class Prepared:
     # Per article index, the spans of its list items (filled when first asked for).
     items: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
 
+    def forget_plain(self) -> None:
+        """Drop the classes' `plain` masks (made again if asked for): matching is done."""
+        for cls in self.classes:
+            cls.plain_mask = None
+
     def span(self, sentence: int, lo: int, hi: int) -> tuple[int, int]:
         """The body offsets of tokens [lo, hi) of a sentence (indices relative to the sentence)."""
         s = self.sentences[sentence]
@@ -142,33 +152,33 @@ class Prepared:
 
 # One block cut into sentences: per sentence, four ints in one flat array (its span in the
 # block and the range of its tokens) and its words; with the start and end offsets of the
-# block's tokens, and its token count. Flat arrays, as a library holds every distinct block's
-# cut at once while it is read.
-_BlockCut = tuple["array[int]", list[tuple[str, ...]], "array[int]", "array[int]", int]
+# block's tokens, its token count, whether its sentences take its tokens in order, every one,
+# and whether it may hold a clock time. Flat arrays, as a library holds every distinct
+# block's cut at once while it is read.
+_BlockCut = tuple["array[int]", list[tuple[str, ...]], "array[int]", "array[int]", int, bool, bool]
 
 
 def _cut_block(text: str) -> _BlockCut:
     """The sentences of one block, the offsets of its tokens, and its token count."""
-    block_tokens = tokens(text)
-    size = len(block_tokens)
+    block_words, starts, ends = word_spans(text)
+    size = len(block_words)
     spans = array("i")
     words: list[tuple[str, ...]] = []
     t = 0
+    taken = 0  # tokens the sentences took in order from the first, -1 once one is skipped
     for s_lo, s_hi in split_sentences(text):
-        while t < size and block_tokens[t].start < s_lo:
-            t += 1
-        first = t
-        while t < size and block_tokens[t].end <= s_hi:
-            t += 1
-        for lo, hi in _pieces(text, block_tokens, first, t):
-            part = block_tokens[lo:hi]
-            start = s_lo if lo == first else part[0].start
-            end = s_hi if hi == t else part[-1].end
+        # The sentence's tokens: those starting at or after its start and ending by its end.
+        first = bisect_left(starts, s_lo, t)
+        t = bisect_right(ends, s_hi, first)
+        for lo, hi in _pieces(text, starts, ends, first, t):
+            start = s_lo if lo == first else starts[lo]
+            end = s_hi if hi == t else ends[hi - 1]
             spans.extend((start, end, lo, hi))
-            words.append(tuple(tok.text for tok in part))
-    starts = array("i", [k.start for k in block_tokens])
-    ends = array("i", [k.end for k in block_tokens])
-    return spans, words, starts, ends, size
+            words.append(tuple(block_words[lo:hi]))
+            taken = hi if taken == lo else -1
+    # A clock time needs a digit as well.
+    clock = (":" in text or "m." in text) and _DIGIT_RE.search(text) is not None
+    return spans, words, array("i", starts), array("i", ends), size, taken == size, clock
 
 
 def _ends_sentence(text: str) -> bool:
@@ -176,7 +186,9 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip().rstrip("\"'”’»)]").endswith((".", "!", "?", "…"))
 
 
-def _pieces(text: str, toks: list[Token], first: int, last: int) -> list[tuple[int, int]]:
+def _pieces(
+    text: str, starts: list[int], ends: list[int], first: int, last: int
+) -> list[tuple[int, int]]:
     """Token ranges of one sentence, cut where it runs past MAX_SENTENCE tokens.
 
     Web text without full stops (lists, captions, menus) would otherwise make one "sentence" of
@@ -188,7 +200,7 @@ def _pieces(text: str, toks: list[Token], first: int, last: int) -> list[tuple[i
     while last - lo > MAX_SENTENCE:
         cut = lo + MAX_SENTENCE
         for k in range(lo + MAX_SENTENCE, lo + MAX_SENTENCE // 2, -1):
-            if any(ch in ",;:" for ch in text[toks[k - 1].end : toks[k].start]):
+            if any(ch in ",;:" for ch in text[ends[k - 1] : starts[k]]):
                 cut = k
                 break
         pieces.append((lo, cut))
@@ -198,22 +210,33 @@ def _pieces(text: str, toks: list[Token], first: int, last: int) -> list[tuple[i
 
 
 MIN_CLAUSE = 6  # tokens in a clause: shorter pieces join the clause before them
-_CLAUSE_MARKS = frozenset(",;:—–()")
+_CLAUSE_MARK_RE = re.compile("[,;:—–()]")
+
+
+def _mark_cuts(text: str, t_starts: Sequence[int], t_ends: Sequence[int]) -> list[int]:
+    """The tokens k (ascending) with a clause mark between tokens k - 1 and k: not inside a
+    token, as the comma of "3,000"."""
+    cuts: list[int] = []
+    if len(t_starts) > 1:
+        for mark in _CLAUSE_MARK_RE.finditer(text, t_ends[0], t_starts[-1]):
+            at = mark.start()
+            k = bisect_right(t_ends, at)
+            if at < t_starts[k] and (not cuts or cuts[-1] != k):
+                cuts.append(k)
+    return cuts
 
 
 def _clauses(
-    text: str, t_starts: Sequence[int], t_ends: Sequence[int]
+    text: str, t_starts: Sequence[int], t_ends: Sequence[int], cuts: list[int] | None = None
 ) -> tuple[tuple[int, int], ...]:
-    """Token ranges of a sentence's clauses, or () when it is one clause.
+    """Token ranges of a sentence's clauses, or () when it is one clause; `cuts` are its
+    `_mark_cuts` when known.
 
     A long sentence of web news often strings two or three facts together; compared whole with
     a sentence stating one of them, its other facts dilute the match.
     """
-    cuts = [
-        k
-        for k in range(1, len(t_starts))
-        if any(ch in _CLAUSE_MARKS for ch in text[t_ends[k - 1] : t_starts[k]])
-    ]
+    if cuts is None:
+        cuts = _mark_cuts(text, t_starts, t_ends)
     ranges: list[tuple[int, int]] = []
     lo = 0
     for k in [*cuts, len(t_starts)]:
@@ -258,31 +281,62 @@ _NOT_FACT_START_RE = re.compile(
 
 def states_no_fact(text: str) -> bool:
     """Whether a sentence is a byline, caption, credit, tweet attribution or time stamp."""
-    return _NOT_FACT_START_RE.match(text) is not None or _NOT_FACT_RE.search(text) is not None
+    if _NOT_FACT_START_RE.match(text) is not None:
+        return True
+    # Each pattern of _NOT_FACT_RE needs one of these strings: most sentences hold none.
+    return any(part in text for part in _NOT_FACT_NEEDS) and _NOT_FACT_RE.search(text) is not None
+
+
+_NOT_FACT_NEEDS = ("/", "(", "Photo", "Image", "Picture", "contributed", "All rights", "may not")
 
 
 # A clock time: "4:50 p.m.", "10.30am", "16:05 GMT".
 _CLOCK_RE = re.compile(r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?\s?m\b\.?)?|\b\d{1,2}\s*[ap]\.m\.")
 
 
-def _name_mask(text: str, t_starts: Sequence[int], t_ends: Sequence[int]) -> tuple[int, int]:
+def _name_mask(
+    text: str,
+    t_starts: Sequence[int],
+    t_ends: Sequence[int],
+    clock: bool | None = None,
+    upper: bytes | None = None,
+) -> tuple[int, int]:
     """Bit masks over the tokens of one sentence: names and titles (words capitalised inside
-    the sentence, or a first word in capitals) with clock times, and clock times alone."""
-    names = 0
-    for k in range(1, len(t_starts)):
-        if text[t_starts[k]].isupper():
-            names |= 1 << k
-    if t_starts and t_ends[0] - t_starts[0] > 1 and text[t_starts[0] : t_ends[0]].isupper():
+    the sentence, or a first word in capitals) with clock times, and clock times alone.
+
+    `clock` says whether `text` holds a colon or "m.", `upper` is the sentence's
+    `_capitals` (each worked out here when None)."""
+    if not t_starts:
+        return 0, 0
+    if upper is None:
+        upper = _capitals(text, t_starts)
+    # The flags of the tokens after the first, last first: the binary digits of the mask.
+    names = int(upper[:0:-1] or b"0", 2) << 1
+    if t_ends[0] - t_starts[0] > 1 and text[t_starts[0] : t_ends[0]].isupper():
         names |= 1
     clocks = 0
-    if t_starts and (":" in text or "m." in text):
+    if clock is None:
+        clock = ":" in text or "m." in text
+    if clock and _DIGIT_RE.search(text, t_starts[0], t_ends[-1]) is not None:
         for match in _CLOCK_RE.finditer(text, t_starts[0], t_ends[-1]):
-            for k in range(len(t_starts)):
-                if match.start() <= t_starts[k] < match.end():
-                    clocks |= 1 << k
+            # The tokens starting inside the clock time.
+            for k in range(
+                bisect_left(t_starts, match.start()), bisect_left(t_starts, match.end())
+            ):
+                clocks |= 1 << k
     return names | clocks, clocks
 
 
+def _capitals(text: str, t_starts: Sequence[int]) -> bytes:
+    """Per token, b"1" when it starts with a capital letter, else b"0" (the work runs in C)."""
+    return bytes(map(str.isupper, map(text.__getitem__, t_starts))).translate(_BINARY_DIGITS)
+
+
+_DIGIT_RE = re.compile(r"\d")
+_BINARY_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
+
+
+@pausing_gc
 def prepare(articles: list[Article], min_tokens: int = 3) -> Prepared:
     """Tokenise the text blocks of `articles` (never headings) into sentences and classes."""
     starts: list[array[int]] = []
@@ -311,31 +365,56 @@ def prepare(articles: list[Article], min_tokens: int = 3) -> Prepared:
                 cached = _cut_block(block_text)
                 if held is None:
                     cuts[key] = (cached, index, block.start, block.end)
-            spans, block_words, block_starts, block_ends, size = cached
+            spans, block_words, block_starts, block_ends, size, whole, clock = cached
+            # The block's capitals and clause marks, when it gives a new class (a block seen
+            # before gives none).
+            capitals: bytes | None = None
+            marks: list[int] = []
             offset = block.start
+            base = len(a_starts)
+            if whole:
+                # The sentences take the block's tokens in order: their offsets in one go.
+                a_starts.extend(map(add, block_starts, repeat(offset)))
+                a_ends.extend(map(add, block_ends, repeat(offset)))
             for n, words in enumerate(block_words):
                 s_lo, s_hi, t_lo, t_hi = spans[4 * n : 4 * n + 4]
-                first = len(a_starts)
-                a_starts.extend(offset + x for x in block_starts[t_lo:t_hi])
-                a_ends.extend(offset + x for x in block_ends[t_lo:t_hi])
+                if whole:
+                    first = base + t_lo
+                else:
+                    first = len(a_starts)
+                    a_starts.extend(map(add, block_starts[t_lo:t_hi], repeat(offset)))
+                    a_ends.extend(map(add, block_ends[t_lo:t_hi], repeat(offset)))
                 if len(words) < min_tokens:
                     continue
-                t_starts, t_ends = block_starts[t_lo:t_hi], block_ends[t_lo:t_hi]
                 cls = by_words.get(words)
                 if cls is None:
-                    stems = tuple(stem(w) for w in words)
+                    t_starts, t_ends = block_starts[t_lo:t_hi], block_ends[t_lo:t_hi]
+                    if capitals is None:
+                        capitals = _capitals(block_text, block_starts)
+                        marks = _mark_cuts(block_text, block_starts, block_ends)
+                    stems = tuple(map(stem, words))
                     cls = len(classes)
                     by_words[words] = cls
-                    names, clocks = _name_mask(block_text, t_starts, t_ends)
+                    names, clocks = _name_mask(
+                        block_text, t_starts, t_ends, clock, capitals[t_lo:t_hi]
+                    )
                     # A clock time ("4:50 p.m.") stamps a live-blog entry; it is no fact.
                     content = tuple(
                         dict.fromkeys(
-                            s
-                            for k, s in enumerate(stems)
-                            if s not in STOP_WORDS and not (clocks and (clocks >> k) & 1)
+                            filterfalse(STOP_WORDS.__contains__, stems)
+                            if not clocks
+                            else (
+                                s
+                                for k, s in enumerate(stems)
+                                if s not in STOP_WORDS and not (clocks >> k) & 1
+                            )
                         )
                     )
-                    clauses = _clauses(block_text, t_starts, t_ends)
+                    # The block's cuts inside the sentence, counted from its first token.
+                    inside = marks[bisect_right(marks, t_lo) : bisect_left(marks, t_hi)]
+                    clauses = _clauses(
+                        block_text, t_starts, t_ends, [k - t_lo for k in inside] if inside else []
+                    )
                     fact = not states_no_fact(block_text[s_lo:s_hi])
                     classes.append(
                         SentenceClass(
@@ -359,7 +438,7 @@ def prepare(articles: list[Article], min_tokens: int = 3) -> Prepared:
 
 def sentence_words(text: str) -> tuple[str, ...]:
     """The folded tokens of a piece of text."""
-    return tuple(t.text for t in tokens(text))
+    return tuple(word_spans(text)[0])
 
 
 def sentence_stems(text: str) -> frozenset[str]:

@@ -11,6 +11,7 @@ from brief_reader.tui.screens.library import LibraryScreen
 from brief_reader.tui.screens.search import SearchScreen
 from brief_reader.tui.widgets.article_list import ArticleList
 from brief_reader.tui.widgets.reader import ReaderView, sentence_spans, wrap_offsets
+from conftest import until_idle
 from textual.widgets import OptionList
 
 from brief_reader.article import Article
@@ -19,8 +20,7 @@ from brief_reader.paths import Paths
 
 async def _ready(app: BriefReaderApp, pilot: object) -> LibraryScreen:
     """Wait for the library, the shared passages and the index to be ready."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
+    await until_idle(app, pilot)
     screen = app.screen
     assert isinstance(screen, LibraryScreen)
     return screen

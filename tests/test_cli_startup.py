@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from brief_reader.tui import cli
@@ -107,3 +108,45 @@ def test_the_in_process_runner_leaves_no_trace(cli: RunCli, home: Path, tmp_path
     assert json.loads(again.stdout)["library"].startswith(str(home))
     failed = cli("list", "--no-such-option")
     assert failed.returncode == 2 and failed.stderr.startswith("usage: brief-reader")
+
+
+async def test_background_work_waits_until_the_list_is_on_screen(
+    paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The index sync and the passage finder hold the interpreter for long stretches: they
+    # start their work only once the frame showing the articles has been drawn, and a moment
+    # after (the redraws that follow it are not slowed either).
+    import time
+
+    import brief_reader.search.passages
+    from brief_reader.search.index import SearchIndex
+    from brief_reader.tui.app import BACKGROUND_AFTER_DRAWN, make_app
+    from brief_reader.tui.widgets.article_list import ArticleList
+    from conftest import until_idle
+
+    drawn: list[float] = []
+    started: dict[str, float] = {}
+    render_line = ArticleList.render_line
+
+    def drawing(self: ArticleList, y: int) -> Any:
+        if not drawn and self.current is not None:
+            drawn.append(time.monotonic())
+        return render_line(self, y)
+
+    def noting(name: str, work: Any) -> Any:
+        def noted(*args: Any, **kwargs: Any) -> Any:
+            started.setdefault(name, time.monotonic())
+            return work(*args, **kwargs)
+
+        return noted
+
+    monkeypatch.setattr(ArticleList, "render_line", drawing)
+    monkeypatch.setattr(SearchIndex, "sync", noting("index", SearchIndex.sync))
+    find_shared = brief_reader.search.passages.find_shared
+    monkeypatch.setattr(brief_reader.search.passages, "find_shared", noting("shared", find_shared))
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until_idle(app, pilot)
+    assert drawn and sorted(started) == ["index", "shared"]
+    for name, moment in started.items():
+        assert moment - drawn[0] >= BACKGROUND_AFTER_DRAWN * 0.9, name

@@ -6,12 +6,16 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from brief_reader.search import passages
 from brief_reader.tui.app import make_app
 from brief_reader.tui.screens.library import LibraryScreen
 from brief_reader.tui.widgets.article_list import ArticleList
 from conftest import until_idle
 from feedserver import FeedServer, Route, article_page, paragraphs_about, rss20
+from synthetic_stories import paragraphs as story_paragraphs
+from synthetic_stories import stories as make_stories
 
+from brief_reader.article import Article
 from brief_reader.feeds.store import FeedStore
 from brief_reader.paths import Paths
 
@@ -122,3 +126,61 @@ async def test_a_failing_feed_is_named_and_the_others_arrive(
         assert [a.source for a in app.state.articles] == ["Harbour Gazette"]
     warnings = [m for m, severity in notes if severity == "warning"]
     assert len(warnings) == 1 and server.url("/broken") in warnings[0]
+
+
+async def test_articles_arriving_redo_their_stories_not_the_library(
+    server: FeedServer, paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    told = make_stories(8, 4)
+    folder = paths.articles_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    for k, story in enumerate(told):
+        for n in range(3):
+            text = "\n\n".join(story_paragraphs(story, n))
+            (folder / f"story{k}-{n}.md").write_text(
+                f"---\ntitle: Story {k} by outlet {n}\nsource: Outlet {n}\n---\n\n{text}\n",
+                encoding="utf-8",
+            )
+    base = server.url("")
+    for k in (2, 5):  # a fourth outlet on two of the stories
+        server.routes[f"/fourth/{k}"] = Route(
+            article_page(f"Story {k} as the fourth outlet tells it", story_paragraphs(told[k], 3))
+        )
+    items = [{"title": f"Story {k}", "link": f"{base}/fourth/{k}"} for k in (2, 5)]
+    server.routes["/fourth/rss"] = Route(rss20("Fourth Outlet", base, items), RSS)
+    with FeedStore.open(paths) as store:
+        store.add(server.url("/fourth/rss"))
+    runs: list[int] = []
+    compute = passages._compute
+
+    def recording(articles: list[Article], *args: Any, **kwargs: Any) -> Any:
+        runs.append(len(articles))
+        return compute(articles, *args, **kwargs)
+
+    monkeypatch.setattr(passages, "_compute", recording)
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until_idle(app, pilot, pause=0.1, rounds=40)
+        assert len(app.state.articles) == 24
+        assert runs == [24]
+        await pilot.press("r")
+        await until_idle(app, pilot, pause=0.1, rounds=60)
+        assert len(app.state.articles) == 26
+        # Each run after the fetch took the stories the new articles joined, not the library.
+        assert len(runs) >= 2
+        assert all(size < 13 for size in runs[1:])
+        shared = app.state.shared
+        assert shared is not None
+        by_id = {a.id: a for a in app.state.articles}
+        for k in (2, 5):
+            fourth = next(a for a in app.state.articles if a.url == f"{base}/fourth/{k}")
+            partners = {
+                by_id[other].title
+                for group in shared.groups
+                if fourth.id in group.articles
+                for other in group.articles
+                if other != fourth.id
+            }
+            assert any(title.startswith(f"Story {k} by outlet") for title in partners)
+            story = shared.story_of(fourth.id)
+            assert story is not None and len(story.articles) == 4

@@ -285,6 +285,41 @@ def test_html_page_metadata_comes_from_the_page() -> None:
     assert article.url == "https://valleycourier.example/farming/frost-fans"
 
 
+_DATELESS_PAGE = """<html><head><title>Bridge plan approved</title></head><body>
+<article>{stamp}<p>Officials confirmed on Tuesday that the harbour bridge will go ahead after
+months of debate among residents, engineers and the regional council.</p>
+<p>The plan was first proposed two years ago and has since been revised three times to answer
+concerns about cost, noise and the safety of nearby schools.</p></article>
+<footer><p>{footer}</p></footer></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "footer", ["© 2026 Harbour Gazette. All rights reserved.", "Copyright 2019-2025 Gazette Ltd"]
+)
+def test_a_page_without_a_date_gets_none_not_its_copyright_year(
+    tmp_path: Path, footer: str
+) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(_DATELESS_PAGE.format(stamp="", footer=footer), encoding="utf-8")
+    assert read_one(path).date is None
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        '<time datetime="2025-03-04T10:20:00+01:00">4 March 2025</time>',
+        '<p class="date">Published 4 March 2025</p>',
+    ],
+)
+def test_a_date_the_page_states_is_kept_beside_a_copyright_line(
+    tmp_path: Path, stamp: str
+) -> None:
+    path = tmp_path / "page.html"
+    page = _DATELESS_PAGE.format(stamp=stamp, footer="© 2026 Harbour Gazette")
+    path.write_text(page, encoding="utf-8")
+    assert read_one(path).date == "2025-03-04"
+
+
 def test_html_body_is_the_article_not_the_menu_or_footer() -> None:
     article = read_one(FIXTURES / "page.html")
     assert_well_formed(article)

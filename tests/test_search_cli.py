@@ -151,3 +151,17 @@ def test_tags_and_notes_made_elsewhere_are_searchable(cli: RunCli) -> None:
     assert cli("untag", first, "followup").returncode == 0
     assert json.loads(cli("search", "tag:followup", "--json").stdout)["total"] == 0
     assert json.loads(cli("search", "note:wombat", "--json").stdout)["total"] == 1
+
+
+def test_a_number_is_found_and_marked_whole(search: Callable[..., Result], tmp_path: Path) -> None:
+    # "3.5" is one word, as the passage finder reads it: it finds the $3.5 billion deal, not
+    # the $3.6 billion one (whose "3" would have matched), and the mark covers all of it.
+    for name, amount in (("a", "3.5"), ("b", "3.6")):
+        (tmp_path / f"{name}.txt").write_text(
+            f"Deal worth {amount} billion\n\nThe firm said the deal was worth ${amount} billion "
+            "in cash and stock.\n",
+            encoding="utf-8",
+        )
+    status, out, _ = search("3.5", str(tmp_path))
+    assert status == 0
+    assert "1 match" in out and "$[[3.5]] billion" in out and "3.6" not in out

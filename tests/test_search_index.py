@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
-from brief_reader.search.analysis import words
+from brief_reader.search.analysis import stems, words
 from brief_reader.search.index import SearchIndex
 from brief_reader.search.results import SearchResults
 from brief_reader.search.schema import SCHEMA_VERSION
@@ -564,9 +564,15 @@ def test_index_articles_tracks_exactly_the_given_articles(
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from("ab É’'‑-_ \n1é«»\u00a0ﬁß"), max_size=40))
+@given(st.text(alphabet=st.sampled_from("ab É’'‑-_ \n1é«»\u00a0ﬁß.,3\u00ad"), max_size=40))
 def test_words_are_the_tokens_of_brief_reader_text(text: str) -> None:
+    # Numbers with a decimal point or thousands separators ("3.5", "3,000") and soft hyphens
+    # included: the index reads the words the passage finder reads.
     assert words(text) == [text[t.start : t.end].translate(_APOS) for t in tokens(text)]
+
+
+def test_a_number_with_a_decimal_point_is_one_term(paths: Paths) -> None:
+    assert stems("$3.5 billion, not 3,000 or 5") == ["3.5", "billion", "not", "3000", "or", "5"]
 
 
 _APOS = str.maketrans({"\u2019": "'"})

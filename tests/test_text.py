@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from brief_reader.text import fold, tokens
+from brief_reader.text import fold, fold_char_run, tokens, word_spans
 
 
 def words(text: str) -> list[str]:
@@ -126,3 +126,27 @@ def test_every_token_is_the_folded_text_of_its_span(text: str) -> None:
 @given(_NEWS_TEXT)
 def test_folding_twice_changes_nothing_more(text: str) -> None:
     assert fold(fold(text)) == fold(text)
+
+
+# Apostrophe look-alikes (the modifier letter one is a letter to regular expressions), soft
+# hyphens, thousands separators and decimal points, next to letters, digits and spaces.
+_TRICKY_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("ab5 .,'") + list("\u2018\u2019\u02bc\u2032\u00ad\u00e9\ufb01\uff15\u00b2\u0301\ufdfa")
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(st.one_of(_NEWS_TEXT, _TRICKY_TEXT))
+def test_word_spans_are_the_tokens(text: str) -> None:
+    words, starts, ends = word_spans(text)
+    assert list(zip(words, starts, ends, strict=True)) == [tuple(t) for t in tokens(text)]
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_text_folds_as_the_full_rule_folds_it(text: str) -> None:
+    # fold() takes a short path for ASCII (titles are folded at every sort of the list): it
+    # must give what the whole rule (NFKC, quotes, casefold, accents) gives.
+    assert fold(text) == fold_char_run(text)

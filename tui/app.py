@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from brief_reader.tui.state import AppState, LibraryFilesChanged, Progressed
+from brief_reader.tui.state import AppState, ArticlesArrived, LibraryFilesChanged, Progressed
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -29,6 +29,13 @@ if TYPE_CHECKING:
 
 # How long quitting waits for background work to stop.
 QUIT_GRACE_SECONDS = 3.0
+# Reading progress is shown at most this often (seconds): each count redraws the status line.
+LOAD_PROGRESS_EVERY = 0.1
+# Heavy background work (index, shared passages) starts this long after the frame showing the
+# list is drawn, so the redraws that follow it (scroll bars appear) are not slowed either...
+BACKGROUND_AFTER_DRAWN = 0.1
+# ...and at the latest this long after it was asked for, drawn or not.
+BACKGROUND_MAX_WAIT = 3.0
 
 
 class BriefReaderApp(App[None]):
@@ -41,6 +48,10 @@ class BriefReaderApp(App[None]):
         # In a text box `?` is typed; F1 opens help there (and the box's footer says so).
         Binding("question_mark,f1", "help", "Help", id="app.help", key_display="?"),
     ]
+    # A shared-passage run is under way; another was asked for meanwhile; the last one failed.
+    _shared_running = False
+    _shared_again = False
+    _shared_failed = False
 
     def __init__(
         self,
@@ -70,8 +81,9 @@ class BriefReaderApp(App[None]):
         self._cancel = threading.Event()
         # The index sync and the passage finder take turns: at once, they hold both their
         # peaks of memory (a first start on 2,225 articles: 246 MiB, in turn under 200) for no
-        # gain in time, as threads share one interpreter.
-        self._heavy_work = threading.Lock()
+        # gain in time, as threads share one interpreter. Neither starts before the list is on
+        # screen: their threads would hold the interpreter while it is drawn.
+        self._heavy_work = _HeavyWork(self._cancel)
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
 
@@ -91,11 +103,13 @@ class BriefReaderApp(App[None]):
         self.call_after_refresh(self._start)
 
     def _start(self) -> None:
+        # The reading starts first: the notes store opens meanwhile (the articles, once read,
+        # wait in the queue behind this call, so they find it open).
+        if not self.state.loaded:
+            self.load_library()
         self._open_annotations()
         if self.state.loaded:
             self._after_load()
-        else:
-            self.load_library()
 
     def _open_annotations(self) -> None:
         from brief_reader.annotations import AnnotationStore
@@ -137,11 +151,16 @@ class BriefReaderApp(App[None]):
         from brief_reader.library import Library, load_paths
 
         report = self.report("Reading articles")
+        last = 0.0
 
         def progress(done: int, total: int) -> None:
+            nonlocal last
             if self._cancel.is_set():
                 raise _Stopped  # the app is closing: stop reading
-            report(done, total)
+            now = time.monotonic()
+            if now - last >= LOAD_PROGRESS_EVERY or done == total:
+                last = now
+                report(done, total)
 
         try:
             if self.inputs:
@@ -181,39 +200,77 @@ class BriefReaderApp(App[None]):
 
     def _after_load(self) -> None:
         # Passages and the index wait for the list to be drawn: the user sees the library first.
+        # Their workers start at the next refresh (whoever waits for the app's workers then
+        # waits for them too), but their threads import and compute while holding the
+        # interpreter, so their heavy parts wait until the screen has shown the articles (its
+        # `ArticlesChanged` is queued before the call below), the frame showing them is drawn,
+        # and a moment more. The next refresh alone may come before the screen has even read
+        # the articles.
         def start_background() -> None:
             self.sync_index()  # first: searching works once it is done
             if self.find_shared_enabled:
                 self.find_shared_passages()
 
         self.call_after_refresh(start_background)
+        screen = self.screen
+        screen.call_later(
+            screen.call_after_refresh, self.set_timer, BACKGROUND_AFTER_DRAWN, self._heavy_work.open
+        )
 
-    @work(thread=True, exclusive=True, group="shared", exit_on_error=False)
     def find_shared_passages(self) -> None:
-        """Find the passages the articles share, off the UI thread, with progress."""
+        """Bring the shared passages up to date with the articles, off the UI thread.
+
+        A run takes the articles as they are when it starts and begins from the last result,
+        so as articles arrive only the stories they touch are worked out again; asked while a
+        run is under way, another follows it.
+        """
+        if self._shared_running:
+            self._shared_again = True
+            return
+        self._shared_running = True
+        self._shared_again = False
+        # After a failed run, start afresh rather than from the result it could not update.
+        previous = None if self._shared_failed else self.state.shared
+        self._find_shared(list(self.state.articles), previous)
+
+    # Not `exclusive`: `_shared_running` keeps runs one at a time, and an exclusive worker
+    # started from the callback of the one finishing would mark that one cancelled. Described,
+    # or Textual would describe it by the repr of its arguments: every article, bodies and all.
+    @work(thread=True, group="shared", exit_on_error=False, description="shared passages")
+    def _find_shared(self, articles: list[Article], previous: SharedPassages | None) -> None:
         self.state.track_this_thread()
         from brief_reader.search.passages import Cancelled, find_shared
 
         try:
             with self._heavy_work:
                 shared = find_shared(
-                    self.state.articles,
+                    articles,
                     cache_dir=self.paths.passages_cache_dir,
                     progress=self.report("Finding shared passages"),
                     cancel=self._cancel,
+                    previous=previous,
                 )
         except Cancelled:
             return  # the app is closing
+        except BaseException:
+            self.call_from_thread(self._shared_found, None)  # the worker's handler says why
+            raise
         self.call_from_thread(self._shared_found, shared)
 
-    def _shared_found(self, shared: SharedPassages) -> None:
-        self.post_message(Progressed("Finding shared passages", 0, 0))
-        self.state.set_shared(shared)
+    def _shared_found(self, shared: SharedPassages | None) -> None:
+        self._shared_running = False
+        self._shared_failed = shared is None
+        if shared is not None:
+            self.post_message(Progressed("Finding shared passages", 0, 0))
+            self.state.set_shared(shared)
+        if self._shared_again and not self._cancel.is_set():
+            self.find_shared_passages()
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def sync_index(self) -> None:
         """Bring the search index up to date, off the UI thread; search works meanwhile."""
         self.state.track_this_thread()
+        self._heavy_work.wait_open()  # importing the index is heavy work too
         from brief_reader.search.annotating import annotation_source
         from brief_reader.search.index import SearchIndex
 
@@ -271,17 +328,30 @@ class BriefReaderApp(App[None]):
     def _library_files_changed(self) -> None:
         """New files in the library: re-read it when it showed the samples, else update the
         shared passages and the index."""
-        from brief_reader.paths import seeds_dir
-
         if self.state.library_given or self.articles_given:
             return
-        samples = seeds_dir().resolve()
-        if any(samples in a.path.resolve().parents for a in self.state.articles):
+        if self._shows_samples():
             self.load_library()  # the samples give way to the user's own articles
             return
         if self.find_shared_enabled:
             self.find_shared_passages()
         self.sync_index()
+
+    @on(ArticlesArrived)
+    def _articles_arrived(self) -> None:
+        """Articles arrived in the list: their stories' shared passages are worked out now."""
+        if self.state.library_given or self.articles_given or self._shows_samples():
+            return  # the samples give way to the new articles once the fetch ends
+        if self.find_shared_enabled:
+            self.find_shared_passages()
+
+    def _shows_samples(self) -> bool:
+        """Whether the list shows the samples (the library had no articles of the user's):
+        then they all are, and come first."""
+        from brief_reader.paths import seeds_dir
+
+        articles = self.state.articles
+        return bool(articles) and seeds_dir().resolve() in articles[0].path.resolve().parents
 
     # --- actions -------------------------------------------------------------------------
 
@@ -359,6 +429,38 @@ class BriefReaderApp(App[None]):
 
 class _Stopped(Exception):
     """Background reading stopped because the app is closing."""
+
+
+class _HeavyWork:
+    """The lock heavy background work takes turns with, closed until the list is drawn.
+
+    `with heavy_work:` waits until `open()` was called (or the app is closing, or
+    BACKGROUND_MAX_WAIT has passed), then holds the lock.
+    """
+
+    def __init__(self, cancel: threading.Event) -> None:
+        self._lock = threading.Lock()
+        self._opened = threading.Event()
+        self._cancel = cancel
+
+    def open(self) -> None:
+        """Let heavy work start (the UI thread calls it once the list is on screen)."""
+        self._opened.set()
+
+    def wait_open(self) -> None:
+        """Wait, in a worker thread, until heavy work may start."""
+        deadline = time.monotonic() + BACKGROUND_MAX_WAIT
+        while not self._opened.wait(0.02):
+            if self._cancel.is_set() or time.monotonic() >= deadline:
+                return
+
+    def __enter__(self) -> _HeavyWork:
+        self.wait_open()
+        self._lock.acquire()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._lock.release()
 
 
 def _runner(node: Any, action: str) -> Callable[[], Any]:

@@ -16,7 +16,13 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from brief_reader.tui.state import AppState, LibraryFilesChanged, Progressed, state_of
+from brief_reader.tui.state import (
+    AppState,
+    ArticlesArrived,
+    LibraryFilesChanged,
+    Progressed,
+    state_of,
+)
 from textual.app import App
 from textual.worker import get_current_worker
 
@@ -220,9 +226,11 @@ def _flush(feed: FeedActivity) -> None:
     if not arrived or state.library_given or not state.loaded:
         return  # files named on the command line are shown, not the library
     known = {a.id for a in state.articles}
-    fresh = [a for a in arrived if a.id not in known]
+    # One article per id, the last version saved (a feed may list one item twice).
+    fresh = [a for a in {a.id: a for a in arrived}.values() if a.id not in known]
     if fresh:
         state.set_articles([*state.articles, *fresh])
+        feed.app.post_message(ArticlesArrived())
 
 
 def _finished(feed: FeedActivity, report: FetchReport | None, subscribed: bool) -> None:

@@ -68,6 +68,11 @@ class LibraryFilesChanged(Message):
     """Files were added to the user's library (e.g. from feeds): read or index them again."""
 
 
+class ArticlesArrived(Message):
+    """Articles joined the list while the app runs (a fetch under way): the shared passages
+    take them in now, the index when the fetch ends (`LibraryFilesChanged`)."""
+
+
 class AppState:
     """What the app knows, in one place: articles, shared passages, index, notes and progress.
 

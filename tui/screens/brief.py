@@ -17,12 +17,13 @@ from brief_reader.tui.screens.compare import CompareScreen
 from brief_reader.tui.state import ArticlesChanged, SharedPassagesFound
 from brief_reader.tui.widgets.brief_view import BriefView, short
 from brief_reader.tui.widgets.coverage import ABSENT, FIRST, GLYPHS, CoverageMatrix
+from brief_reader.tui.widgets.footer import KeysFooter
 from brief_reader.tui.widgets.reader import ReaderView
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from brief_reader.article import Article
 
@@ -77,7 +78,7 @@ class StoryBriefScreen(BriefScreen[None]):
         yield CoverageMatrix(id="brief-matrix", classes="hidden")
         yield Static("", id="brief-detail", classes="hidden", markup=False)
         yield Static("", id="status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#brief-list", BriefView).focus()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from brief_reader.tui.screens.base import BriefScreen
 from brief_reader.tui.shared_view import highlights_for
 from brief_reader.tui.state import SharedPassagesFound
+from brief_reader.tui.widgets.footer import KeysFooter
 from brief_reader.tui.widgets.reader import Highlight, ReaderView
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 # Narrower than this, panes stack one above the other instead of standing side by side.
 MIN_PANE_WIDTH = 38
@@ -50,7 +51,7 @@ class CompareScreen(BriefScreen[None]):
                     yield Static(label, classes="pane-title")
                     yield ReaderView(article, id=f"pane-{index}")
         yield Static("", id="status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._apply_highlights()

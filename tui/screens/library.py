@@ -8,13 +8,14 @@ from brief_reader.tui.screens.base import BriefScreen
 from brief_reader.tui.shared_view import highlights_for, shared_count, stories_of
 from brief_reader.tui.state import ArticlesChanged, SharedPassagesFound
 from brief_reader.tui.widgets.article_list import ArticleList
+from brief_reader.tui.widgets.footer import KeysFooter
 from brief_reader.tui.widgets.reader import ReaderView
 from brief_reader.tui.widgets.text_box import TextBox
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from brief_reader.article import Article
 from brief_reader.text import fold
@@ -73,7 +74,7 @@ class LibraryScreen(BriefScreen[None]):
                 yield ArticleList(id="articles")
             yield ReaderView(id="reader")
         yield Static("", id="status", markup=False)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#articles", ArticleList)

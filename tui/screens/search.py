@@ -6,15 +6,16 @@ from typing import TYPE_CHECKING
 
 from brief_reader.tui.screens.base import BriefScreen
 from brief_reader.tui.state import IndexReady
+from brief_reader.tui.widgets.footer import KeysFooter
 from brief_reader.tui.widgets.text_box import TextBox
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import Worker
 
 if TYPE_CHECKING:
     from brief_reader.search.results import SearchHit, SearchResults
@@ -27,7 +28,8 @@ class SearchScreen(BriefScreen[Opened | None]):
     """Type a query; results update as you type; Enter opens the article at the first match.
 
     The query is kept in the app state, so search opens again on the last one (selected: typing
-    replaces it).
+    replaces it). A key searches at once when no search is running; keys typed while one runs
+    wait for it, and then only the last query is searched (no fixed delay, no pile of searches).
     """
 
     HELP_TITLE = "Search"
@@ -38,12 +40,14 @@ class SearchScreen(BriefScreen[Opened | None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._timer: Timer | None = None
         self._hits: list[SearchHit] = []
         # The terms the shown results matched, to mark them in the article opened.
         self._stems: frozenset[str] = frozenset()
         # The query last searched (or being searched), so the same text is not searched twice.
         self._searched: str | None = None
+        # The query in the box, and the search running (the next one waits for it).
+        self._wanted: str | None = None
+        self._worker: Worker[None] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
@@ -55,7 +59,7 @@ class SearchScreen(BriefScreen[Opened | None]):
             )
             yield Static("", id="search-summary", markup=False)
             yield OptionList(id="results")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         box = self.query_one("#query", Input)
@@ -71,19 +75,23 @@ class SearchScreen(BriefScreen[Opened | None]):
     @on(Input.Changed, "#query")
     def _changed(self, event: Input.Changed) -> None:
         self.state.search_query = event.value
-        if self._timer is not None:
-            self._timer.stop()
-        if event.value == self._searched:
-            return
-        delay = self.state.search_debounce
-        if delay <= 0:
+        self._wanted = event.value
+        searching = self._worker is not None and not self._worker.is_finished
+        if event.value != self._searched and not searching:
             self._search_now(event.value)
-            return
-        self._timer = self.set_timer(delay, lambda: self._search_now(event.value))
 
     def _search_now(self, query: str) -> None:
+        self._wanted = query
         self._searched = query
-        self.run_search(query)
+        self._worker = self.run_search(query)
+
+    @on(Worker.StateChanged)
+    def _search_ended(self, event: Worker.StateChanged) -> None:
+        """A search finished (or failed): search the query typed meanwhile, if it differs."""
+        if event.worker is not self._worker or not event.worker.is_finished:
+            return
+        if self._wanted is not None and self._wanted != self._searched:
+            self._search_now(self._wanted)
 
     @on(Input.Submitted, "#query")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -107,6 +115,8 @@ class SearchScreen(BriefScreen[Opened | None]):
         self.app.call_from_thread(self._show, query, results)
 
     def _show(self, query: str, results: SearchResults | None) -> None:
+        if query != self._wanted:
+            return  # typed over: the query in the box is searched next, and shown then
         options = self.query_one("#results", OptionList)
         options.clear_options()
         self._hits = []

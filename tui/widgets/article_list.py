@@ -12,7 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from brief_reader.tui.widgets.palette import MUTED_CONTRAST, readable, resolved_style
+from brief_reader.tui.widgets.palette import (
+    MUTED_CONTRAST,
+    RestyleCheck,
+    readable,
+    resolved_style,
+)
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -118,8 +123,14 @@ class ArticleList(ScrollView, can_focus=True):
         self.sections: list[StorySection] | None = None
         self._rows: list[int] = []
         self._row_of_article: list[int] = []
-        self._cache: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
-        self._styles: dict[str, Style] = {}
+        # Keyed by everything a line depends on that changes with a key (line, width, whether
+        # it is the cursor's row, with focus or not), so moving the cursor or the focus redraws
+        # two rows and keeps the rest; a change of the rows' content clears it.
+        self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+        # Component styles by (name, focused): the cursor's colour differs with focus.
+        self._styles: dict[tuple[str, bool], Style] = {}
+        self._restyled = False
+        self._restyle_check = RestyleCheck()
 
     # --- content -------------------------------------------------------------------------
 
@@ -206,13 +217,18 @@ class ArticleList(ScrollView, can_focus=True):
     # --- drawing -------------------------------------------------------------------------
 
     def notify_style_update(self) -> None:
-        """The theme or the styles changed: redraw every line in the new colours."""
+        """The theme or the styles changed: the next draw checks whether the lines still hold."""
         super().notify_style_update()
-        self._styles.clear()
-        self._cache.clear()
+        self._restyled = True
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
+        if self._restyled:
+            # Restyled (a theme switch, or only a change of focus): redraw in new colours.
+            self._restyled = False
+            if self._restyle_check.changed(self):
+                self._styles.clear()
+                self._cache.clear()
         scroll_x, scroll_y = self.scroll_offset
         line = scroll_y + y
         width = self.scrollable_content_region.width
@@ -221,7 +237,8 @@ class ArticleList(ScrollView, can_focus=True):
         if row >= len(self._rows):
             return Strip.blank(width, base)
         entry = self._rows[row]
-        key = (line, width, entry == self.cursor and self.has_focus)
+        at_cursor = entry == self.cursor
+        key = (line, width, at_cursor, at_cursor and self.has_focus)
         strip = self._cache.get(key)
         if strip is None:
             if entry < 0:
@@ -234,10 +251,11 @@ class ArticleList(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         # Resolved against the list's background: "auto" colours ($text-muted) in a partial
         # style would be drawn pure white, invisible on a light theme.
-        style = self._styles.get(name)
+        key = (name, self.has_focus)
+        style = self._styles.get(key)
         if style is None:
             style = resolved_style(self, name)
-            self._styles[name] = style
+            self._styles[key] = style
         return style
 
     def _strip(self, text: Text, base: Style) -> Strip:
@@ -309,14 +327,20 @@ class ArticleList(ScrollView, can_focus=True):
         if not self.articles:
             return
         row = max(0, min(row, len(self.articles) - 1))
-        self.cursor = row
-        self._cache.clear()
-        self.refresh()
+        before, self.cursor = self.cursor, row
+        # The rows' lines are cached by whether they hold the cursor: only these two change.
+        self._refresh_article_row(before)
+        self._refresh_article_row(row)
         self._scroll_to_cursor()
         if announce:
             article = self.current
             if article is not None:
                 self.post_message(self.Highlighted(self, article))
+
+    def _refresh_article_row(self, index: int) -> None:
+        """Redraw the lines of article `index` (when the list shows it)."""
+        if 0 <= index < len(self._row_of_article):
+            self.refresh_lines(self._row_of_article[index] * ROW_HEIGHT, ROW_HEIGHT)
 
     def _scroll_to_cursor(self) -> None:
         if not self._row_of_article:
@@ -334,19 +358,15 @@ class ArticleList(ScrollView, can_focus=True):
             self.scroll_to(y=(row + 1) * ROW_HEIGHT - height, animate=False)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._cache.clear()
+        # Lines are cached by width: a change of height alone keeps them.
         self.virtual_size = Size(self.size.width, len(self._rows) * ROW_HEIGHT)
         self._scroll_to_cursor()
 
     def on_focus(self) -> None:
-        self._styles.clear()  # the cursor's colour differs with focus
-        self._cache.clear()
-        self.refresh()
+        self._refresh_article_row(self.cursor)  # the cursor's colour differs with focus
 
     def on_blur(self) -> None:
-        self._styles.clear()
-        self._cache.clear()
-        self.refresh()
+        self._refresh_article_row(self.cursor)
 
     def action_cursor_down(self) -> None:
         """Next article."""

@@ -323,3 +323,32 @@ def resolved_style(widget: Widget, name: str) -> Style:
         )
         + styles.text_style
     )
+
+
+class RestyleCheck:
+    """Whether a restyle changed what a widget's cached lines were drawn with.
+
+    Textual restyles a widget on every change of focus (`:focus` rules), and tells it through
+    `notify_style_update` before its component classes are restyled; a widget that caches
+    lines asks this at its next draw instead, and keeps its lines when the theme, its own
+    colours and its component styles (for the focus it has now) are those it drew them with.
+    """
+
+    def __init__(self) -> None:
+        self._theme: tuple[str, Style] | None = None
+        self._seen: dict[bool, tuple[Style, ...]] = {}
+
+    def changed(self, widget: Widget) -> bool:
+        """True when `widget`'s lines must be drawn again in new styles."""
+        theme = (widget.app.theme, widget.rich_style)
+        names = sorted(widget.COMPONENT_CLASSES)
+        styles = tuple(resolved_style(widget, name) for name in names)
+        focused = widget.has_focus
+        if theme != self._theme:
+            self._theme = theme
+            self._seen = {focused: styles}
+            return True
+        if self._seen.setdefault(focused, styles) == styles:
+            return False
+        self._seen = {focused: styles}
+        return True

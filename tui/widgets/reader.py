@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from brief_reader.tui.widgets.palette import Palette, build_palette, resolved_style
+from brief_reader.tui.widgets.palette import Palette, RestyleCheck, build_palette, resolved_style
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
@@ -197,9 +197,12 @@ class ReaderView(ScrollView, can_focus=True):
         self._body_lines: list[int] = []
         self._layout_width = -1
         self._cache: LRUCache[int, Strip] = LRUCache(2048)
-        # Resolved for the theme in front; dropped on every style change (theme switch).
+        # Resolved for the theme in front; dropped when a restyle changes them (a theme switch,
+        # not a change of focus, which restyles the reader too).
         self._styles: dict[str, Style] = {}
         self._palette: Palette | None = None
+        self._restyled = False
+        self._restyle_check = RestyleCheck()
         if article is not None:
             self.show(article)
 
@@ -213,6 +216,7 @@ class ReaderView(ScrollView, can_focus=True):
             self.highlights, self.matches, self.notes = [], [], []
         self.sentences = sentence_spans(article) if article is not None else []
         self._layout_width = -1
+        self._cache.clear()
         self._relayout()
         if at is not None:
             self.move_cursor_to(at)
@@ -223,18 +227,24 @@ class ReaderView(ScrollView, can_focus=True):
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
         """Colour these shared passages (sorted by start)."""
-        self.highlights = sorted(highlights, key=lambda h: (h.start, h.end))
-        self._invalidate()
+        ordered = sorted(highlights, key=lambda h: (h.start, h.end))
+        if ordered != self.highlights:
+            self.highlights = ordered
+            self._invalidate()
 
     def set_matches(self, matches: list[tuple[int, int]]) -> None:
         """Mark these search matches."""
-        self.matches = sorted(matches)
-        self._invalidate()
+        ordered = sorted(matches)
+        if ordered != self.matches:
+            self.matches = ordered
+            self._invalidate()
 
     def set_notes(self, spans: list[tuple[int, int]]) -> None:
         """Mark these annotated passages."""
-        self.notes = sorted(spans)
-        self._invalidate()
+        ordered = sorted(spans)
+        if ordered != self.notes:
+            self.notes = ordered
+            self._invalidate()
 
     def watch_unique_mode(self) -> None:
         # The view says it is on with a line above the title: the layout changes.
@@ -258,12 +268,29 @@ class ReaderView(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
 
+    def _redraw_spans(self, *spans: tuple[int, int] | None) -> None:
+        """Redraw only the screen lines holding these body spans (a cursor or a mark moved)."""
+        for span in spans:
+            if span is None or not self._lines:
+                continue
+            first = self.line_of_offset(span[0])
+            # The last body line starting before the span ends (offsets between lines, such as
+            # the space a line was wrapped at, belong to no line).
+            found = bisect.bisect_left(self._body_ends, span[1])
+            if (
+                found >= len(self._body_lines)
+                or self._lines[self._body_lines[found]].start >= span[1]
+            ):
+                found -= 1
+            last = max(self._body_lines[found] if found >= 0 else first, first)
+            for index in range(first, last + 1):
+                self._cache.discard(index)
+            self.refresh_lines(first, last - first + 1)
+
     def notify_style_update(self) -> None:
-        """The theme or the styles changed: redraw every line in the new colours."""
+        """The theme or the styles changed: the next draw checks whether the lines still hold."""
         super().notify_style_update()
-        self._styles.clear()
-        self._palette = None
-        self._cache.clear()
+        self._restyled = True
         self.refresh()
 
     @property
@@ -357,6 +384,13 @@ class ReaderView(ScrollView, can_focus=True):
     # --- drawing -------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
+        if self._restyled:
+            # Restyled (a theme switch, or only a change of focus): redraw in new colours.
+            self._restyled = False
+            if self._restyle_check.changed(self):
+                self._styles.clear()
+                self._palette = None
+                self._cache.clear()
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
@@ -450,10 +484,11 @@ class ReaderView(ScrollView, can_focus=True):
         return [h for h in highlights if h.start < end and h.end > start]
 
     def on_focus(self) -> None:
-        self._invalidate()
+        # With focus the cursor shows and the peer mark does not: only their lines change.
+        self._redraw_spans(self.cursor_span, self.peer_span)
 
     def on_blur(self) -> None:
-        self._invalidate()
+        self._redraw_spans(self.cursor_span, self.peer_span)
 
     # --- cursor --------------------------------------------------------------------------
 
@@ -468,8 +503,10 @@ class ReaderView(ScrollView, can_focus=True):
     def _set_cursor(self, index: int, *, announce: bool = True) -> None:
         if not self.sentences:
             return
+        before = self.cursor_span
         self.cursor = max(0, min(index, len(self.sentences) - 1))
-        self._invalidate()
+        if self.has_focus:  # the cursor is drawn only with focus
+            self._redraw_spans(before, self.cursor_span)
         self.scroll_to_cursor()
         if announce and self.article is not None:
             start, end = self.sentences[self.cursor]
