@@ -128,7 +128,6 @@ async def test_search_as_you_type_then_enter_opens_the_article_at_the_match(
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _ready(app, pilot)
-        app.state.search_debounce = 0
         await pilot.press("slash")
         assert isinstance(app.screen, SearchScreen)
         await pilot.press(*"sovereign")
@@ -229,7 +228,6 @@ async def test_untrusted_text_is_never_markup(tmp_path: Path, paths: Paths) -> N
         assert "[link=http://x]a link[/link]" in text
         assert "[/ a broken tag" in text
         assert "\x1b" not in text
-        app.state.search_debounce = 0
         await pilot.press("slash", *"bold")
         await _settle(app, pilot)
         # The result shows the title and the snippet as written, brackets and all.

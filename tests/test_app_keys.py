@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +58,6 @@ async def test_in_a_text_box_question_mark_is_typed_and_f1_opens_help(
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
         await until_idle(app, pilot)
-        app.state.search_debounce = 0
         await pilot.press("f" if box == "filter" else "slash")
         typed = app.focused
         assert isinstance(typed, Input)
@@ -86,7 +87,6 @@ async def test_search_keeps_the_query_between_visits(paths: Paths) -> None:
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
         await until_idle(app, pilot)
-        app.state.search_debounce = 0
         await pilot.press("slash", *"sovereign")
         await until_idle(app, pilot)
         assert app.screen.query_one("#results", OptionList).option_count == 1
@@ -211,7 +211,6 @@ async def test_help_is_in_the_footer_of_every_screen(paths: Paths, size: tuple[i
     app = make_app(paths)
     async with app.run_test(size=size) as pilot:
         await until_idle(app, pilot)
-        app.state.search_debounce = 0
         seen: list[str] = []
         for keys, where in [
             ((), "library list"),
@@ -226,3 +225,21 @@ async def test_help_is_in_the_footer_of_every_screen(paths: Paths, size: tuple[i
             assert {"? Help", "F1 Help"} & set(shown), f"{where}: {shown}"
             seen.append(where)
         assert len(seen) == 5
+
+
+async def test_a_closed_screen_is_let_go(paths: Paths) -> None:
+    # A screen watches the app's state while it is open; once closed, the state must not keep
+    # it (and every line it cached) alive: eight visits to search held eight screens.
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until_idle(app, pilot)
+        gone = []
+        for _ in range(3):
+            await pilot.press("slash")
+            await until_idle(app, pilot)
+            gone.append(weakref.ref(app.screen))
+            await pilot.press("escape")
+            await until_idle(app, pilot)
+        gc.collect()
+        assert isinstance(app.screen, LibraryScreen)
+        assert [ref() for ref in gone] == [None, None, None]

@@ -108,7 +108,6 @@ async def test_a_search_marks_the_words_the_index_matched(paths: Paths, tmp_path
     app = make_app(paths, [story])
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await _idle(app, pilot)
-        app.state.search_debounce = 0
         await pilot.press("slash", *"policy")
         await _wait(app, pilot)
         await pilot.press("enter")

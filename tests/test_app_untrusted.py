@@ -173,7 +173,6 @@ async def test_markup_in_the_data_shows_as_text_on_every_screen(
     app = make_app(paths, library.inputs)
     async with app.run_test(size=(200, 60), notifications=True) as pilot:
         await wait_until_idle(pilot)
-        app.state.search_debounce = 0
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
 
@@ -366,7 +365,6 @@ async def test_search_queries_that_look_like_markup(paths: Paths, tmp_path: Path
     app = make_app(paths, library.inputs[:2])
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until_idle(pilot)
-        app.state.search_debounce = 0
         await pilot.press("slash")
         box = app.screen.query_one("#query", Input)
         for query in ["[/", "[bold]", "[link=x]", "[@click=app.quit]", "\x1b[31m", "tag:[/"]:

@@ -311,9 +311,7 @@ def test_a_page_without_a_date_gets_none_not_its_copyright_year(
         '<p class="date">Published 4 March 2025</p>',
     ],
 )
-def test_a_date_the_page_states_is_kept_beside_a_copyright_line(
-    tmp_path: Path, stamp: str
-) -> None:
+def test_a_date_the_page_states_is_kept_beside_a_copyright_line(tmp_path: Path, stamp: str) -> None:
     path = tmp_path / "page.html"
     page = _DATELESS_PAGE.format(stamp=stamp, footer="© 2026 Harbour Gazette")
     path.write_text(page, encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -147,6 +148,7 @@ class BriefReaderApp(App[None]):
     def load_library(self) -> None:
         """Read the articles (the PATHS given, else the library) off the UI thread."""
         self.state.track_this_thread()
+        gc.unfreeze()  # what was settled may be replaced now (see `_settle`)
         # Imported here: the reading stack is not needed to draw the first screen.
         from brief_reader.library import Library, load_paths
 
@@ -263,6 +265,7 @@ class BriefReaderApp(App[None]):
         if shared is not None:
             self.post_message(Progressed("Finding shared passages", 0, 0))
             self.state.set_shared(shared)
+            self._settle()
         if self._shared_again and not self._cancel.is_set():
             self.find_shared_passages()
 
@@ -305,6 +308,13 @@ class BriefReaderApp(App[None]):
     def _index_ready(self) -> None:
         self.post_message(Progressed("Indexing", 0, 0))
         self.state.set_index_ready()
+        self._settle()
+
+    def _settle(self) -> None:
+        """Leave what is loaded (articles, index, shared passages) out of Python's full
+        garbage collections: they last as long as the app, and walking their hundreds of
+        thousands of objects made a key now and then take half a second on a big library."""
+        gc.freeze()
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:

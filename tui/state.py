@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from brief_reader.paths import Paths
 
 # Seconds between the last key typed in search and the search.
-SEARCH_DEBOUNCE_SECONDS = 0.15
 
 
 class StateChanged(Message):
@@ -103,7 +102,6 @@ class AppState:
         self.progress: dict[str, tuple[int, int]] = {}
         # The last query typed in search, shown again when search is opened again.
         self.search_query = ""
-        self.search_debounce = SEARCH_DEBOUNCE_SECONDS
         # Threads of background work, joined on the way out so the process ends cleanly.
         self.background_threads: set[threading.Thread] = set()
         self._owner = owner
@@ -144,6 +142,11 @@ class AppState:
             node.post_message(kind())
 
         self._changed.subscribe(node, post, immediate=True)
+
+    def unwatch(self, node: DOMNode) -> None:
+        """Stop posting changes to `node` (a screen that closes: else the state would keep it,
+        and all it holds, alive until the next change)."""
+        self._changed.unsubscribe(node)
 
     def _publish(self, kind: type[StateChanged]) -> None:
         self._changed.publish(kind)

@@ -32,6 +32,10 @@ class BriefScreen(Screen[ResultType]):
         self.state.watch(self)
         self.set_status(self.state.status_text)
 
+    @on(events.Unmount)
+    def _unwatch_state(self) -> None:
+        self.state.unwatch(self)
+
     @on(ProgressChanged)
     @on(ReaderView.CursorMoved)
     @on(events.DescendantFocus)
