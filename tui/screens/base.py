@@ -43,11 +43,12 @@ class BriefScreen(Screen[ResultType]):
         self.set_status(self.state.status_text)
 
     def set_status(self, text: str) -> None:
-        """Show who shares the passage under the cursor, and background work (hidden when idle)."""
+        """Show who shares the passage under the cursor, and background work (an empty line
+        when there is neither)."""
         passage = cursor_sharing(self.state.shared, self.state.article, self.focused)
         text = "  ·  ".join(part for part in (passage, text) if part)
         for status in self.query("#status").results(Static):
-            # One line whose size never depends on its text (the `idle` class shows or hides
-            # it): a new count repaints the line alone, with no layout of the whole screen.
+            # One line, always shown, whose size never depends on its text: a new count or a
+            # cursor entering a shared passage repaints the line alone, never the screen.
             status.update(Text(text), layout=False)
             status.set_class(not text, "idle")
