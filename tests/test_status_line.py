@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from brief_reader.tui.app import make_app
 from brief_reader.tui.state import Progressed
 from conftest import until_idle
+from textual.screen import Screen
 from textual.widgets import Static
 
 from brief_reader.paths import Paths
+
+
+@contextmanager
+def counted_layouts(screen: Screen[Any]) -> Iterator[list[int]]:
+    """Count the layouts of the whole screen made inside the block (one item per layout)."""
+    layouts: list[int] = []
+    refresh_layout = screen._refresh_layout
+
+    def counted(*args: Any, **kwargs: Any) -> None:
+        layouts.append(1)
+        refresh_layout(*args, **kwargs)
+
+    screen._refresh_layout = counted  # type: ignore[method-assign]
+    try:
+        yield layouts
+    finally:
+        screen._refresh_layout = refresh_layout  # type: ignore[method-assign]
 
 
 async def test_each_count_shows_without_a_layout_of_the_screen(paths: Paths) -> None:
@@ -19,24 +39,15 @@ async def test_each_count_shows_without_a_layout_of_the_screen(paths: Paths) -> 
         screen = app.screen
         status = screen.query_one("#status", Static)
         assert status.display  # always one line, empty when there is nothing to say
-        layouts = 0
-        refresh_layout = screen._refresh_layout
-
-        def counted(*args: Any, **kwargs: Any) -> None:
-            nonlocal layouts
-            layouts += 1
-            refresh_layout(*args, **kwargs)
-
-        screen._refresh_layout = counted
-        for done in range(1, 40):
-            app.post_message(Progressed("Indexing", done, 300))
+        with counted_layouts(screen) as layouts:
+            for done in range(1, 40):
+                app.post_message(Progressed("Indexing", done, 300))
+                await pilot.pause()
+                assert f"Indexing {done}/300" in str(status.render())
+            app.post_message(Progressed("Indexing", 0, 0))  # finished: the line is emptied
             await pilot.pause()
-            assert f"Indexing {done}/300" in str(status.render())
-        app.post_message(Progressed("Indexing", 0, 0))  # finished: the line is emptied
-        await pilot.pause()
         assert status.display and not str(status.render()).strip()
-        assert layouts == 0
-        screen._refresh_layout = refresh_layout
+        assert not layouts
 
 
 async def test_moving_through_shared_passages_never_lays_out_the_screen(paths: Paths) -> None:
@@ -49,20 +60,11 @@ async def test_moving_through_shared_passages_never_lays_out_the_screen(paths: P
         status = screen.query_one("#status", Static)
         await pilot.press("enter")  # the reader takes the keys
         await pilot.pause()
-        layouts = 0
-        refresh_layout = screen._refresh_layout
-
-        def counted(*args: Any, **kwargs: Any) -> None:
-            nonlocal layouts
-            layouts += 1
-            refresh_layout(*args, **kwargs)
-
-        screen._refresh_layout = counted
         seen = set()
-        for _ in range(25):
-            await pilot.press("down")
-            await pilot.pause()
-            seen.add(bool(str(status.render()).strip()))
-        screen._refresh_layout = refresh_layout
+        with counted_layouts(screen) as layouts:
+            for _ in range(25):
+                await pilot.press("down")
+                await pilot.pause()
+                seen.add(bool(str(status.render()).strip()))
         assert seen == {True, False}  # in and out of shared passages
-        assert layouts == 0
+        assert not layouts
