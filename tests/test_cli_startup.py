@@ -120,7 +120,8 @@ async def test_background_work_waits_until_the_list_is_on_screen(
 
     import brief_reader.search.passages
     from brief_reader.search.index import SearchIndex
-    from brief_reader.tui.app import BACKGROUND_AFTER_DRAWN, make_app
+    from brief_reader.tui.app import make_app
+    from brief_reader.tui.background import BACKGROUND_AFTER_DRAWN
     from brief_reader.tui.widgets.article_list import ArticleList
     from conftest import until_idle
 
