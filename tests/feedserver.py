@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import html
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -68,7 +69,15 @@ class FeedServer:
             def do_GET(self) -> None:
                 server._serve(self)
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: Any, client_address: Any) -> None:
+                # A client that gave up (a timeout, a size limit) leaves a handler writing to a
+                # closed socket: kept, not printed, since a test may be reading this process's
+                # stderr (the command line run in process) at that moment.
+                server.handler_errors.append(sys.exc_info()[1])
+
+        self.handler_errors: list[BaseException | None] = []
+        self._httpd = Server(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
         self.port = self._httpd.server_address[1]
