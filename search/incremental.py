@@ -26,7 +26,6 @@ between a new article and a story it shares nothing else with.
 from __future__ import annotations
 
 import hashlib
-import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -36,8 +35,9 @@ from brief_reader.search.stories import (
     LINK_COSINE,
     MIN_SHARED_TOP,
     SMALL_LIBRARY,
-    TOP_TERMS,
-    VECTOR_TERMS,
+    ArticleWeights,
+    cosine,
+    top_terms,
 )
 from brief_reader.search.units import Prepared, prepare
 
@@ -169,47 +169,28 @@ def update(
     return _merged(previous, partial, redo, keys, counts)
 
 
-def _vector(found: Counter[str], df: Mapping[str, int], log_total: float) -> dict[str, float]:
-    """An article's unit-length TF-IDF vector as the story step makes it (`stories._vectors`):
-    sublinear counts, stems of one article left out, its heaviest VECTOR_TERMS kept."""
-    weights = {
-        stem: (1 + math.log(n)) * (log_total - math.log(df.get(stem, 0) + 0.5))
-        for stem, n in found.items()
-        if df.get(stem, 0) > 1
-    }
-    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-    kept = sorted(weights.items(), key=lambda item: (-item[1], item[0]))[:VECTOR_TERMS]
-    return {stem: w / norm for stem, w in kept}
-
-
 def _close(old: Footprint, per_article: Sequence[Counter[str]], counts: Counts) -> set[str]:
     """The articles already read that the story step could link to a new one: sharing enough
     of their most distinctive stems (TOP_TERMS) to be compared, and as close as its least link
     (LINK_COSINE), both weighed with the library's counts as they are now."""
-    df, log_total = counts.df, math.log(counts.articles + 1)
+    weights = ArticleWeights(counts.df, counts.articles)
     shared_top = 1 if counts.articles <= SMALL_LIBRARY else MIN_SHARED_TOP
-    new = [_vector(found, df, log_total) for found in per_article]
-    tops = [set(_top(vector)) for vector in new]
+    new = [weights.vector(found) for found in per_article]
+    tops = [set(top_terms(vector)) for vector in new]
     wanted = set().union(*tops) if tops else set()
     close: set[str] = set()
     for article, written in old.stems.items():
         if not any(stem in wanted for stem in written.split()[::2]):
             continue
-        vector = _vector(_read(written), df, log_total)
-        top = _top(vector)
+        vector = weights.vector(_read(written))
+        top = top_terms(vector)
         for other, other_top in zip(new, tops, strict=True):
             if sum(stem in other_top for stem in top) < shared_top:
                 continue
-            small, large = (vector, other) if len(vector) < len(other) else (other, vector)
-            if sum(w * large.get(stem, 0.0) for stem, w in small.items()) >= LINK_COSINE:
+            if cosine(vector, other) >= LINK_COSINE:
                 close.add(article)
                 break
     return close
-
-
-def _top(vector: dict[str, float]) -> list[str]:
-    """The stems an article posts to the story step's candidate index (`stories.TOP_TERMS`)."""
-    return sorted(vector, key=lambda t: (-vector[t], t))[:TOP_TERMS]
 
 
 def _copied(old: Footprint, prepared: Prepared, hashes: Iterable[int]) -> set[str]:

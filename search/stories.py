@@ -135,22 +135,50 @@ def _vectors(
         df, n = counted, len(by_article)
     else:
         df, n = library
-    # Weights of terms and of term counts, each worked out once and then looked up in C.
-    idf = _TermWeights(df, n)
-    tf = _CountWeights()
-    vectors: list[dict[str, float]] = []
-    for classes in by_article:
-        counts = counts_of(classes)
-        weights = list(map(idf.__getitem__, counts))
+    weights = ArticleWeights(df, n)
+    return [weights.vector(counts_of(classes)) for classes in by_article]
+
+
+class ArticleWeights:
+    """TF-IDF over one library's counts (`df`: articles using each term, of `n`): the story
+    step's vectors, and the incremental update's (`search.incremental`), made one way."""
+
+    def __init__(self, df: Mapping[str, int], n: int) -> None:
+        # Weights of terms and of term counts, each worked out once and then looked up in C.
+        self.idf = _TermWeights(df, n)
+        self.tf = _CountWeights()
+
+    def vector(self, counts: Counter[str]) -> dict[str, float]:
+        """An article's unit-length vector from its term counts (sublinear term frequency;
+        terms of one article left out; its heaviest VECTOR_TERMS kept)."""
+        weights = list(map(self.idf.__getitem__, counts))
         used = list(map(is_not, weights, repeat(None)))
         values = list(
-            map(mul, map(tf.__getitem__, compress(counts.values(), used)), compress(weights, used))
+            map(
+                mul,
+                map(self.tf.__getitem__, compress(counts.values(), used)),
+                compress(weights, used),
+            )
         )
         norm = math.sqrt(sum(map(mul, values, values))) or 1.0
         # The heaviest terms carry the cosine; the long tail costs time and adds little.
         kept = sorted(zip(map(neg, values), compress(counts, used), strict=True))[:VECTOR_TERMS]
-        vectors.append({t: -v / norm for v, t in kept})
-    return vectors
+        return {t: -v / norm for v, t in kept}
+
+
+def top_terms(vector: Mapping[str, float]) -> list[str]:
+    """The terms an article posts to the index of candidate pairs: its TOP_TERMS heaviest."""
+    ranked = sorted(zip(map(neg, vector.values()), vector, strict=True))
+    return [t for _, t in ranked[:TOP_TERMS]]
+
+
+def cosine(va: Mapping[str, float], vb: Mapping[str, float]) -> float:
+    """The cosine of two unit-length vectors."""
+    if len(va) > len(vb):
+        va, vb = vb, va
+    # Over the terms both hold, in the order of va: a term of va alone adds 0.0.
+    both = list(compress(va, map(vb.__contains__, va)))
+    return sum(map(mul, map(va.__getitem__, both), map(vb.__getitem__, both)))
 
 
 class _TermWeights(dict[str, "float | None"]):
@@ -195,27 +223,21 @@ def link_articles(
     size = n if library is None else library[1]
     vectors = _vectors(prepared, library)
     postings: dict[str, list[int]] = defaultdict(list)
-    top_terms: list[list[str]] = []
+    tops: list[list[str]] = []
     for index, vec in enumerate(vectors):
-        ranked = sorted(zip(map(neg, vec.values()), vec, strict=True))
-        top = [t for _, t in ranked[:TOP_TERMS]]
+        top = top_terms(vec)
         for term in top:
             postings[term].append(index)
-        top_terms.append(top)
+        tops.append(top)
     min_shared = 1 if size <= SMALL_LIBRARY else MIN_SHARED_TOP
     # Counted article by article: a table of every pair's count would be the largest thing
     # the finder holds on a big library.
-    pairs = co_posted(top_terms, postings, max(50, size // 4), min_shared, cancel)
+    pairs = co_posted(tops, postings, max(50, size // 4), min_shared, cancel)
     similarities: dict[int, float] = {}
     for a, b in pairs:
-        va, vb = vectors[a], vectors[b]
-        if len(va) > len(vb):
-            va, vb = vb, va
-        # Over the terms both hold, in the order of va: a term of va alone adds 0.0.
-        both = list(compress(va, map(vb.__contains__, va)))
-        cosine = sum(map(mul, map(va.__getitem__, both), map(vb.__getitem__, both)))
-        if cosine >= LINK_COSINE:
-            similarities[a * n + b] = cosine
+        similarity = cosine(vectors[a], vectors[b])
+        if similarity >= LINK_COSINE:
+            similarities[a * n + b] = similarity
     if cancel is not None:
         cancel()
     return _average_link(n, similarities, [(a, b) for a, b in copied if a != b], STORY_COSINE)
