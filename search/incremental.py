@@ -84,7 +84,8 @@ def footprint_of(
     df: Counter[str] = Counter()
     for article, found in zip(ids, stem_counts(prepared), strict=True):
         stems[article] = _written(found)
-        df.update(found.keys())
+        if library is None:  # an update's run is given the library's counts
+            df.update(found.keys())
     hashes = [sentence_hash(cls.words) for cls in prepared.classes]
     copies: dict[int, list[str]] = {}
     for cls, digest in zip(prepared.classes, hashes, strict=True):
