@@ -8,11 +8,12 @@ import shutil
 import subprocess
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import pytest
+from feedserver import FeedServer
 
 from brief_reader.article import Article
 from brief_reader.library import load_paths
@@ -29,6 +30,14 @@ def home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPat
     root = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("BRIEF_READER_HOME", str(root))
     return root
+
+
+@pytest.fixture
+def server() -> Iterator[FeedServer]:
+    """A web server on 127.0.0.1 for one test (feeds and pages; see feedserver.py)."""
+    running = FeedServer().start()
+    yield running
+    running.stop()
 
 
 @pytest.fixture

@@ -31,14 +31,6 @@ ATOM = "application/atom+xml"
 
 
 @pytest.fixture
-def server() -> Iterator[FeedServer]:
-    """A web server on 127.0.0.1 for one test."""
-    running = FeedServer().start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture
 def store(paths: Paths) -> Iterator[FeedStore]:
     """The feeds store of the test's home."""
     opened = FeedStore.open(paths)

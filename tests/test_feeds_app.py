@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,14 +19,6 @@ from brief_reader.feeds.store import FeedStore
 from brief_reader.paths import Paths
 
 RSS = "application/rss+xml"
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    """A web server on 127.0.0.1 for one test."""
-    running = FeedServer().start()
-    yield running
-    running.stop()
 
 
 def _serve_story(server: FeedServer, outlets: list[str]) -> None:

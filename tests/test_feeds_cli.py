@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from conftest import RunCli
 from feedserver import FeedServer, Route, article_page, dead_port, paragraphs_about, rss20
 
@@ -16,14 +14,6 @@ from brief_reader.feeds.store import FeedStore
 from brief_reader.paths import resolve_paths
 
 RSS = "application/rss+xml"
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    """A web server on 127.0.0.1 for one test."""
-    running = FeedServer().start()
-    yield running
-    running.stop()
 
 
 def _two_outlets(server: FeedServer) -> None:
