@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import json
 import os
 import sys
@@ -34,38 +33,15 @@ from typing import Any
 from brief_reader.search.brief import story_brief
 from brief_reader.search.passages import SharedPassages, find_shared
 
-from brief_reader.article import Article, BlockKind, article_id, assemble
+from brief_reader.article import Article
 from brief_reader.paths import Paths, resolve_paths
 
 PROJECT = Path(__file__).resolve().parent.parent
+if str(PROJECT) not in sys.path:  # run as a script
+    sys.path.insert(0, str(PROJECT))
+from bench.passages_bench import helsinki  # noqa: E402  (the same articles, one loader)
+
 GOAL_SECONDS = 0.5
-
-
-def helsinki(data: Path) -> list[Article]:
-    """The 612 articles of news-events/helsinki_articles.csv, with outlets and times."""
-    path = data / "news-events" / "helsinki_articles.csv"
-    csv.field_size_limit(1 << 30)
-    articles = []
-    with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
-            title, *rest = row["text"].split(" ### ")
-            parts = [(BlockKind.PARAGRAPH, p.strip()) for p in rest if p.strip()]
-            body, blocks = assemble(parts)
-            identity = f"helsinki#{row['id']}"
-            articles.append(
-                Article(
-                    article_id(identity),
-                    Path(identity),
-                    title.strip(),
-                    row["publisher"] or None,
-                    row["scrape_time"] or None,
-                    None,
-                    None,
-                    body,
-                    blocks,
-                )
-            )
-    return articles
 
 
 async def _open_screen(

@@ -39,16 +39,23 @@ from brief_reader.text import tokens
 PROJECT = Path(__file__).resolve().parent.parent
 
 
-def _article(identity: str, title: str, paragraphs: list[str], source: str | None) -> Article:
+def _article(
+    identity: str,
+    title: str,
+    paragraphs: list[str],
+    source: str | None,
+    date: str | None = None,
+) -> Article:
     parts = [(BlockKind.PARAGRAPH, p.strip()) for p in paragraphs if p.strip()]
     body, blocks = assemble(parts)
     return Article(
-        article_id(identity), Path(identity), title, source, None, None, None, body, blocks
+        article_id(identity), Path(identity), title, source or None, date, None, None, body, blocks
     )
 
 
 def helsinki(data: Path) -> list[Article]:
-    """The 612 articles of news-events/helsinki_articles.csv, headline first, as paragraphs."""
+    """The 612 articles of news-events/helsinki_articles.csv, headline first, as paragraphs,
+    with their outlets and times."""
     path = data / "news-events" / "helsinki_articles.csv"
     csv.field_size_limit(1 << 30)
     articles = []
@@ -56,7 +63,15 @@ def helsinki(data: Path) -> list[Article]:
         for row in csv.DictReader(handle):
             parts = row["text"].split(" ### ")
             title, rest = parts[0].strip(), parts[1:]
-            articles.append(_article(f"helsinki#{row['id']}", title, rest, row["publisher"]))
+            articles.append(
+                _article(
+                    f"helsinki#{row['id']}",
+                    title,
+                    rest,
+                    row["publisher"],
+                    row["scrape_time"] or None,
+                )
+            )
     return articles
 
 
