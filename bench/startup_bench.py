@@ -1,4 +1,4 @@
-"""Start-up of the app to its first screen, against a bare Textual app with a Header and a Footer.
+"""Start-up of the app to its first screen, against a bare Textual app (Header, Static, Footer).
 
 Each run is a fresh `python -c` process that builds the app, runs it headless and exits as soon
 as the first screen has rendered (an auto-pilot waits for the screen to settle, then calls
@@ -178,11 +178,12 @@ def headless_run(self, *args, **kwargs):
 App.run = headless_run
 if mode == "bare":
     from textual.app import ComposeResult
-    from textual.widgets import Footer, Header
+    from textual.widgets import Footer, Header, Static
 
     class Bare(App[None]):
         def compose(self) -> ComposeResult:
             yield Header()
+            yield Static("Hello")
             yield Footer()
 
     Bare().run()

@@ -184,6 +184,38 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(paths: Paths) -> 
         assert "Next shared" in keys
 
 
+async def test_a_footer_rebuild_styles_each_key_once_and_as_textual_would(
+    paths: Paths,
+) -> None:
+    """Textual's keys start compact and are made wide once mounted: styled twice each. Ours
+    are built in their final style, so opening the reader restyles no key twice, and every key
+    ends with the style (compact or not) Textual's own footer gives it."""
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until_idle(app, pilot)
+        styled: list[Any] = []
+        update_styles = app.update_styles
+
+        def counted(node: Any, animate: bool = True) -> None:
+            if isinstance(node, FooterKey):
+                styled.append(node)
+            update_styles(node, animate=animate)
+
+        app.update_styles = counted
+        await pilot.press("enter")  # the reader's keys join the list's: the footer is rebuilt
+        await pilot.pause()
+        footer = app.screen.query_one(KeysFooter)
+        keys = list(footer.query(FooterKey))
+        assert any("Next shared" in key.render().plain for key in keys)
+        assert all(styled.count(key) <= 1 for key in keys)
+        assert len(styled) <= 1  # at most the palette key, which Textual leaves compact
+        for key in keys:
+            # Textual binds every key to the footer's style but the palette's, left compact.
+            palette = key.has_class("-command-palette")
+            assert key.compact is (True if palette else footer.compact)
+            assert key.has_class("-compact") is key.compact
+
+
 async def test_keys_typed_during_a_search_end_in_one_search_of_the_last_query(
     paths: Paths,
 ) -> None:

@@ -67,7 +67,8 @@ class BackgroundWork(App[None]):
     def load_library(self) -> None:
         """Read the articles (the PATHS given, else the library) off the UI thread."""
         self.state.track_this_thread()
-        gc.unfreeze()  # what was settled may be replaced now (see `_settle`)
+        if self.state.loaded:
+            gc.unfreeze()  # what was settled may be replaced now (see `_settle`)
         # Imported here: the reading stack is not needed to draw the first screen.
         from brief_reader.library import Library, load_paths
 
@@ -160,6 +161,7 @@ class BackgroundWork(App[None]):
     @work(thread=True, group="shared", exit_on_error=False, description="shared passages")
     def _find_shared(self, articles: list[Article], previous: SharedPassages | None) -> None:
         self.state.track_this_thread()
+        self._heavy_work.wait_open()  # importing the finder is heavy work too
         from brief_reader.search.passages import Cancelled, find_shared
 
         try:
