@@ -16,9 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
-
 from brief_reader.text import fold_char_run
 
 # How much text on each side of a quote is kept to tell repeats apart (Hypothesis keeps 32).
@@ -170,6 +167,8 @@ def _similarity(a: str, b: str) -> float:
     """0..1, how alike two strings are (1 - edit distance / longer length)."""
     if not a and not b:
         return 1.0
+    from rapidfuzz.distance import Levenshtein  # here: most notes never need it (saves start-up)
+
     return Levenshtein.normalized_similarity(a, b)
 
 
@@ -183,6 +182,8 @@ def _context_score(anchor: Anchor, body: str, start: int, end: int) -> float:
 def _affix_score(expected: str, found: str) -> float:
     if not expected and not found:
         return 1.0
+    from rapidfuzz import fuzz
+
     return fuzz.ratio(expected, found) / 100.0
 
 
@@ -236,6 +237,8 @@ def _approximate(anchor: Anchor, body: str) -> Resolved | None:
 
 def _align(needle: str, text: str) -> tuple[int, int] | None:
     """The window of `text` that rapidfuzz's partial ratio aligns `needle` with, if any."""
+    from rapidfuzz import fuzz
+
     found = fuzz.partial_ratio_alignment(needle, text)
     if found is None or found.score <= 0 or found.dest_end <= found.dest_start:
         return None

@@ -151,3 +151,33 @@ async def test_background_work_waits_until_the_list_is_on_screen(
     assert drawn and sorted(started) == ["index", "shared"]
     for name, moment in started.items():
         assert moment - drawn[0] >= BACKGROUND_AFTER_DRAWN * 0.9, name
+
+
+def test_the_list_is_drawn_before_any_module_it_does_not_need_is_imported(home: Path) -> None:
+    # The search stack, the finder, the note dialogs and fuzzy matching come after the list:
+    # the first screen neither waits for them nor pays for them (background work is held back
+    # here, as it is until the list has been drawn).
+    probe = (
+        "import asyncio, json, sys\n"
+        "from brief_reader.paths import resolve_paths\n"
+        "from brief_reader.tui.app import make_app\n"
+        "app = make_app(resolve_paths())\n"
+        "app._heavy_work.open = lambda: None\n"
+        "async def pilot(p):\n"
+        "    while not app.state.loaded:\n"
+        "        await asyncio.sleep(0.01)\n"
+        "    await p.pause()\n"
+        "    rows = app.screen.query_one('#articles').articles\n"
+        "    print(json.dumps([len(rows), sorted(sys.modules)]))\n"
+        "    app.exit()\n"
+        "app.run(headless=True, size=(120, 40), auto_pilot=pilot)\n"
+    )
+    env = dict(os.environ, BRIEF_READER_HOME=str(home))
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    listed, modules = json.loads(done.stdout.strip().splitlines()[-1])
+    assert listed == 5  # the five samples are on screen
+    later = ("whoosh", "brief_reader.search", "rapidfuzz", "brief_reader.tui.screens.dialogs")
+    assert [m for m in modules if any(m == s or m.startswith(s + ".") for s in later)] == []

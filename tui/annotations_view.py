@@ -25,7 +25,7 @@ from brief_reader.tui.widgets.reader import ReaderView
 from rich.text import Text
 
 from brief_reader.anchor import make_anchor
-from brief_reader.annotations import AnnotationStore, ResolvedAnnotation, resolve_all
+from brief_reader.annotations import AnnotationStore, ResolvedAnnotation
 from brief_reader.article import Article
 from brief_reader.errors import BriefReaderError
 from brief_reader.paths import Paths
@@ -44,26 +44,6 @@ def _store_or_say(screen: Screen[Any]) -> AnnotationStore | None:
             markup=False,
         )
     return store
-
-
-def resolved_for(state: AppState, article: Article) -> list[ResolvedAnnotation]:
-    """The article's annotations placed in its current text (orphans included)."""
-    store = state.annotations
-    if store is None:
-        return []
-    try:
-        return resolve_all(store.annotations_for(article.id), article.body)
-    except BriefReaderError:
-        return []
-
-
-def annotated_spans(state: AppState, article: Article) -> list[tuple[int, int]]:
-    """The passages of the article that carry a note or a tag, for the reader's marks."""
-    return [
-        (r.start, r.end)
-        for r in resolved_for(state, article)
-        if r.start is not None and r.end is not None
-    ]
 
 
 def _refresh(screen: Screen[Any], article: Article) -> None:
@@ -207,7 +187,7 @@ def notes_flow(screen: Screen[Any], reader: ReaderView, article: Article | None)
     store = _store_or_say(screen)
     if store is None or article is None:
         return
-    resolved = resolved_for(state_of(screen), article)
+    resolved = state_of(screen).notes_on(article)
 
     def done(choice: NotesChoice | None) -> None:
         if choice is None or not 0 <= choice.index < len(resolved):

@@ -19,12 +19,13 @@ from textual.message import Message
 from textual.signal import Signal
 
 from brief_reader.article import Article
+from brief_reader.errors import BriefReaderError
 
 if TYPE_CHECKING:
     from brief_reader.search.index import SearchIndex
     from brief_reader.search.passages import SharedPassages
 
-    from brief_reader.annotations import AnnotationStore
+    from brief_reader.annotations import AnnotationStore, ResolvedAnnotation
     from brief_reader.paths import Paths
 
 # Seconds between the last key typed in search and the search.
@@ -112,6 +113,26 @@ class AppState:
     def article(self, article_id: str) -> Article | None:
         """The loaded article with this id."""
         return next((a for a in self.articles if a.id == article_id), None)
+
+    def notes_on(self, article: Article) -> list[ResolvedAnnotation]:
+        """The article's notes and tags placed in its current text (orphans included)."""
+        store = self.annotations
+        if store is None:
+            return []
+        from brief_reader.annotations import resolve_all  # the store is open: imported already
+
+        try:
+            return resolve_all(store.annotations_for(article.id), article.body)
+        except BriefReaderError:
+            return []
+
+    def annotated_spans(self, article: Article) -> list[tuple[int, int]]:
+        """The passages of the article that carry a note or a tag, for the reader's marks."""
+        return [
+            (r.start, r.end)
+            for r in self.notes_on(article)
+            if r.start is not None and r.end is not None
+        ]
 
     @property
     def status_text(self) -> str:

@@ -196,11 +196,9 @@ class CompareScreen(BriefScreen[None]):
 
     def refresh_annotations(self) -> None:
         """Redraw note marks after an annotation changed."""
-        from brief_reader.tui.annotations_view import annotated_spans
-
         for reader in self.readers():
             if reader.article is not None:
-                reader.set_notes(annotated_spans(self.state, reader.article))
+                reader.set_notes(self.state.annotated_spans(reader.article))
 
     def action_back(self) -> None:
         """Back to the library."""

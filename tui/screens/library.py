@@ -198,10 +198,8 @@ class LibraryScreen(BriefScreen[None]):
         self.sub_title = self._subtitle()
 
     def _mark_notes(self, reader: ReaderView) -> None:
-        from brief_reader.tui.annotations_view import annotated_spans
-
         if reader.article is not None:
-            reader.set_notes(annotated_spans(self.state, reader.article))
+            reader.set_notes(self.state.annotated_spans(reader.article))
 
     def open_article(
         self,
