@@ -135,9 +135,11 @@ def terminal(home: Path, tmp_path: Path) -> Iterator[Terminal]:
 def test_the_installed_app_in_a_terminal(terminal: Terminal, seed_articles: list[Article]) -> None:
     # The library: every seed's title (its start: the list truncates) and outlet.
     starts = [a.title[:24] for a in seed_articles]
-    # The title bar counts the articles once they are read (a moment after the first titles).
+    # The title bar counts the articles once they are read; the footer ends the frame (a
+    # capture may catch the terminal while the frame is being written).
     screen = terminal.wait_for(
-        "the library", lambda s: all(t in s for t in starts) and "5 articles" in s
+        "the library",
+        lambda s: all(t in s for t in starts) and "5 articles" in s and "Compare" in s,
     )
     for article in seed_articles:
         assert (article.source or "unknown outlet") in screen

@@ -17,7 +17,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from brief_reader.article import Article
-from brief_reader.errors import BriefReaderError
 from brief_reader.paths import Paths
 from brief_reader.settings import Settings, load_settings, save_theme
 
@@ -80,6 +79,7 @@ class BriefReaderApp(BackgroundWork):
         """The library screen is the app's first and bottom screen."""
         from brief_reader.tui.screens.library import LibraryScreen
 
+        self.take_quick_read()
         return LibraryScreen()
 
     def on_mount(self) -> None:
@@ -90,30 +90,14 @@ class BriefReaderApp(BackgroundWork):
         self.call_after_refresh(self._start)
 
     def _start(self) -> None:
-        # The reading starts first: the notes store opens meanwhile (the articles, once read,
-        # wait in the queue behind this call, so they find it open).
+        # Unless the articles are on screen already, their reading goes on in a worker; the
+        # notes store opens meanwhile (the articles, once read, wait in the queue behind this
+        # call, so they find it open).
         if not self.state.loaded:
             self.load_library()
         self._open_annotations()
         if self.state.loaded:
             self._after_load()
-
-    def _open_annotations(self) -> None:
-        from brief_reader.annotations import AnnotationStore
-
-        try:
-            store = AnnotationStore.open(self.paths)
-        except BriefReaderError as error:
-            self.notify(
-                f"Notes are unavailable: {error}", severity="error", markup=False, timeout=10
-            )
-            return
-        self.state.annotations = store
-        read_only = store.read_only
-        if read_only:
-            self.notify(
-                f"Notes are read-only: {read_only}", severity="warning", markup=False, timeout=10
-            )
 
     def _remember_theme(self, theme: Any) -> None:
         try:

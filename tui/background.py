@@ -1,9 +1,11 @@
 """The app's background work: reading the library, indexing it, finding shared passages.
 
-Each runs in a thread worker while the user reads; its progress and its result reach the
-screens through the app's state (`tui.state`), and a failure through one handler. Reading comes
-first; the index sync and the passage finder wait until the list is on screen, then take turns
-(`HeavyWork`). As articles arrive (a fetch), only the stories they touch are worked out again.
+Each runs in a thread while the user reads; its progress and its result reach the screens
+through the app's state (`tui.state`), and a failure through one handler. Reading comes first:
+it starts as the app loads, before Textual has built the first screen, and when it ends soon
+enough that screen is drawn with the articles (`ReadAhead`). The index sync and the passage
+finder wait until the list is on screen, then take turns (`HeavyWork`). As articles arrive (a
+fetch), only the stories they touch are worked out again.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ if TYPE_CHECKING:
 
 # Reading progress is shown at most this often (seconds): each count redraws the status line.
 LOAD_PROGRESS_EVERY = 0.1
+# The first screen waits this long (seconds) for the reading started at load: a library read
+# from its cache is on the first frame; a longer reading shows its progress instead.
+QUICK_READ_WAIT = 0.25
 # Heavy background work (index, shared passages) starts this long after the frame showing the
 # list is drawn, so the redraws that follow it (scroll bars appear) are not slowed either...
 BACKGROUND_AFTER_DRAWN = 0.1
@@ -47,6 +52,8 @@ class BackgroundWork(App[None]):
     articles_given: bool
     find_shared_enabled: bool
     _loaded: LoadResult | None
+    _read_ahead: ReadAhead | None = None
+    _annotations_tried = False
     _cancel: threading.Event
     _heavy_work: HeavyWork
     # A shared-passage run is under way; another was asked for meanwhile; the last one failed.
@@ -63,36 +70,58 @@ class BackgroundWork(App[None]):
         """Threads of background work, joined on the way out (kept in the state)."""
         return self.state.background_threads
 
+    def on_load(self) -> None:
+        """Start reading the library at once, before the first screen is built."""
+        if not self.state.loaded:
+            self._read_ahead = ReadAhead(self._read, self._cancel)
+            self._read_ahead.start(self.state.background_threads)
+
+    def take_quick_read(self) -> bool:
+        """Called as the first screen is built: when the reading started at load ends within
+        `QUICK_READ_WAIT`, the articles are the state's at once, and the first frame shows them
+        (not an empty list, then the list). Else reading goes on, with its progress on screen."""
+        ahead = self._read_ahead
+        if ahead is None or not ahead.wait(QUICK_READ_WAIT) or not ahead.succeeded:
+            return False
+        self._read_ahead = None
+        self._open_annotations()  # the user's titles and tags apply to the list from the first
+        self._library_read(ahead.outcome())
+        return True
+
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load_library(self) -> None:
-        """Read the articles (the PATHS given, else the library) off the UI thread."""
+        """Read the articles (the PATHS given, else the library) off the UI thread; the
+        reading started at load is waited for, not made again."""
         self.state.track_this_thread()
         if self.state.loaded:
             gc.unfreeze()  # what was settled may be replaced now (see `_settle`)
-        # Imported here: the reading stack is not needed to draw the first screen.
-        from brief_reader.library import Library, load_paths
-
         report = self.report("Reading articles")
-        last = 0.0
-
-        def progress(done: int, total: int) -> None:
-            nonlocal last
-            if self._cancel.is_set():
-                raise _Stopped  # the app is closing: stop reading
-            now = time.monotonic()
-            if now - last >= LOAD_PROGRESS_EVERY or done == total:
-                last = now
-                report(done, total)
-
+        ahead, self._read_ahead = self._read_ahead, None
         try:
-            if self.inputs:
-                result = load_paths(self.inputs, progress, cache_dir=self.paths.cache_dir)
+            if ahead is not None:
+                while not ahead.wait(LOAD_PROGRESS_EVERY):
+                    if self._cancel.is_set():
+                        return
+                    if ahead.progress[1]:
+                        report(*ahead.progress)
+                result = ahead.outcome()
             else:
-                result = Library(self.paths).load(progress)
-                self._loaded = result
+                result = self._read(_progress_every(report, self._cancel))
         except _Stopped:
             return
         self.call_from_thread(self._library_read, result)
+        self.call_from_thread(self._after_load)
+
+    def _read(self, progress: Callable[[int, int], None]) -> LoadResult:
+        """The articles of the PATHS given, else of the library (any thread)."""
+        # Imported here: the reading stack is not needed to draw the first screen.
+        from brief_reader.library import Library, load_paths
+
+        if self.inputs:
+            return load_paths(self.inputs, progress, cache_dir=self.paths.cache_dir)
+        result = Library(self.paths).load(progress)
+        self._loaded = result
+        return result
 
     def _library_read(self, result: LoadResult) -> None:
         articles = self._with_user_data(result.articles)
@@ -108,7 +137,27 @@ class BackgroundWork(App[None]):
         # Through the queue, after the worker's last `Progressed`: set directly, it could come
         # first and the last count would stay on screen.
         self.post_message(Progressed("Reading articles", 0, 0))
-        self._after_load()
+
+    def _open_annotations(self) -> None:
+        """Open the notes store, once (a failure is told, and the app reads on without it)."""
+        if self._annotations_tried:
+            return
+        self._annotations_tried = True
+        from brief_reader.annotations import AnnotationStore
+
+        try:
+            store = AnnotationStore.open(self.paths)
+        except BriefReaderError as error:
+            self.notify(
+                f"Notes are unavailable: {error}", severity="error", markup=False, timeout=10
+            )
+            return
+        self.state.annotations = store
+        read_only = store.read_only
+        if read_only:
+            self.notify(
+                f"Notes are read-only: {read_only}", severity="warning", markup=False, timeout=10
+            )
 
     def _with_user_data(self, articles: list[Article]) -> list[Article]:
         store = self.state.annotations
@@ -287,6 +336,73 @@ class BackgroundWork(App[None]):
 
 class _Stopped(Exception):
     """Background reading stopped because the app is closing."""
+
+
+def _progress_every(
+    report: Callable[[int, int], None], cancel: threading.Event
+) -> Callable[[int, int], None]:
+    """A reading's progress callback: reports at most every LOAD_PROGRESS_EVERY seconds (and
+    the end), and stops the reading when the app is closing."""
+    last = 0.0
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last
+        if cancel.is_set():
+            raise _Stopped
+        now = time.monotonic()
+        if now - last >= LOAD_PROGRESS_EVERY or done == total:
+            last = now
+            report(done, total)
+
+    return progress
+
+
+class ReadAhead:
+    """The library read in a thread of its own from the app's very start (before its first
+    screen is built, while Textual starts), its progress kept for whoever waits for it."""
+
+    def __init__(
+        self, read: Callable[[Callable[[int, int], None]], LoadResult], cancel: threading.Event
+    ) -> None:
+        self.progress = (0, 0)
+        self._read = read
+        self._cancel = cancel
+        self._result: LoadResult | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="read-ahead", daemon=True)
+
+    def start(self, tracked: set[threading.Thread]) -> None:
+        """Start reading; the thread joins `tracked` (the threads the app waits for on quit)."""
+        tracked.add(self._thread)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._result = self._read(self._note)
+        except BaseException as error:  # kept for the worker, whose handler reports it
+            self._error = error
+
+    def _note(self, done: int, total: int) -> None:
+        if self._cancel.is_set():
+            raise _Stopped
+        self.progress = (done, total)
+
+    def wait(self, timeout: float) -> bool:
+        """Whether the reading has ended, waiting at most `timeout` seconds."""
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    @property
+    def succeeded(self) -> bool:
+        """The reading ended with every file read (none failed: they are told on screen)."""
+        return self._result is not None and not self._result.errors
+
+    def outcome(self) -> LoadResult:
+        """What was read (once ended); the reading's error if it failed."""
+        if self._error is not None:
+            raise self._error
+        assert self._result is not None
+        return self._result
 
 
 class HeavyWork:
