@@ -28,12 +28,21 @@ Figures (seconds, medians):
   waits until the background work (index, shared passages) is done: `listed_s`, `ready_s`, its
   ratio to the bare app, and the peak memory of the app and of the second indexing process.
 With the seeds (a new user's library) and, when present, the BBC library (2,225 files) as PATHS.
+
+`terminal` (when tmux is installed): the same start-ups as a person sees them, each command
+started in a tmux pane of its own (120x40) and the pane read every 5 ms until the app's title
+bar counts its articles (the bare app: until its text shows). Seconds from starting the command,
+medians over alternating runs, for the installed `brief-reader` on a home with its caches
+(`app_s`) and on a new home (`first_start_s`, the new user's first start), against the bare app.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
+import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -296,10 +305,81 @@ def compare(inputs: Sequence[Path], runs: int, home: Path) -> dict[str, Any]:
     }
 
 
+_PANES = itertools.count()
+_BARE_TEXT = "bare app ready"
+_BARE_APP = f"""
+from textual.app import App, ComposeResult
+from textual.widgets import Footer, Header, Static
+
+class Bare(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static({_BARE_TEXT!r})
+        yield Footer()
+
+Bare().run()
+"""
+
+
+def in_terminal(command: Sequence[str], shown: str, env: dict[str, str]) -> float:
+    """Seconds from starting `command` in a new tmux pane until the pane shows `shown`."""
+    socket = f"startup-bench-{os.getpid()}-{next(_PANES)}"  # a server of its own each time
+    width, height = SIZE
+    launched = time.monotonic()
+    session = ["new-session", "-d", "-x", str(width), "-y", str(height), "--", shlex.join(command)]
+    subprocess.run(
+        ["tmux", "-L", socket, *session],
+        env=env,
+        check=True,
+    )
+    try:
+        while True:
+            pane = subprocess.run(
+                ["tmux", "-L", socket, "capture-pane", "-p"], capture_output=True, text=True
+            ).stdout
+            if shown in pane:
+                return time.monotonic() - launched
+            if time.monotonic() - launched > 120:
+                raise RuntimeError(f"{command[0]} never showed {shown!r}: {pane[-300:]}")
+            time.sleep(0.005)
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+
+
+def terminal(runs: int, home: Path) -> dict[str, Any]:
+    """The installed command and the bare app started in tmux, alternately; medians, ratios."""
+    command = Path(sys.executable).with_name("brief-reader")
+    app = [str(command)] if command.exists() else [sys.executable, "-m", "brief_reader"]
+    env = dict(os.environ, BRIEF_READER_HOME=str(home))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # installed as pip installs it: compiled
+    env.pop("TEXTUAL", None)
+    samples: dict[str, list[float]] = {"bare_s": [], "app_s": [], "first_start_s": []}
+    for index in range(runs + 1):  # the first round warms the disk cache and the caches
+        bare = in_terminal([sys.executable, "-c", _BARE_APP], _BARE_TEXT, env)
+        cached = in_terminal(app, " articles ·", env)
+        fresh = dict(env, BRIEF_READER_HOME=tempfile.mkdtemp(prefix="brief-reader-new-"))
+        first = in_terminal(app, " articles ·", fresh)
+        shutil.rmtree(fresh["BRIEF_READER_HOME"], ignore_errors=True)
+        if index:
+            for key, value in zip(samples, (bare, cached, first), strict=True):
+                samples[key].append(value)
+    figures: dict[str, Any] = {
+        key: round(statistics.median(values), 4) for key, values in samples.items()
+    }
+    figures["runs"] = runs
+    figures["ratio_titles"] = round(figures["app_s"] / figures["bare_s"], 2)
+    figures["ratio_first_start"] = round(figures["first_start_s"] / figures["bare_s"], 2)
+    return figures
+
+
 def run(data_dir: Path, quick: bool) -> dict[str, object]:
     """Start-up against the bare app, on the seeds and (when present) on the BBC library."""
     home = _home()
     figures: dict[str, object] = {"seeds": compare((), 3 if quick else 9, home / "seeds")}
+    if shutil.which("tmux"):
+        figures["terminal"] = terminal(3 if quick else 9, home / "terminal")
+    else:
+        figures["terminal"] = {"skipped": "tmux not found"}
     folder = data_dir / "bbc-news" / "bbc"
     if folder.is_dir():
         try:
