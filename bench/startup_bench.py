@@ -346,10 +346,13 @@ def in_terminal(command: Sequence[str], shown: str, env: dict[str, str]) -> floa
         subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
 
 
-def terminal(runs: int, home: Path) -> dict[str, Any]:
-    """The installed command and the bare app started in tmux, alternately; medians, ratios."""
+def terminal(runs: int, home: Path, inputs: Sequence[Path] = ()) -> dict[str, Any]:
+    """The installed command (on `inputs` when given) and the bare app started in tmux,
+    alternately; medians and ratios. A new home's first start is timed without `inputs` only
+    (on a big library it is the reading of every file, measured by `first_start` above)."""
     command = Path(sys.executable).with_name("brief-reader")
     app = [str(command)] if command.exists() else [sys.executable, "-m", "brief_reader"]
+    app += [str(path) for path in inputs]
     env = dict(os.environ, BRIEF_READER_HOME=str(home))
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # installed as pip installs it: compiled
     env.pop("TEXTUAL", None)
@@ -357,18 +360,22 @@ def terminal(runs: int, home: Path) -> dict[str, Any]:
     for index in range(runs + 1):  # the first round warms the disk cache and the caches
         bare = in_terminal([sys.executable, "-c", _BARE_APP], _BARE_TEXT, env)
         cached = in_terminal(app, " articles ·", env)
-        fresh = dict(env, BRIEF_READER_HOME=tempfile.mkdtemp(prefix="brief-reader-new-"))
-        first = in_terminal(app, " articles ·", fresh)
-        shutil.rmtree(fresh["BRIEF_READER_HOME"], ignore_errors=True)
+        first = None
+        if not inputs:
+            fresh = dict(env, BRIEF_READER_HOME=tempfile.mkdtemp(prefix="brief-reader-new-"))
+            first = in_terminal(app, " articles ·", fresh)
+            shutil.rmtree(fresh["BRIEF_READER_HOME"], ignore_errors=True)
         if index:
             for key, value in zip(samples, (bare, cached, first), strict=True):
-                samples[key].append(value)
+                if value is not None:
+                    samples[key].append(value)
     figures: dict[str, Any] = {
-        key: round(statistics.median(values), 4) for key, values in samples.items()
+        key: round(statistics.median(values), 4) for key, values in samples.items() if values
     }
     figures["runs"] = runs
     figures["ratio_titles"] = round(figures["app_s"] / figures["bare_s"], 2)
-    figures["ratio_first_start"] = round(figures["first_start_s"] / figures["bare_s"], 2)
+    if "first_start_s" in figures:
+        figures["ratio_first_start"] = round(figures["first_start_s"] / figures["bare_s"], 2)
     return figures
 
 
@@ -383,7 +390,10 @@ def run(data_dir: Path, quick: bool) -> dict[str, object]:
     folder = data_dir / "bbc-news" / "bbc"
     if folder.is_dir():
         try:
-            figures["bbc"] = compare([folder], 1 if quick else 5, home / "bbc")
+            bbc = compare([folder], 1 if quick else 5, home / "bbc")
+            if shutil.which("tmux"):
+                bbc["terminal"] = terminal(1 if quick else 5, home / "bbc", [folder])
+            figures["bbc"] = bbc
         except Exception as error:
             figures["bbc"] = {"error": f"{type(error).__name__}: {error}"}
     else:
