@@ -213,6 +213,28 @@ async def test_filter_and_sort(paths: Paths) -> None:
         assert screen.current_article() is not None
 
 
+async def test_a_long_list_scrolls_down_only_and_loses_no_row(tmp_path: Path, paths: Paths) -> None:
+    # More articles than rows: a bar to scroll down appears, and with it the rows narrow; no
+    # bar to scroll across takes a row from the list (titles are cut to the width).
+    for number in range(60):
+        (tmp_path / f"{number:02}.txt").write_text(
+            f"Headline number {number} about a long story with a long title to cut\n"
+            f"Body of article {number}, one sentence long.\n",
+            encoding="utf-8",
+        )
+    app = make_app(paths, [tmp_path])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until_idle(app, pilot)
+        articles = app.screen.query_one(ArticleList)
+        assert len(articles.articles) == 60
+        assert articles.show_vertical_scrollbar
+        assert not articles.show_horizontal_scrollbar
+        assert articles.scrollable_content_region.height == articles.content_region.height
+        shown = [articles.render_line(y).text for y in range(articles.content_region.height)]
+        assert all(line.strip() for line in shown)  # articles down to the last row
+        assert any("Headline number" in line for line in shown[-2:])
+
+
 async def test_untrusted_text_is_never_markup(tmp_path: Path, paths: Paths) -> None:
     hostile = tmp_path / "hostile.txt"
     hostile.write_text(
