@@ -235,6 +235,19 @@ async def test_a_long_list_scrolls_down_only_and_loses_no_row(tmp_path: Path, pa
         assert any("Headline number" in line for line in shown[-2:])
 
 
+async def test_the_title_bar_counts_one_article_in_the_singular(
+    tmp_path: Path, paths: Paths
+) -> None:
+    (tmp_path / "only.txt").write_text("A short story\nOnly one sentence here.\n", "utf-8")
+    app = make_app(paths, [tmp_path])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _ready(app, pilot)
+        assert screen.sub_title.startswith("1 article · ")
+        screen.filter_text = "nothing matches this"
+        screen.refresh_table()
+        assert screen.sub_title.startswith("0 of 1 article · ")
+
+
 async def test_untrusted_text_is_never_markup(tmp_path: Path, paths: Paths) -> None:
     hostile = tmp_path / "hostile.txt"
     hostile.write_text(

@@ -159,7 +159,8 @@ class LibraryScreen(BriefScreen[None]):
     def _subtitle(self) -> str:
         total = len(self.state.articles)
         shown = len(self._shown)
-        parts = [f"{total} articles" if shown == total else f"{shown} of {total} articles"]
+        noun = "article" if total == 1 else "articles"
+        parts = [f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"]
         parts.append(f"sorted by {self.sort_key}" + (", by story" if self.by_story else ""))
         if self.marked:
             parts.append(f"{len(self.marked)} marked")

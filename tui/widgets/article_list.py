@@ -175,7 +175,7 @@ class ArticleList(ScrollView, can_focus=True):
         index = next((i for i, a in enumerate(self.articles) if a.id == keep), 0)
         self.cursor = min(index, max(len(self.articles) - 1, 0))
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(self._rows) * ROW_HEIGHT)
+        self.virtual_size = self._content_size()
         self.refresh()
         self._scroll_to_cursor()
 
@@ -359,8 +359,13 @@ class ArticleList(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         # Lines are cached by width: a change of height alone keeps them.
-        self.virtual_size = Size(self.size.width, len(self._rows) * ROW_HEIGHT)
+        self.virtual_size = self._content_size()
         self._scroll_to_cursor()
+
+    def _content_size(self) -> Size:
+        # Rows are cut to the width, never scrolled across: the width is no part of it, so a
+        # new width (the first layout, a resized terminal) needs no second layout.
+        return Size(0, len(self._rows) * ROW_HEIGHT)
 
     def on_focus(self) -> None:
         self._refresh_article_row(self.cursor)  # the cursor's colour differs with focus
