@@ -10,6 +10,7 @@ import pytest
 from brief_reader.tui import background
 from brief_reader.tui.app import make_app
 from brief_reader.tui.widgets.article_list import ArticleList
+from brief_reader.tui.widgets.reader import ReaderView
 from conftest import until_idle
 from textual.widgets import Static
 
@@ -51,11 +52,23 @@ async def test_a_quick_read_is_on_the_first_frame(
 ) -> None:
     rows = _first_draws(monkeypatch)
     loads = _counted_loads(monkeypatch)
+    reader_lines: list[str] = []
+    render_line = ReaderView.render_line
+
+    def reading(self: ReaderView, y: int) -> Any:
+        line = render_line(self, y)
+        reader_lines.append(line.text)
+        return line
+
+    monkeypatch.setattr(ReaderView, "render_line", reading)
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
         await until_idle(app, pilot)
-        assert len(app.screen.query_one(ArticleList).articles) == 5
+        articles = app.screen.query_one(ArticleList).articles
+        assert len(articles) == 5
     assert rows and rows[0] == 5  # never an empty list first
+    # ...nor an empty reader: the first lines it draws are the first article's.
+    assert articles[0].title[:30] in reader_lines[0]
     assert loads == ["read-ahead"]  # read once, from the start
 
 

@@ -367,6 +367,16 @@ class ReaderView(ScrollView, can_focus=True):
         self._quiet_scroll_y = target
         self.scroll_to(y=target, animate=False)
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        resized = super()._size_updated(size, virtual_size, container_size, layout)
+        # Laid out as soon as the width is known, before the frame is drawn (a `Resize` comes
+        # after it): the first frame shows the article, not an empty pane.
+        if resized:
+            self._relayout()
+        return resized
+
     def on_resize(self, event: events.Resize) -> None:
         self._relayout()
         self.scroll_to_cursor(animate=False)
