@@ -10,7 +10,8 @@ from brief_reader.tui.screens.help import HelpScreen
 from brief_reader.tui.screens.library import LibraryScreen
 from brief_reader.tui.screens.search import SearchScreen
 from brief_reader.tui.widgets.article_list import ArticleList
-from brief_reader.tui.widgets.reader import ReaderView, sentence_spans, wrap_offsets
+from brief_reader.tui.widgets.reader import ReaderView
+from brief_reader.tui.widgets.reader_layout import sentence_spans, wrap_offsets
 from conftest import until_idle
 from textual.widgets import OptionList
 

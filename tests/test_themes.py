@@ -10,7 +10,8 @@ import pytest
 from brief_reader.tui.app import BriefReaderApp, make_app
 from brief_reader.tui.widgets.article_list import ArticleList
 from brief_reader.tui.widgets.palette import contrast_ratio
-from brief_reader.tui.widgets.reader import UNIQUE_BANNER, ReaderView
+from brief_reader.tui.widgets.reader import ReaderView
+from brief_reader.tui.widgets.reader_layout import UNIQUE_BANNER
 from conftest import until_idle
 from rich.segment import Segment
 from rich.style import Style

@@ -10,7 +10,7 @@ import bisect
 from dataclasses import dataclass
 
 from brief_reader.tui.widgets.palette import Palette, RestyleCheck, build_palette, resolved_style
-from rich.cells import cell_len
+from brief_reader.tui.widgets.reader_layout import Line, layout_lines, sentence_spans
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -24,11 +24,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from brief_reader.article import Article, BlockKind
-from brief_reader.sentences import split_sentences
 
 # Drawn in the left margin of a line holding a passage shared with another pane in front.
 MARGIN_MARK = "▌"
-UNIQUE_BANNER = "Only this source: shared text dimmed (u: back)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,57 +43,6 @@ class Highlight:
     group_id: str = ""
     kind: str = ""
     in_front: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    """One screen line: a slice [start, end) of the body, or a header line (start = -1)."""
-
-    start: int
-    end: int
-    kind: BlockKind | None
-    prefix: str
-    header: str = ""
-    header_style: str = ""
-
-
-def sentence_spans(article: Article) -> list[tuple[int, int]]:
-    """The sentences of the body as spans; a heading or list item is one span."""
-    spans: list[tuple[int, int]] = []
-    for block in article.blocks:
-        if block.kind is not BlockKind.PARAGRAPH:
-            spans.append((block.start, block.end))
-            continue
-        # The core's one splitter: "The U.S." or "Mr." never ends a sentence here either.
-        text = article.body[block.start : block.end]
-        spans.extend((block.start + s, block.start + e) for s, e in split_sentences(text))
-    return [(s, e) for s, e in spans if e > s]
-
-
-def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
-    """Greedy word wrap of `text` to `width` cells, as (start, end) offsets into `text`."""
-    width = max(width, 8)
-    out: list[tuple[int, int]] = []
-    start = 0
-    length = len(text)
-    while start < length:
-        end = start
-        cells = 0
-        last_break = -1
-        while end < length:
-            cells += cell_len(text[end])
-            if cells > width:
-                break
-            if text[end] == " ":
-                last_break = end
-            end += 1
-        if end >= length:
-            out.append((start, length))
-            break
-        cut = last_break if last_break > start else end
-        out.append((start, cut))
-        start = cut + 1 if cut < length and text[cut] == " " else cut
-    return out or [(0, 0)]
 
 
 class ReaderView(ScrollView, can_focus=True):
@@ -191,7 +138,7 @@ class ReaderView(ScrollView, can_focus=True):
         # A passage another pane pointed at (its counterpart here), marked even without focus.
         self.peer_span: tuple[int, int] | None = None
         self._quiet_scroll_y: int | None = None
-        self._lines: list[_Line] = []
+        self._lines: list[Line] = []
         # Ends of the body's screen lines, and their places in the layout, for bisecting.
         self._body_ends: list[int] = []
         self._body_lines: list[int] = []
@@ -318,35 +265,7 @@ class ReaderView(ScrollView, can_focus=True):
         if width == self._layout_width:
             return
         self._layout_width = width
-        lines: list[_Line] = []
-        article = self.article
-        if article is not None:
-            if self.unique_mode:
-                for start, end in wrap_offsets(UNIQUE_BANNER, width):
-                    lines.append(_Line(-1, -1, None, "", UNIQUE_BANNER[start:end], "unique"))
-            for start, end in wrap_offsets(article.title, width):
-                lines.append(_Line(-1, -1, None, "", article.title[start:end], "reader--title"))
-            facts = " · ".join(
-                part
-                for part in (
-                    article.source or "unknown outlet",
-                    article.date,
-                    f"credit: {article.credit}" if article.credit else None,
-                    " ".join(f"#{t}" for t in article.tags) or None,
-                )
-                if part
-            )
-            for start, end in wrap_offsets(facts, width):
-                lines.append(_Line(-1, -1, None, "", facts[start:end], "reader--meta"))
-            for block in article.blocks:
-                lines.append(_Line(-1, -1, None, ""))
-                text = article.body[block.start : block.end]
-                indent = 2 if block.kind is BlockKind.ITEM else 0
-                for index, (start, end) in enumerate(wrap_offsets(text, width - indent)):
-                    prefix = ""
-                    if block.kind is BlockKind.ITEM:
-                        prefix = "• " if index == 0 else "  "
-                    lines.append(_Line(block.start + start, block.start + end, block.kind, prefix))
+        lines = layout_lines(self.article, width, unique=self.unique_mode)
         self._lines = lines
         self._body_lines = [i for i, line in enumerate(lines) if line.start >= 0]
         self._body_ends = [lines[i].end for i in self._body_lines]
