@@ -14,11 +14,9 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from itertools import compress, islice, repeat
-from operator import eq, rshift
-from typing import TypeVar, cast, overload
+from operator import eq, itemgetter, rshift
+from typing import NamedTuple, TypeVar, cast, overload
 
 from brief_reader.search.gc_pause import pausing_gc
 from brief_reader.search.units import STOP_WORDS, SentenceClass
@@ -27,7 +25,7 @@ from rapidfuzz.distance import Indel
 from brief_reader.text import is_number
 
 K = TypeVar("K", bound=Hashable)
-SORTED_PART = 1 << 19  # trigram keys sorted at a time (a Python int each, some 20 MiB)
+SORTED_PART = 1 << 19  # trigram keys looked at a time for repeats (a Python int each in a set)
 
 VERBATIM_MIN = 6  # tokens in a verbatim run
 NEAR_MIN_MATCHED = 6  # matched tokens in a near passage
@@ -41,9 +39,10 @@ NOISY_CREDIT = 0.8  # a gap that spells the same characters matches almost fully
 _Segment = tuple[int, int, int, int, float, bool]
 
 
-@dataclass(frozen=True, slots=True)
-class Alignment:
+class Alignment(NamedTuple):
     """What two sentences share: `kind` verbatim or near, over token ranges of each."""
+
+    # A named tuple, not a frozen dataclass: one is made for every pair aligned.
 
     kind: str
     similarity: float  # Dice of matched tokens over the aligned stretches
@@ -61,55 +60,86 @@ def _gap_credit(a: Sequence[str], b: Sequence[str]) -> float:
         return 0.0
     if len(a) == len(b):
         return NOISY_CREDIT * sum(
-            1 for x, y in zip(a, b, strict=True) if Indel.normalized_similarity(x, y) >= 0.75
+            1
+            for x, y in zip(a, b, strict=True)
+            # Strings this far apart in length are never this alike (checked first: cheaper).
+            if 5 * min(len(x), len(y)) >= 3 * max(len(x), len(y))
+            and Indel.normalized_similarity(x, y) >= 0.75
         )
     # Split or joined words ("aman" / "a man"): compare what the two sides spell.
-    if Indel.normalized_similarity("".join(a), "".join(b)) >= 0.85:
+    spelt_a, spelt_b = "".join(a), "".join(b)
+    if (
+        23 * min(len(spelt_a), len(spelt_b)) >= 17 * max(len(spelt_a), len(spelt_b))
+        and Indel.normalized_similarity(spelt_a, spelt_b) >= 0.85
+    ):
         return NOISY_CREDIT * min(len(a), len(b))
     return 0.0
 
 
-def align(a: Sequence[str], b: Sequence[str]) -> Alignment | None:
+def align(
+    a: Sequence[str],
+    b: Sequence[str],
+    numbers_a: tuple[str, ...] | None = None,
+    numbers_b: tuple[str, ...] | None = None,
+) -> Alignment | None:
     """The best shared stretch of two token sequences, or None when they share no passage.
 
     Sentences naming different numbers state different facts ("12 killed", "15 killed"), however
-    many words they share; one may name more numbers than the other.
+    many words they share; one may name more numbers than the other. `numbers_a` and
+    `numbers_b` are the sequences' `numbers` when the caller knows them.
     """
-    numbers_a, numbers_b = _numbers(a), _numbers(b)
+    if numbers_a is None:
+        numbers_a = numbers(a)
+    if numbers_b is None:
+        numbers_b = numbers(b)
     if numbers_a and numbers_b:
         set_a, set_b = set(numbers_a), set(numbers_b)
         if not (set_a <= set_b or set_b <= set_a):
             return None
-    # Segments of the edit script: (a_lo, a_hi, b_lo, b_hi, matched tokens, exact).
+    # Segments of the edit script, (a_lo, a_hi, b_lo, b_hi, matched tokens, exact), scored as
+    # they come by Kadane's scan: the local alignment with the highest score. The scan only
+    # ends a stretch on an exact segment, so a gap after the last one is never looked at.
     segments: list[_Segment] = []
-    gap_a = gap_b = -1
-    # As plain tuples (tag, a_lo, a_hi, b_lo, b_hi): faster to read than Opcode objects.
-    opcodes = cast("list[tuple[str, int, int, int, int]]", Indel.opcodes(a, b).as_list())
-    for tag, src_start, src_end, dest_start, dest_end in opcodes:
-        if tag == "equal":
-            if gap_a >= 0:
-                segments.append(_gap_segment(a, b, gap_a, src_start, gap_b, dest_start))
-                gap_a = -1
-            segments.append((src_start, src_end, dest_start, dest_end, src_end - src_start, True))
-        elif gap_a < 0:
-            gap_a, gap_b = src_start, dest_start
-    if gap_a >= 0:
-        segments.append(_gap_segment(a, b, gap_a, len(a), gap_b, len(b)))
-
-    # Kadane over segments: the local alignment with the highest score.
+    append = segments.append
+    count = 0  # segments so far
     best = 0.0
     first = last = -1
     running = 0.0
     start = 0
-    for i, (alo, ahi, blo, bhi, matched, exact) in enumerate(segments):
-        unmatched = (ahi - alo) + (bhi - blo) - 2 * matched
-        score = matched if exact else matched - GAP_COST * unmatched
+    longest = -1  # the first longest exact segment
+    longest_size = 0
+    gap_a = gap_b = -1
+    # As plain tuples (tag, a_lo, a_hi, b_lo, b_hi): faster to read than Opcode objects.
+    opcodes = cast("list[tuple[str, int, int, int, int]]", Indel.opcodes(a, b).as_list())
+    for tag, a_lo, a_hi, b_lo, b_hi in opcodes:
+        if tag != "equal":
+            if gap_a < 0:
+                gap_a, gap_b = a_lo, b_lo
+            continue
+        if gap_a >= 0:
+            # Words only added or only dropped have nothing to credit.
+            credit = (
+                0.0 if gap_a == a_lo or gap_b == b_lo else _gap_credit(a[gap_a:a_lo], b[gap_b:b_lo])
+            )
+            score = credit - GAP_COST * ((a_lo - gap_a) + (b_lo - gap_b) - 2 * credit)
+            if running <= 0:
+                running, start = score, count
+            else:
+                running += score
+            append((gap_a, a_lo, gap_b, b_lo, credit, False))
+            count += 1
+            gap_a = -1
+        size = a_hi - a_lo
         if running <= 0:
-            running, start = score, i
+            running, start = size, count
         else:
-            running += score
-        if running > best and exact:
-            best, first, last = running, start, i
+            running += size
+        if running > best:
+            best, first, last = running, start, count
+        if size > longest_size:
+            longest, longest_size = count, size
+        append((a_lo, a_hi, b_lo, b_hi, size, True))
+        count += 1
     if first < 0:
         return None
     while not segments[first][5]:
@@ -118,51 +148,37 @@ def align(a: Sequence[str], b: Sequence[str]) -> Alignment | None:
     a_lo, b_lo = chosen[0][0], chosen[0][2]
     a_hi, b_hi = chosen[-1][1], chosen[-1][3]
     matched = sum(seg[4] for seg in chosen)
-    run = max(int(seg[4]) for seg in chosen if seg[5])
     similarity = 2 * matched / ((a_hi - a_lo) + (b_hi - b_lo))
-    content = sum(
-        seg[1] - seg[0] - sum(map(_is_stop, a[seg[0] : seg[1]])) for seg in chosen if seg[5]
-    )
     if (
         matched >= NEAR_MIN_MATCHED
-        and content >= NEAR_MIN_CONTENT
         and similarity >= NEAR_MIN_SIMILARITY
-        and _numbers(a[a_lo:a_hi]) == _numbers(b[b_lo:b_hi])
+        and sum(
+            seg[1] - seg[0] - sum(map(_is_stop, a[seg[0] : seg[1]])) for seg in chosen if seg[5]
+        )
+        >= NEAR_MIN_CONTENT
+        and (not (numbers_a or numbers_b) or numbers(a[a_lo:a_hi]) == numbers(b[b_lo:b_hi]))
     ):
         kind = "verbatim" if len(chosen) == 1 else "near"
+        run = max(int(seg[4]) for seg in chosen if seg[5])
         ranges = tuple((seg[0], seg[1]) for seg in chosen if seg[5])
         return Alignment(kind, similarity, a_lo, a_hi, b_lo, b_hi, run, ranges)
     # No near stretch: the longest exact run, if long enough, is still a verbatim passage.
-    longest = max((seg for seg in segments if seg[5]), key=lambda seg: seg[1] - seg[0])
-    lo, hi = longest[0], longest[1]
+    lo, hi, b_lo, b_hi = segments[longest][:4]
     if hi - lo >= VERBATIM_MIN and hi - lo - sum(map(_is_stop, a[lo:hi])) >= 2:
-        return Alignment("verbatim", 1.0, lo, hi, longest[2], longest[3], hi - lo, ((lo, hi),))
+        return Alignment("verbatim", 1.0, lo, hi, b_lo, b_hi, hi - lo, ((lo, hi),))
     return None
 
 
 _is_stop = STOP_WORDS.__contains__
+_FIRST = itemgetter(slice(0, 1))  # a word's first character ("" for none)
 
 
-def _numbers(words: Sequence[str]) -> tuple[str, ...]:
+def numbers(words: Sequence[str]) -> tuple[str, ...]:
     """The numbers of a stretch, in order: "$5 billion" and "$5.7 billion" are not one fact."""
-    if type(words) is tuple:
-        return _tuple_numbers(words)
+    # Most stretches have no word starting with a digit: that is found in C.
+    if not any(map(str.isdigit, map(_FIRST, words))):
+        return ()
     return tuple(w for w in words if w[:1].isdigit() and is_number(w))
-
-
-@lru_cache(maxsize=1 << 12)
-def _tuple_numbers(words: tuple[str, ...]) -> tuple[str, ...]:
-    # A sentence is aligned with each of its candidates in turn: its numbers are found once.
-    return tuple(w for w in words if w[:1].isdigit() and is_number(w))
-
-
-def _gap_segment(
-    a: Sequence[str], b: Sequence[str], a_lo: int, a_hi: int, b_lo: int, b_hi: int
-) -> _Segment:
-    if a_lo == a_hi or b_lo == b_hi:
-        # Words only added or only dropped: nothing to credit.
-        return (a_lo, a_hi, b_lo, b_hi, 0.0, False)
-    return (a_lo, a_hi, b_lo, b_hi, _gap_credit(a[a_lo:a_hi], b[b_lo:b_hi]), False)
 
 
 @pausing_gc
@@ -198,7 +214,10 @@ def trigram_pairs(
     for c in range(len(classes)):
         for gram in filter(posted, flat[bounds[c] : bounds[c + 1]]):
             postings[gram].append(c)
+    # Stock phrases, held by more than max_df classes, pair nothing either: they leave too.
     # A trigram left out of the postings is skipped when pairs are counted.
+    for gram in [gram for gram, posting in postings.items() if len(posting) > max_df]:
+        del postings[gram]
     grams_of = _Slices(flat, bounds)
     return co_posted(grams_of, postings, max_df, min_shared, cancel)
 
@@ -206,8 +225,8 @@ def trigram_pairs(
 def _repeated(values: array[int]) -> Iterator[int]:
     """The values (unsigned 32-bit) found more than once in `values`.
 
-    Found by sorting, in C; in parts of the value range on a large library, so that the sorted
-    copy (a Python int each) never holds more than about SORTED_PART values.
+    Found with a set of the values seen; in parts of the value range on a large library, so
+    that the set (a Python int each) never holds more than about SORTED_PART values.
     """
     shift = 32
     while shift > 0 and len(values) >> (32 - shift) > SORTED_PART:
@@ -217,9 +236,10 @@ def _repeated(values: array[int]) -> Iterator[int]:
             chosen: Iterable[int] = values
         else:
             chosen = compress(values, map(eq, map(rshift, values, repeat(shift)), repeat(part)))
-        ordered = sorted(chosen)
-        # A value equal to the one after it is repeated (given once per later copy).
-        yield from compress(ordered, map(eq, ordered, islice(ordered, 1, None)))
+        seen: set[int] = set()
+        add = seen.add
+        # A value seen before is repeated (given once per later copy).
+        yield from (value for value in chosen if value in seen or add(value))
 
 
 class _Slices(Sequence["array[int]"]):

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from brief_reader.search.align import VERBATIM_MIN
+from brief_reader.search.clause_spans import whole_clauses
 from brief_reader.search.gc_pause import pausing_gc
 from brief_reader.search.paraphrase import PARAPHRASE_MIN
-from brief_reader.search.units import Prepared
+from brief_reader.search.units import MIN_PLAIN, Prepared
 
 from brief_reader.article import BlockKind
 
@@ -32,16 +34,15 @@ KIND_ORDER = {"verbatim": 0, "near": 1, "paraphrase": 2}
 REPEAT_SIMILARITY = 0.85  # near-identical: the same sentence, repeated in one article
 MIN_DENSITY = 0.5  # share of linked class pairs needed to merge two clusters...
 PARAPHRASE_DENSITY = 0.6  # ...when the link that brings them together is a paraphrase
-# Words a shared passage must match outside names, titles and times: "Sen. Mark Warner, the top
-# Democrat on the Senate Intelligence Committee" or "Bolton said on Sunday that the" is no fact.
-MIN_PLAIN = 2
 SAME_FACT_SHARE = 0.5  # share of the smaller group's sentences two groups of one fact share
 CROSS_STORY_TOKENS = 12  # shorter matches between articles of different stories are stock phrases
 
 
-@dataclass(frozen=True, slots=True)
-class Edge:
+class Edge(NamedTuple):
     """A match between two sentence classes; spans are token ranges, None for the whole."""
+
+    # A named tuple, not a frozen dataclass: a library has tens of thousands of them, and a
+    # tuple is made several times faster.
 
     a: int
     b: int
@@ -139,9 +140,10 @@ def cluster(
         adjacency.setdefault(edge.b, {})[edge.a] = edge
         clusters.add(edge.a)
         clusters.add(edge.b)
-    for c in range(len(prepared.classes)):
-        if self_shared(prepared, c):
-            clusters.add(c)
+    # The classes that are verbatim passages themselves, found once.
+    shared = {c for c in range(len(prepared.classes)) if self_shared(prepared, c)}
+    for c in sorted(shared):
+        clusters.add(c)
 
     order = sorted(edges, key=lambda e: (-e.weight, KIND_ORDER[e.kind], e.a, e.b))
     ordered = [e for e in order if not e.support]
@@ -175,7 +177,7 @@ def cluster(
 
     groups: list[RawGroup] = []
     for fact in facts:
-        group = _group(prepared, fact, adjacency, source_keys)
+        group = _group(prepared, fact, adjacency, source_keys, shared)
         if group is None:
             continue
         stories = Counter(story_of[a] for a, _, _ in group.passages)
@@ -261,6 +263,15 @@ def _restatements(
     link.
     """
     extra: dict[int, set[int]] = {}
+    known: dict[int, frozenset[str]] = {}
+
+    def sources_of(c: int) -> frozenset[str]:
+        # The sources of a class's articles, found once.
+        found = known.get(c)
+        if found is None:
+            found = known[c] = frozenset(source_keys[a] for a in prepared.classes[c].articles)
+        return found
+
     for edge in ordered:
         if edge.repeat or (edge.weight < PARAPHRASE_MIN and not edge.support):
             continue
@@ -273,12 +284,8 @@ def _restatements(
             if edge.support and not clusters.articles[root].isdisjoint(own):
                 # A weak link may bring a new article in, never a second sentence of one.
                 continue
-            own_sources = {source_keys[a] for a in own}
-            others = [
-                m
-                for m in [*clusters.members[root], *taken]
-                if {source_keys[a] for a in prepared.classes[m].articles} - own_sources
-            ]
+            own_sources = sources_of(c)
+            others = [m for m in [*clusters.members[root], *taken] if sources_of(m) - own_sources]
             if anchor not in others:
                 continue
             links = adjacency.get(c, {})
@@ -297,16 +304,18 @@ def _group(
     members: set[int],
     adjacency: dict[int, dict[int, Edge]],
     source_keys: list[str],
+    shared: set[int],
 ) -> RawGroup | None:
-    """The passages of one cluster, with the cluster's kind and score."""
+    """The passages of one cluster, with the cluster's kind and score; `shared` are the classes
+    that are verbatim passages themselves (`self_shared`)."""
     weights: list[float] = []
     node_kind: dict[int, str] = {}
     spans: dict[int, tuple[int, int] | None] = {}
     for c in members:
         kinds: list[str] = []
         lo_hi: list[tuple[int, int]] = []
-        partners: set[str] = set()
-        whole = self_shared(prepared, c)
+        partners: list[int] = []  # the classes its spans are matched with
+        whole = c in shared
         if whole:
             kinds.append("verbatim")
             weights.append(1.0)
@@ -321,7 +330,7 @@ def _group(
                 whole = True
             else:
                 lo_hi.append(span)
-                partners |= prepared.classes[other].plain()
+                partners.append(other)
         if not kinds:
             weak = [e for o, e in adjacency.get(c, {}).items() if o in members and e.support]
             if not weak:
@@ -329,7 +338,7 @@ def _group(
             kinds.append("paraphrase")
             whole = True
         node_kind[c] = min(kinds, key=KIND_ORDER.__getitem__)
-        spans[c] = None if whole or not lo_hi else _whole_clauses(prepared, c, lo_hi, partners)
+        spans[c] = None if whole or not lo_hi else whole_clauses(prepared, c, lo_hi, partners)
 
     # Per article and class, one sentence: a summary item that the body repeats word for word
     # is never the one shown. The article's strongest-linked class always gives a passage; its
@@ -352,7 +361,9 @@ def _group(
     for article, per_class in sorted(chosen.items()):
         ranked = sorted(per_class.items(), key=lambda item: (item[1][0], item[0]))
         for n, (c, (_rank, s)) in enumerate(ranked):
-            if n > 0 and not _tied_elsewhere(prepared, c, article, members, adjacency, source_keys):
+            if n > 0 and not _tied_elsewhere(
+                prepared, c, article, members, adjacency, source_keys, shared
+            ):
                 continue
             span = spans[c]
             sentence = prepared.sentences[s]
@@ -366,7 +377,7 @@ def _group(
                 if span[1] == len(prepared.classes[c].words):
                     end = sentence.end
             passages.append((article, start, end))
-            long.append(_long_tie(prepared, c, members, adjacency))
+            long.append(_long_tie(prepared, c, members, adjacency, shared))
             passage_classes.append(c)
     score = sum(weights) / len(weights) if weights else 1.0
     group = RawGroup("verbatim", round(score, 3), passages, long, passage_classes)
@@ -416,7 +427,15 @@ def relate(
             relations.append(("verbatim", same, 1.0))
             continue
         best: tuple[tuple[int, float, int], str, float] | None = None
-        for d, edge in adjacency.get(c, {}).items():
+        near = adjacency.get(c, {})
+        # Each candidate has its own target passage, so the best does not hang on the order
+        # they are looked at in: the group's classes, or the class's links if fewer.
+        linked = (
+            near.items()
+            if len(near) <= len(by_class)
+            else ((d, near[d]) for d in by_class if d in near)
+        )
+        for d, edge in linked:
             targets = by_class.get(d)
             if targets is None or d == c or edge.repeat:
                 continue
@@ -459,12 +478,11 @@ def _tied_elsewhere(
     members: set[int],
     adjacency: dict[int, dict[int, Edge]],
     source_keys: list[str],
+    shared: set[int],
 ) -> bool:
     """Whether class c is strongly linked to a member of a source other than `article`'s."""
     own = source_keys[article]
-    if self_shared(prepared, c) and any(
-        source_keys[a] != own for a in prepared.classes[c].articles
-    ):
+    if c in shared and any(source_keys[a] != own for a in prepared.classes[c].articles):
         return True
     for other, edge in adjacency.get(c, {}).items():
         if other not in members or edge.repeat or edge.weight < PARAPHRASE_MIN:
@@ -485,10 +503,14 @@ def _in_item(prepared: Prepared, article: int, offset: int) -> bool:
 
 
 def _long_tie(
-    prepared: Prepared, c: int, members: set[int], adjacency: dict[int, dict[int, Edge]]
+    prepared: Prepared,
+    c: int,
+    members: set[int],
+    adjacency: dict[int, dict[int, Edge]],
+    shared: set[int],
 ) -> bool:
     """Whether class c is tied to the cluster by an exact copy of CROSS_STORY_TOKENS or more."""
-    if self_shared(prepared, c) and len(prepared.classes[c].words) >= CROSS_STORY_TOKENS:
+    if c in shared and len(prepared.classes[c].words) >= CROSS_STORY_TOKENS:
         return True
     for other, edge in adjacency.get(c, {}).items():
         if other in members and not edge.repeat and edge.kind == "verbatim":
@@ -496,41 +518,3 @@ def _long_tie(
             if span is not None and span[1] - span[0] >= CROSS_STORY_TOKENS:
                 return True
     return False
-
-
-def _whole_clauses(
-    prepared: Prepared, c: int, lo_hi: list[tuple[int, int]], partners: set[str]
-) -> tuple[int, int] | None:
-    """The token span a class's matches stand for: the whole sentence, or the whole clauses
-    that state the fact when the sentence strings several facts together (never a fragment).
-
-    A clause is part of it when a match falls in it with words of its own (not only stop
-    words), or when it continues those clauses and shares two plain words (no names, titles or
-    times) with the sentences it is matched with.
-    """
-    cls = prepared.classes[c]
-    if not cls.clauses:
-        return None
-    lo, hi = min(s[0] for s in lo_hi), max(s[1] for s in lo_hi)
-    clauses = cls.clauses
-    inside = [
-        k
-        for k, (a, b) in enumerate(clauses)
-        if a < hi and lo < b and cls.plain(max(a, lo), min(b, hi))
-    ]
-    if not inside:
-        return None
-    first, last = inside[0], inside[-1]
-
-    def adds(k: int) -> bool:
-        # The neighbour says more of what the matched sentences say than the clauses taken.
-        taken = cls.plain(clauses[first][0], clauses[last][1])
-        return len((cls.plain(*clauses[k]) - taken) & partners) >= MIN_PLAIN
-
-    while first > 0 and adds(first - 1):
-        first -= 1
-    while last < len(clauses) - 1 and adds(last + 1):
-        last += 1
-    if first == 0 and last == len(clauses) - 1:
-        return None
-    return clauses[first][0], clauses[last][1]

@@ -17,8 +17,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, repeat
-from operator import and_, ge, le
+from itertools import chain, compress, repeat
+from operator import and_, ge, le, truediv
 
 from brief_reader.search.align import align, co_posted
 from brief_reader.search.gc_pause import pausing_gc
@@ -59,12 +59,9 @@ class Idf:
     """Inverse document frequency of stems over a set of sentences (each distinct text once)."""
 
     def __init__(self, stem_sets: Iterable[Collection[str]]) -> None:
-        df: Counter[str] = Counter()
-        total = 0
-        for stems in stem_sets:
-            df.update(stems)
-            total += 1
-        self._count(df, total)
+        sets = list(stem_sets)
+        # Counted in one pass in C, in the order the stems come.
+        self._count(Counter(chain.from_iterable(sets)), len(sets))
 
     def _count(self, df: Counter[str], total: int) -> None:
         self.df = df
@@ -87,6 +84,15 @@ class Idf:
     def surprise(self, stem: str) -> float:
         """Weight of a stem relative to that of a stem no sentence uses: 0 to 1."""
         return self._weights[stem] / self._most
+
+    def surprises(self, stems: Collection[str]) -> dict[str, float]:
+        """The `surprise` of each of `stems`, worked out in one go."""
+        found = map(self._weights.__getitem__, stems)
+        return dict(zip(stems, map(truediv, found, repeat(self._most)), strict=True))
+
+    def total_surprise(self, stems: Iterable[str]) -> float:
+        """Sum of the `surprise` of `stems`, in their order."""
+        return sum(map(truediv, map(self._weights.__getitem__, stems), repeat(self._most)))
 
     def total_weight(self, stems: Iterable[str]) -> float:
         """Sum of the weights of `stems`."""
@@ -121,7 +127,11 @@ def sentence_similarity(
     Mostly the IDF-weighted overlap of content stems; partly the order-aware Indel similarity of
     all their stems, which tells "A criticised B" from "B criticised A" and weighs phrasing.
     """
-    lexical = similarity(a_content, b_content, idf)
+    return _with_order(similarity(a_content, b_content, idf), a, b)
+
+
+def _with_order(lexical: float, a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """The paraphrase score of two stem sequences whose content overlap scores `lexical`."""
     if lexical == 0.0 or ORDER == 0.0:
         return lexical
     return (1 - ORDER) * lexical + ORDER * Indel.normalized_similarity(a, b)
@@ -224,11 +234,21 @@ def best_clauses(
     if not a.clauses and not b.clauses:
         return None
     best: tuple[float, tuple[int, int], tuple[int, int]] | None = None
+    # A part sharing no stem with the other sentence shares none with its parts either.
+    common = set(a.stems).intersection(b.stems)
+    parts_b = [part for part in _clause_parts(b) if not common.isdisjoint(part[1])]
     for sa, ca, ra in _clause_parts(a):
-        for sb, cb, rb in _clause_parts(b):
+        if common.isdisjoint(ca):
+            continue
+        for sb, cb, rb in parts_b:
             if ra == (0, len(a.stems)) and rb == (0, len(b.stems)):
                 continue
-            score = sentence_similarity(sa, ca, sb, cb, idf)
+            lexical = similarity(ca, cb, idf)
+            # The order-aware part is at most 1: a pair this far from CLAUSE_MIN on its words
+            # alone is not worth the rest.
+            if (1 - ORDER) * lexical + ORDER < CLAUSE_MIN:
+                continue
+            score = _with_order(lexical, sa, sb)
             if score >= CLAUSE_MIN and (best is None or score > best[0]):
                 best = (score, ra, rb)
     return best

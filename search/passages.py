@@ -23,7 +23,8 @@ shares. The method, in the order it runs:
    stretch with light edits (Dice of matched tokens >= 0.6, six tokens matched, three of them
    content words). Sentences naming different numbers are different facts, never matched.
    Matched words must also be rare enough in the library (summed IDF surprise), so "chairman
-   of the committee, said in a statement" is no passage.
+   of the committee, said in a statement" is no passage; a pair whose common words could not
+   pass that test is skipped before it is aligned (`search.copies`: an exact bound).
 3. Stories (`search.stories`): articles tied by a copy of twenty tokens or more, and articles
    whose TF-IDF vectors are close (candidate pairs from an index of each article's most
    distinctive stems), are clustered by average link. A match shorter than twelve tokens
@@ -39,7 +40,8 @@ shares. The method, in the order it runs:
    and datelines (short lines that do not end like a sentence) are never paraphrases. A pair
    scoring 0.28 or more whose sentences are each other's closest counterpart in the other
    article (and share two plain words) is kept as a weak link: it never makes a group, it may
-   only bring a new article's sentence into one.
+   only bring a new article's sentence into one. A pair sharing fewer than two plain words
+   makes no link of any kind, and is not scored (`search.rewording`).
 5. Groups (`search.grouping`): a group is one fact stated by several outlets, with every
    sentence that states it. Matches merge sentence classes greedily, strongest first, into cores
    of at most one sentence per article (a summary line that repeats the body merges with it as
@@ -73,13 +75,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from itertools import chain
+from datetime import datetime
+from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 from typing import Protocol
 
-from brief_reader.search.align import align, trigram_pairs
+from brief_reader.search.copies import copied_text
 from brief_reader.search.facts import (
     KINDS,
     Counts,
@@ -100,33 +105,26 @@ from brief_reader.search.gc_pause import pausing_gc
 from brief_reader.search.grouping import (
     CROSS_STORY_TOKENS,
     KIND_ORDER,
-    MIN_PLAIN,
     Edge,
     RawGroup,
     cluster,
-    is_repeat,
 )
 from brief_reader.search.incremental import footprint_of, update
 from brief_reader.search.paraphrase import (
-    COUNTERPART_MIN,
-    PARAPHRASE_MIN,
     Idf,
-    best_clauses,
     best_counterparts,
     rare_stem_pairs,
-    sentence_similarity,
 )
 from brief_reader.search.passage_cache import article_key, cache_key, read_cached, write_cached
+from brief_reader.search.rewording import reworded
 from brief_reader.search.stories import link_articles, story_id
-from brief_reader.search.units import STOP_WORDS, Prepared, prepare
+from brief_reader.search.units import Prepared, prepare
 
 from brief_reader.article import Article, BlockKind
 from brief_reader.outlets import credit_name, find_credit, outlet_key, outlet_name
 
 CACHE_VERSION = 6
 FOOTPRINT = ".footprint"  # a result's footprint is cached beside it, under its key and this
-STORY_LINK_TOKENS = 20  # a copied stretch this long ties two articles into one story
-MIN_INFORMATIVE = 2.0  # summed surprise (0-1 per stem) of the words a copied passage matches
 
 
 class Cancelled(Exception):
@@ -183,12 +181,12 @@ def find_shared(
             previous.footprint = footprint_from_cache(footprint, CACHE_VERSION)
 
         def compute(part: list[Article], library: Counts) -> SharedPassages:
-            return _compute(sorted(part, key=lambda a: a.id), progress, cancel, library)
+            return _compute(sorted(part, key=lambda a: a.id), progress, cancel, library, keys)
 
         result = update(previous, articles, keys, compute)
     if result is None:
         # Sorted by id so that the result does not depend on the order articles come in.
-        result = _compute(sorted(articles, key=lambda a: a.id), progress, cancel)
+        result = _compute(sorted(articles, key=lambda a: a.id), progress, cancel, article_keys=keys)
     if cache_dir is not None:
         write_cached(cache_dir, key, to_cache(result, CACHE_VERSION))
         if result.footprint is not None:
@@ -232,9 +230,11 @@ def _compute(
     progress: Progress | None,
     cancel: CancelFlag | None,
     library: Counts | None = None,
+    article_keys: dict[str, str] | None = None,
 ) -> SharedPassages:
     """The finder's whole method over `articles`, with its footprint; with `library`, the word
-    counts of the library they are part of, words are weighed as in that library."""
+    counts of the library they are part of, words are weighed as in that library. `article_keys`
+    are the articles' `article_key`s by id, where the caller has them already."""
     stages = _Stages(progress, cancel)
     stages.report(1)
     prepared = prepare(articles)
@@ -246,55 +246,13 @@ def _compute(
         if library is None
         else Idf.from_counts(library.sentence_df, library.sentences)
     )
-
-    def informative(c: int, ranges: Iterable[tuple[int, int]]) -> bool:
-        # Stock phrases ("chairman of the committee, said in a statement that") are made of
-        # common words: a shared passage must match enough rare ones.
-        cls = classes[c]
-        stems = cls.stems
-        matched = set(chain.from_iterable(stems[lo:hi] for lo, hi in ranges)) - STOP_WORDS
-        if sum(map(idf.surprise, matched)) < MIN_INFORMATIVE:
-            return False
-        # Names with their titles, attributions and times are no fact on their own.
-        plain: set[str] = set()
-        for lo, hi in ranges:
-            plain |= cls.plain(lo, hi)
-        return len(plain) >= MIN_PLAIN
-
-    edges: list[Edge] = []
-    copied: list[tuple[int, int]] = []
-    aligned: set[tuple[int, int]] = set()
-    pairs = trigram_pairs(classes, cancel=stages.check)
-    for n, (i, j) in enumerate(pairs):
-        if n % 4000 == 0:
-            stages.report(15 + 30 * n // max(1, len(pairs)))
-        ci, cj = classes[i], classes[j]
-        intra = len(ci.articles) == 1 and ci.articles == cj.articles
-        found = align(ci.words, cj.words)
-        if found is None or not informative(i, found.exact):
-            continue
-        edge = Edge(
-            i, j, found.kind, found.similarity, (found.a_lo, found.a_hi), (found.b_lo, found.b_hi)
-        )
-        if intra:
-            if is_repeat(prepared, edge):
-                edges.append(Edge(i, j, edge.kind, edge.weight, None, None, repeat=True))
-            continue
-        edges.append(edge)
-        aligned.add((i, j))
-        if min(found.a_hi - found.a_lo, found.b_hi - found.b_lo) >= STORY_LINK_TOKENS:
-            copied.append(_article_pair(prepared, i, j))
-    for c, cls in enumerate(classes):
-        if len(cls.articles) > 1 and len(cls.words) >= STORY_LINK_TOKENS:
-            first, *rest = sorted(cls.articles)
-            copied.extend((first, other) for other in rest)
-        if c % 20000 == 0:
-            stages.check()
+    copies = copied_text(prepared, idf, stages.report, stages.check)
+    edges, aligned = copies.edges, copies.aligned
     stages.report(45)
 
     story_of, degree = link_articles(
         prepared,
-        copied,
+        copies.copied,
         cancel=stages.check,
         library=None if library is None else (library.df, library.articles),
     )
@@ -324,28 +282,9 @@ def _compute(
         or allowed(e.a, e.b)
     ]
     candidates = rare_stem_pairs(classes, idf, allowed, cancel=stages.check)
-    weaker: list[tuple[int, int, float]] = []
     stages.report(65)
-    for n, (i, j) in enumerate(candidates):
-        if n % 4000 == 0:
-            stages.report(65 + 25 * n // max(1, len(candidates)))
-        if (i, j) in aligned:
-            continue
-        ci, cj = classes[i], classes[j]
-        score = sentence_similarity(ci.stems, ci.content, cj.stems, cj.content, idf)
-        if (score >= COUNTERPART_MIN or ci.clauses or cj.clauses) and len(
-            ci.plain() & cj.plain()
-        ) < MIN_PLAIN:
-            # Sentences sharing only names, titles and times state no common fact.
-            continue
-        if score >= PARAPHRASE_MIN:
-            edges.append(Edge(i, j, "paraphrase", score))
-            continue
-        clause = best_clauses(ci, cj, idf)
-        if clause is not None:
-            edges.append(Edge(i, j, "paraphrase", clause[0], clause[1], clause[2]))
-        elif score >= COUNTERPART_MIN:
-            weaker.append((i, j, score))
+    found, weaker = reworded(classes, candidates, aligned, idf, stages.report)
+    edges.extend(found)
     # Below the threshold, a pair still says the same thing when each sentence is the other's
     # closest counterpart in the other's article.
     edges.extend(
@@ -361,7 +300,12 @@ def _compute(
     stages.check()
     result = _finish(prepared, raw, story_of, degree)
     result.footprint = footprint_of(
-        prepared, [article_key(a, source_key) for a in articles], library
+        prepared,
+        [
+            article_key(a, source_key) if article_keys is None else article_keys[a.id]
+            for a in articles
+        ],
+        library,
     )
     stages.report(100)
     return result
@@ -374,13 +318,15 @@ def _ordered(result: SharedPassages, articles: Sequence[Article]) -> SharedPassa
     def place(article: str) -> int:
         return order.get(article, len(order))
 
-    def first(group: PassageGroup) -> tuple[int, int, str]:
-        passage = min(group.passages, key=lambda p: (place(p.article), p.start))
-        return place(passage.article), passage.start, group.id
-
+    # Per group, where each passage's article stands, and where the group first appears.
+    placed: list[tuple[tuple[int, int, str], list[int], PassageGroup]] = []
+    for g in result.groups:
+        places = [order.get(p.article, len(order)) for p in g.passages]
+        at, start = min(zip(places, (p.start for p in g.passages), strict=True))
+        placed.append(((at, start, g.id), places, g))
+    placed.sort(key=itemgetter(0))
     groups = [
-        reordered(g, sorted(range(len(g.passages)), key=lambda i: place(g.passages[i].article)))
-        for g in sorted(result.groups, key=first)
+        reordered(g, sorted(range(len(places)), key=places.__getitem__)) for _, places, g in placed
     ]
     stories = sorted(
         (Story(s.id, s.name, tuple(sorted(s.articles, key=place))) for s in result.stories),
@@ -389,15 +335,6 @@ def _ordered(result: SharedPassages, articles: Sequence[Article]) -> SharedPassa
     return SharedPassages(
         groups, stories, dict(result.unique_spans), result.footprint, result.stored_as
     )
-
-
-def _article_pair(prepared: Prepared, i: int, j: int) -> tuple[int, int]:
-    """Two different articles, one holding class i and the other class j."""
-    for a in sorted(prepared.classes[i].articles):
-        for b in sorted(prepared.classes[j].articles):
-            if a != b:
-                return a, b
-    return 0, 0
 
 
 def group_id(passages: Iterable[Passage]) -> str:
@@ -414,6 +351,7 @@ def _finish(
     articles = prepared.articles
     keys = [source_key(a) for a in articles]
     credits: dict[int, str | None] = {}
+    instants: dict[int, datetime | None] = {}
 
     def credit_of(a: int) -> str | None:
         if a not in credits:
@@ -444,7 +382,7 @@ def _finish(
                 passages,
                 text=passages[item.canonical].text,
                 outlets=len({keys[a] for a in indices}),
-                first=_first(articles, indices),
+                first=_first(articles, indices, instants),
                 credit=max(stated, key=lambda c: (stated[c], c)) if stated else None,
                 links=tuple(Link(a, b, kind, score) for a, b, kind, score in item.links),
             )
@@ -475,13 +413,18 @@ def _uncovered(article: Article, covered: list[tuple[int, int]]) -> list[tuple[i
     """The parts of the article's text blocks outside every covered span, trimmed."""
     spans: list[tuple[int, int]] = []
     cuts = sorted(covered)
+    # The cuts before the first whose end (or an earlier cut's) passes a block's start all end
+    # before that block: each block looks at the cuts from there to the last starting inside it.
+    reach = list(accumulate((end for _, end in cuts), max))
+    cut_starts = [start for start, _ in cuts]
     body = article.body
     for block in article.blocks:
         if block.kind is BlockKind.HEADING:
             continue
         pos = block.start
         pieces: list[tuple[int, int]] = []
-        for start, end in cuts:
+        first = bisect_right(reach, block.start)
+        for start, end in cuts[first : bisect_left(cut_starts, block.end)]:
             if end <= pos or start >= block.end:
                 continue
             if start > pos:
@@ -499,9 +442,15 @@ def _uncovered(article: Article, covered: list[tuple[int, int]]) -> list[tuple[i
     return spans
 
 
-def _first(articles: list[Article], indices: list[int]) -> First | None:
-    """The article (of those given) published earliest, when any has a date."""
-    dated = [(instant(articles[a].date), n, a) for n, a in enumerate(indices)]
+def _first(
+    articles: list[Article], indices: list[int], instants: dict[int, datetime | None]
+) -> First | None:
+    """The article (of those given) published earliest, when any has a date; `instants` keeps
+    the articles' times as they are read (an article is in many groups)."""
+    for a in indices:
+        if a not in instants:
+            instants[a] = instant(articles[a].date)
+    dated = [(instants[a], n, a) for n, a in enumerate(indices)]
     known = [(t, n, a) for t, n, a in dated if t is not None]
     if not known:
         return None

@@ -13,11 +13,11 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from itertools import compress, filterfalse, repeat
+from itertools import compress, filterfalse
 from operator import add
 
 from brief_reader.search.gc_pause import pausing_gc
+from brief_reader.search.token_runs import TokenRuns
 from whoosh.lang.porter import stem as porter_stem
 
 from brief_reader.article import Article, BlockKind
@@ -42,6 +42,9 @@ _STOP_WORDS_TEXT = """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
 MAX_SENTENCE = 60  # tokens in a sentence before it is cut into pieces
+# Words a shared passage must match outside names, titles and times: "Sen. Mark Warner, the top
+# Democrat on the Senate Intelligence Committee" or "Bolton said on Sunday that the" is no fact.
+MIN_PLAIN = 2
 STATEMENT_TOKENS = 12  # a line this long is prose even without a full stop
 
 _ORDINAL_RE = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
@@ -59,10 +62,13 @@ _SYNONYM_GROUPS = (
 SYNONYMS = {s: group[0] for group in _SYNONYM_GROUPS for s in group}
 
 
-@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The comparison form of a folded word: possessive dropped, ordinals bare, Porter stem,
     near-synonyms folded into one (`SYNONYMS`)."""
+    return _STEMS[word]
+
+
+def _stem(word: str) -> str:
     if word.endswith("'s"):
         word = word[:-2]
     word = word.replace("'", "")
@@ -73,6 +79,23 @@ def stem(word: str) -> str:
         return word
     stemmed = porter_stem(word)
     return SYNONYMS.get(stemmed, stemmed)
+
+
+class _Stems(dict[str, str]):
+    """Word -> stem, each worked out on first use: a look-up in C after that, as a sentence's
+    words are stemmed in one go. Emptied when it reaches STEMS_KEPT words, to bound its size."""
+
+    __slots__ = ()
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= STEMS_KEPT:
+            self.clear()
+        found = self[word] = _stem(word)
+        return found
+
+
+STEMS_KEPT = 1 << 16
+_STEMS = _Stems()
 
 
 @dataclass(slots=True)
@@ -119,11 +142,17 @@ class SentenceClass:
         """The content stems of tokens [lo, hi) that are not part of a name, title or time."""
         mask = self.plain_mask
         if mask is None:
-            names = self.names
-            mask = self.plain_mask = bytes(
-                not ((names >> k) & 1 or s in STOP_WORDS) for k, s in enumerate(self.stems)
-            )
+            # Per token, b"0" or b"1" for its bit of `names`, plus 1 for a stop word: b"0" alone
+            # is plain (worked out in C, not token by token).
+            bits = format(self.names, "b")[::-1].ljust(len(self.stems), "0").encode()
+            stops = map(STOP_WORDS.__contains__, self.stems)
+            mask = self.plain_mask = bytes(map(add, bits, stops)).translate(_PLAIN_ONLY)
+        if lo == 0 and hi is None:
+            return set(compress(self.stems, mask))
         return set(compress(self.stems[lo:hi], mask[lo:hi]))
+
+
+_PLAIN_ONLY = bytes(int(n == ord("0")) for n in range(256))
 
 
 @dataclass(slots=True)
@@ -131,13 +160,22 @@ class Prepared:
     """The sentences and classes of a set of articles, ready for matching."""
 
     articles: list[Article]
-    # Per article, the start and end offsets of each of its tokens in the body.
-    starts: list[array[int]]
-    ends: list[array[int]]
+    # Per article, where its tokens stand in its body.
+    tokens: list[TokenRuns]
     sentences: list[Sentence]
     classes: list[SentenceClass]
     # Per article index, the spans of its list items (filled when first asked for).
     items: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+
+    @property
+    def starts(self) -> list[array[int]]:
+        """Per article, the start offset in the body of each of its tokens (made when asked)."""
+        return [runs.every() for runs in self.tokens]
+
+    @property
+    def ends(self) -> list[array[int]]:
+        """Per article, the end offset in the body of each of its tokens (made when asked)."""
+        return [runs.every(ends=True) for runs in self.tokens]
 
     def forget_plain(self) -> None:
         """Drop the classes' `plain` masks (made again if asked for): matching is done."""
@@ -147,7 +185,8 @@ class Prepared:
     def span(self, sentence: int, lo: int, hi: int) -> tuple[int, int]:
         """The body offsets of tokens [lo, hi) of a sentence (indices relative to the sentence)."""
         s = self.sentences[sentence]
-        return self.starts[s.article][s.first + lo], self.ends[s.article][s.first + hi - 1]
+        runs = self.tokens[s.article]
+        return runs.offsets(s.first + lo)[0], runs.offsets(s.first + hi - 1)[1]
 
 
 # One block cut into sentences: per sentence, four ints in one flat array (its span in the
@@ -170,7 +209,9 @@ def _cut_block(text: str) -> _BlockCut:
         # The sentence's tokens: those starting at or after its start and ending by its end.
         first = bisect_left(starts, s_lo, t)
         t = bisect_right(ends, s_hi, first)
-        for lo, hi in _pieces(text, starts, ends, first, t):
+        for lo, hi in (
+            _pieces(text, starts, ends, first, t) if t - first > MAX_SENTENCE else ((first, t),)
+        ):
             start = s_lo if lo == first else starts[lo]
             end = s_hi if hi == t else ends[hi - 1]
             spans.extend((start, end, lo, hi))
@@ -339,8 +380,7 @@ _BINARY_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 @pausing_gc
 def prepare(articles: list[Article], min_tokens: int = 3) -> Prepared:
     """Tokenise the text blocks of `articles` (never headings) into sentences and classes."""
-    starts: list[array[int]] = []
-    ends: list[array[int]] = []
+    tokens: list[TokenRuns] = []
     sentences: list[Sentence] = []
     classes: list[SentenceClass] = []
     by_words: dict[tuple[str, ...], int] = {}
@@ -349,9 +389,7 @@ def prepare(articles: list[Article], min_tokens: int = 3) -> Prepared:
     # against the block it was cut from.
     cuts: dict[int, tuple[_BlockCut, int, int, int]] = {}
     for index, article in enumerate(articles):
-        # Arrays of machine ints, not lists of int objects: a library has millions of tokens.
-        a_starts = array("i")
-        a_ends = array("i")
+        runs = TokenRuns()
         body = article.body
         for block in article.blocks:
             if block.kind is BlockKind.HEADING:
@@ -371,19 +409,15 @@ def prepare(articles: list[Article], min_tokens: int = 3) -> Prepared:
             capitals: bytes | None = None
             marks: list[int] = []
             offset = block.start
-            base = len(a_starts)
             if whole:
-                # The sentences take the block's tokens in order: their offsets in one go.
-                a_starts.extend(map(add, block_starts, repeat(offset)))
-                a_ends.extend(map(add, block_ends, repeat(offset)))
+                # The sentences take the block's tokens in order: one run of them all.
+                base = runs.add(offset, block_starts, block_ends, 0, size)
             for n, words in enumerate(block_words):
                 s_lo, s_hi, t_lo, t_hi = spans[4 * n : 4 * n + 4]
                 if whole:
                     first = base + t_lo
                 else:
-                    first = len(a_starts)
-                    a_starts.extend(map(add, block_starts[t_lo:t_hi], repeat(offset)))
-                    a_ends.extend(map(add, block_ends[t_lo:t_hi], repeat(offset)))
+                    first = runs.add(offset, block_starts, block_ends, t_lo, t_hi)
                 if len(words) < min_tokens:
                     continue
                 cls = by_words.get(words)
@@ -392,7 +426,7 @@ def prepare(articles: list[Article], min_tokens: int = 3) -> Prepared:
                     if capitals is None:
                         capitals = _capitals(block_text, block_starts)
                         marks = _mark_cuts(block_text, block_starts, block_ends)
-                    stems = tuple(map(stem, words))
+                    stems = tuple(map(_STEMS.__getitem__, words))
                     cls = len(classes)
                     by_words[words] = cls
                     names, clocks = _name_mask(
@@ -431,9 +465,8 @@ def prepare(articles: list[Article], min_tokens: int = 3) -> Prepared:
                 if not found_in or found_in[-1] != index:
                     found_in.append(index)
                 sentences.append(sentence)
-        starts.append(a_starts)
-        ends.append(a_ends)
-    return Prepared(articles, starts, ends, sentences, classes)
+        tokens.append(runs)
+    return Prepared(articles, tokens, sentences, classes)
 
 
 def sentence_words(text: str) -> tuple[str, ...]:
