@@ -18,6 +18,7 @@ line repeating it. Each passage then gets its relation to its closest member of 
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -379,7 +380,7 @@ def _group(
             passages.append((article, start, end))
             long.append(_long_tie(prepared, c, members, adjacency, shared))
             passage_classes.append(c)
-    score = sum(weights) / len(weights) if weights else 1.0
+    score = math.fsum(weights) / len(weights) if weights else 1.0  # in any order: exact
     group = RawGroup("verbatim", round(score, 3), passages, long, passage_classes)
     relate(prepared, group, adjacency, source_keys)
     return group

@@ -90,13 +90,17 @@ class Idf:
         found = map(self._weights.__getitem__, stems)
         return dict(zip(stems, map(truediv, found, repeat(self._most)), strict=True))
 
+    # Both sums are exact (`math.fsum`): stems often come as a set, whose order changes from
+    # one run to the next (string hashing), and a plain sum's last bits with it, so a score on
+    # a threshold or a tie between two links could go either way from run to run.
+
     def total_surprise(self, stems: Iterable[str]) -> float:
-        """Sum of the `surprise` of `stems`, in their order."""
-        return sum(map(truediv, map(self._weights.__getitem__, stems), repeat(self._most)))
+        """Sum of the `surprise` of `stems`, the same in any order."""
+        return math.fsum(map(truediv, map(self._weights.__getitem__, stems), repeat(self._most)))
 
     def total_weight(self, stems: Iterable[str]) -> float:
-        """Sum of the weights of `stems`."""
-        return sum(map(self._weights.__getitem__, stems))
+        """Sum of the weights of `stems`, the same in any order."""
+        return math.fsum(map(self._weights.__getitem__, stems))
 
 
 def _numbers(stems: Collection[str]) -> frozenset[str]:
