@@ -18,12 +18,13 @@ from brief_reader.tui.state import ArticlesChanged, SharedPassagesFound
 from brief_reader.tui.widgets.brief_view import BriefView, short
 from brief_reader.tui.widgets.coverage import ABSENT, FIRST, GLYPHS, CoverageMatrix
 from brief_reader.tui.widgets.footer import KeysFooter
+from brief_reader.tui.widgets.header import ScreenHeader
 from brief_reader.tui.widgets.reader import ReaderView
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from brief_reader.article import Article
 
@@ -71,7 +72,7 @@ class StoryBriefScreen(BriefScreen[None]):
         self.build_seconds = 0.0  # building the brief model, for the benchmark
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ScreenHeader()
         yield Static("", id="brief-head")
         yield Static(_LEGEND, id="brief-legend")
         yield BriefView(id="brief-list")

@@ -6,13 +6,14 @@ from brief_reader.tui.screens.base import BriefScreen
 from brief_reader.tui.shared_view import highlights_for
 from brief_reader.tui.state import SharedPassagesFound
 from brief_reader.tui.widgets.footer import KeysFooter
+from brief_reader.tui.widgets.header import ScreenHeader
 from brief_reader.tui.widgets.reader import Highlight, ReaderView
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 # Narrower than this, panes stack one above the other instead of standing side by side.
 MIN_PANE_WIDTH = 38
@@ -38,7 +39,7 @@ class CompareScreen(BriefScreen[None]):
         self._following = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ScreenHeader()
         with Container(id="panes"):
             for index, article_id in enumerate(self.article_ids):
                 article = self.state.article(article_id)

@@ -9,13 +9,14 @@ from brief_reader.tui.shared_view import highlights_for, shared_count, stories_o
 from brief_reader.tui.state import ArticlesChanged, SharedPassagesFound
 from brief_reader.tui.widgets.article_list import ArticleList
 from brief_reader.tui.widgets.footer import KeysFooter
+from brief_reader.tui.widgets.header import ScreenHeader
 from brief_reader.tui.widgets.reader import ReaderView
 from brief_reader.tui.widgets.text_box import TextBox
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Header, Input, Static
+from textual.widgets import Input, Static
 
 from brief_reader.article import Article
 from brief_reader.text import fold
@@ -63,7 +64,7 @@ class LibraryScreen(BriefScreen[None]):
         self._shown: list[Article] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield ScreenHeader()
         with Horizontal(id="library-main"):
             with Vertical(id="list-pane"):
                 yield TextBox(
