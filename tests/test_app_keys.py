@@ -258,3 +258,24 @@ async def test_closed_screens_are_let_go_with_all_they_drew(paths: Paths, key: s
         # widget of the screen closed last (its palette key) until the next one closes.
         held = [ref() for visit in visits[:-1] for ref in visit if ref() is not None]
         assert held == []
+
+
+async def test_setting_loaded_data_aside_sets_no_garbage_aside(paths: Paths) -> None:
+    # Once the index or the passages are ready, what is loaded is left out of full garbage
+    # collections for good: garbage not yet collected then (a closed screen's widget, whose
+    # parts refer to each other) must not be left out with it, or it is never freed.
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until_idle(app, pilot)
+
+        class Closed:
+            def __init__(self) -> None:
+                self.me = self  # a cycle: only a collection frees it
+
+        closed = Closed()
+        ref = weakref.ref(closed)
+        del closed
+        app._settle()
+        gc.collect()
+        assert ref() is None
+        gc.unfreeze()  # leave the test process as it was
