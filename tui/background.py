@@ -97,16 +97,16 @@ class BackgroundWork(App[None]):
             gc.unfreeze()  # what was settled may be replaced now (see `_settle`)
         report = self.report("Reading articles")
         ahead, self._read_ahead = self._read_ahead, None
+        if ahead is None:  # a reading of its own (the library re-read)
+            ahead = ReadAhead(self._read, self._cancel)
+            ahead.start(self.state.background_threads)
+        while not ahead.wait(LOAD_PROGRESS_EVERY):
+            if self._cancel.is_set():
+                return
+            if ahead.progress[1]:
+                report(*ahead.progress)
         try:
-            if ahead is not None:
-                while not ahead.wait(LOAD_PROGRESS_EVERY):
-                    if self._cancel.is_set():
-                        return
-                    if ahead.progress[1]:
-                        report(*ahead.progress)
-                result = ahead.outcome()
-            else:
-                result = self._read(_progress_every(report, self._cancel))
+            result = ahead.outcome()
         except _Stopped:
             return
         self.call_from_thread(self._library_read, result)
@@ -342,28 +342,10 @@ class _Stopped(Exception):
     """Background reading stopped because the app is closing."""
 
 
-def _progress_every(
-    report: Callable[[int, int], None], cancel: threading.Event
-) -> Callable[[int, int], None]:
-    """A reading's progress callback: reports at most every LOAD_PROGRESS_EVERY seconds (and
-    the end), and stops the reading when the app is closing."""
-    last = 0.0
-
-    def progress(done: int, total: int) -> None:
-        nonlocal last
-        if cancel.is_set():
-            raise _Stopped
-        now = time.monotonic()
-        if now - last >= LOAD_PROGRESS_EVERY or done == total:
-            last = now
-            report(done, total)
-
-    return progress
-
-
 class ReadAhead:
-    """The library read in a thread of its own from the app's very start (before its first
-    screen is built, while Textual starts), its progress kept for whoever waits for it."""
+    """The library read in a thread of its own, its progress kept for whoever waits for it:
+    from the app's very start (before its first screen is built, while Textual starts), and
+    whenever the library is read again."""
 
     def __init__(
         self, read: Callable[[Callable[[int, int], None]], LoadResult], cancel: threading.Event
