@@ -297,8 +297,7 @@ class ReaderView(ScrollView, can_focus=True):
         return resized
 
     def on_resize(self, event: events.Resize) -> None:
-        self._relayout()
-        self.scroll_to_cursor(animate=False)
+        self.scroll_to_cursor(animate=False)  # laid out at the new width already (above)
 
     def line_of_offset(self, offset: int) -> int:
         """The screen line (from the top of the layout) holding body offset `offset`."""
