@@ -54,6 +54,20 @@ from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
 SIZE = (120, 40)
+_BARE_TEXT = "bare app ready"
+# The bare app: the same source in every measure, headless and in a terminal.
+_BARE_APP = f"""
+from textual.app import App, ComposeResult
+from textual.widgets import Footer, Header, Static
+
+class Bare(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static({_BARE_TEXT!r})
+        yield Footer()
+
+Bare().run()
+"""
 _MARK = "BENCH-MARKS "
 
 _CHILD = r"""
@@ -186,16 +200,7 @@ def headless_run(self, *args, **kwargs):
 
 App.run = headless_run
 if mode == "bare":
-    from textual.app import ComposeResult
-    from textual.widgets import Footer, Header, Static
-
-    class Bare(App[None]):
-        def compose(self) -> ComposeResult:
-            yield Header()
-            yield Static("Hello")
-            yield Footer()
-
-    Bare().run()
+    exec(__BARE_APP__)
 else:
     # As the user starts it: the command line, which builds the app and runs it.
     from brief_reader.tui.cli import main
@@ -206,7 +211,7 @@ else:
 marks["exited"] = time.monotonic()
 marks["peak_rss_mib"] = own_peak_mib()
 print(__MARK__ + json.dumps(marks), flush=True)
-""".replace("__MARK__", repr(_MARK))
+""".replace("__MARK__", repr(_MARK)).replace("__BARE_APP__", repr(_BARE_APP))
 
 
 def _home() -> Path:
@@ -306,19 +311,6 @@ def compare(inputs: Sequence[Path], runs: int, home: Path) -> dict[str, Any]:
 
 
 _PANES = itertools.count()
-_BARE_TEXT = "bare app ready"
-_BARE_APP = f"""
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
-
-class Bare(App[None]):
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static({_BARE_TEXT!r})
-        yield Footer()
-
-Bare().run()
-"""
 
 
 def in_terminal(command: Sequence[str], shown: str, env: dict[str, str]) -> float:
