@@ -4,6 +4,7 @@ which Python's string hashing changes from one process to the next."""
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -26,11 +27,11 @@ _STEMS = st.lists(st.text("abcdefghij", min_size=1, max_size=6), min_size=1, max
     seed=st.randoms(use_true_random=False),
 )
 def test_sums_of_weights_are_the_same_in_any_order(
-    sentences: list[list[str]], stems: list[str], seed: object
+    sentences: list[list[str]], stems: list[str], seed: random.Random
 ) -> None:
     idf = Idf([tuple(s) for s in sentences])
     shuffled = list(stems)
-    seed.shuffle(shuffled)  # type: ignore[attr-defined]
+    seed.shuffle(shuffled)
     assert idf.total_weight(shuffled) == idf.total_weight(stems)
     assert idf.total_surprise(shuffled) == idf.total_surprise(stems)
 
