@@ -42,6 +42,7 @@ from brief_reader.search.storage import (
     catalog,
     check,
     describe,
+    latest_generation,
     prune,
     touch,
 )
@@ -53,6 +54,9 @@ from whoosh.query import Every
 from brief_reader.article import Article
 from brief_reader.paths import Paths
 
+UPDATING = "the search index is being updated; results may be incomplete"
+# How many times a search reads again when a writer's commit moved the index under it.
+READ_ATTEMPTS = 5
 _BUSY_NOTICE = "another brief-reader is updating the search index; results may be incomplete"
 
 
@@ -278,7 +282,7 @@ class SearchIndex:
             parsed = parse(query, self._parser)
             if parsed.empty:
                 return SearchResults(parsed.text, 0, notice=parsed.notice)
-            for attempt in (1, 2):
+            for _ in range(READ_ATTEMPTS):
                 problem, build = self._folder.state()
                 if problem == "new":
                     notice = "the search index is not built yet"
@@ -287,31 +291,46 @@ class SearchIndex:
                     self._close_searcher()
                     notice = f"the search index {problem}; a sync will rebuild it"
                     return SearchResults(parsed.text, 0, notice=notice, damaged=True)
+                generation = latest_generation(self.location)
                 try:
                     return self._run(self._current_searcher(build), parsed, limit)
                 except Exception as exc:
-                    if attempt == 1 and self._changed_under_us(build):
-                        continue  # another process committed or rebuilt while we read
-                    if not isinstance(exc, DAMAGE) and not self._damaged(build):
+                    self._close_searcher()
+                    if self._moved(build, generation):
+                        continue  # a writer committed or rebuilt while we read: read again
+                    if not isinstance(exc, DAMAGE) and not self._damaged(build, generation):
                         # A bug, not the index: say so in one line rather than crash the app.
                         notice = f"search failed ({describe(exc)})"
                         return SearchResults(parsed.text, 0, notice=notice)
                     reason = describe(exc)
                     self._folder.mark_damaged(reason)
-                    self._close_searcher()
                     notice = f"the search index is damaged ({reason}); a sync will rebuild it"
                     return SearchResults(parsed.text, 0, notice=notice, damaged=True)
-            return SearchResults(parsed.text, 0)
+            # Every read met a new commit: a sync is writing faster than we can read.
+            return SearchResults(parsed.text, 0, notice=UPDATING)
 
-    def _damaged(self, build: str | None) -> bool:
-        """Whether this build of the index fails a check (to tell damage from a bug)."""
+    def _moved(self, build: str | None, generation: int | None) -> bool:
+        """Whether a writer committed (or rebuilt the index) since `build`/`generation` were read.
+
+        A read that fails while the index moves under it met a writer's deletions (Whoosh
+        deletes the files of the generations it replaces), not damage.
+        """
+        try:
+            return (
+                self._folder.state()[1] != build or latest_generation(self.location) != generation
+            )
+        except Exception:
+            return False
+
+    def _damaged(self, build: str | None, generation: int | None) -> bool:
+        """Whether this generation of the index fails a check (to tell damage from a bug)."""
         try:
             ix = self._folder.open()
             self._folder.verify_files(ix)
             check(ix)
         except Exception:
-            # Not if a writer replaced the build meanwhile: that is not damage.
-            return self._folder.state()[1] == build
+            # Not if a writer committed or rebuilt meanwhile: that is not damage.
+            return not self._moved(build, generation)
         return False
 
     def _run(self, searcher: Any, parsed: ParsedQuery, limit: int) -> SearchResults:
@@ -325,7 +344,7 @@ class SearchIndex:
         suggestion = self._suggestion(searcher, parsed) if total == 0 else None
         notes = [n for n in (parsed.notice, *evaluator.notices) if n]
         if self._write_mutex.locked():  # a sync of this index is running in another thread
-            notes.append("the search index is being updated; results may be incomplete")
+            notes.append(UPDATING)
         notice = "; ".join(notes) if notes else None
         return SearchResults(parsed.text, total, hits, suggestion, notice, stems=frozenset(shown))
 
@@ -387,18 +406,6 @@ class SearchIndex:
             self._searcher = ix.searcher()
         return self._searcher
 
-    def _changed_under_us(self, build: str | None) -> bool:
-        """True if a newer generation or build appeared (the searcher is closed, to reopen)."""
-        searcher = self._searcher
-        try:
-            if self._folder.state()[1] != build:
-                return True
-            return searcher is not None and not searcher.up_to_date()
-        except Exception:
-            return False
-        finally:
-            self._close_searcher()
-
     def _close_searcher(self) -> None:
         self._body = None
         if self._searcher is not None:
@@ -420,14 +427,19 @@ class SearchIndex:
     def doc_count(self) -> int:
         """How many articles the index holds (0 without a usable index)."""
         with self._read_mutex:
-            problem, build = self._folder.state()
-            if problem is not None:
-                return 0
-            try:
-                searcher = self._current_searcher(build)
-                return Evaluator(searcher, self.vocabulary, self._lengths).count(Every())
-            except Exception:
-                return 0
+            for _ in range(READ_ATTEMPTS):
+                problem, build = self._folder.state()
+                if problem is not None:
+                    return 0
+                generation = latest_generation(self.location)
+                try:
+                    searcher = self._current_searcher(build)
+                    return Evaluator(searcher, self.vocabulary, self._lengths).count(Every())
+                except Exception:
+                    self._close_searcher()
+                    if not self._moved(build, generation):
+                        return 0
+            return 0
 
     def close(self) -> None:
         """Release open files (the index can still be used afterwards: it reopens)."""

@@ -500,6 +500,44 @@ def test_sync_in_a_thread_while_searching(paths: Paths, articles_dir: Path) -> N
 # Rebuilds
 
 
+@pytest.mark.parametrize("race", ["a commit meanwhile", "nothing moved", "a commit every time"])
+def test_a_read_that_meets_a_commit_reads_again_rather_than_call_it_damage(
+    paths: Paths, articles_dir: Path, monkeypatch: pytest.MonkeyPatch, race: str
+) -> None:
+    """Whoosh deletes a replaced generation's files: a reader that meets that is not damage.
+
+    Opening fails as one that lost the race to a writer's deletion would. When another index
+    object (another process, as far as files go) committed meanwhile, the search reads the new
+    generation; when nothing moved, the same failure is damage; when every read meets a new
+    commit, the search says the index is being updated.
+    """
+    index = sync(paths)
+    other = SearchIndex(paths, parallel=False)
+    real_open = index._folder.open
+    opened: list[int] = []
+
+    def open_index() -> object:
+        opened.append(1)
+        if race == "a commit every time" or (len(opened) == 1 and race != "nothing moved"):
+            write_article(articles_dir, f"late{len(opened)}.md", "Late story", "Qoder, late.")
+            other.sync(Library(paths).files(), read_library_file)
+        if len(opened) == 1 or race == "a commit every time":
+            raise FileNotFoundError(2, "No such file or directory", "_MAIN_1.toc")
+        return real_open()
+
+    monkeypatch.setattr(index._folder, "open", open_index)
+    results = index.search("qoder")
+    damaged = (paths.index_dir / "DAMAGED").exists()
+    if race == "a commit meanwhile":
+        assert (results.damaged, results.notice, damaged) == (False, None, False)
+        assert [hit.title for hit in results.hits] == ["Late story"]  # the new generation
+    elif race == "nothing moved":
+        assert results.damaged and "damaged" in (results.notice or "") and damaged
+    else:
+        assert (results.damaged, results.total, damaged) == (False, 0, False)
+        assert results.notice == "the search index is being updated; results may be incomplete"
+
+
 def test_a_changed_schema_version_rebuilds_with_a_notice(paths: Paths) -> None:
     index = sync(paths)
     stamp = paths.index_dir / "brief-reader-index.json"
