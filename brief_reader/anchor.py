@@ -176,7 +176,13 @@ def _context_score(anchor: Anchor, body: str, start: int, end: int) -> float:
     """0..1, how well the text around body[start:end] matches the anchor's prefix and suffix."""
     before = body[max(0, start - len(anchor.prefix)) : start]
     after = body[end : end + len(anchor.suffix)]
-    return (_affix_score(anchor.prefix, before) + _affix_score(anchor.suffix, after)) / 2
+    # Each side weighs by its length: a one-letter suffix at the end of the article says little
+    # beside a prefix of thirty letters.
+    weights = len(anchor.prefix), len(anchor.suffix)
+    if not any(weights):
+        return 1.0
+    scores = _affix_score(anchor.prefix, before), _affix_score(anchor.suffix, after)
+    return (scores[0] * weights[0] + scores[1] * weights[1]) / (weights[0] + weights[1])
 
 
 def _affix_score(expected: str, found: str) -> float:
@@ -207,6 +213,7 @@ def _approximate(anchor: Anchor, body: str) -> Resolved | None:
     if len(quote.strip()) < MIN_FUZZY_CHARS:
         return None
     windows: set[tuple[int, int]] = set()
+    placed: tuple[int, int] | None = None
     # The quote alone finds it wherever it went; the quote with its context finds the right one
     # of several look-alikes.
     found = _align(quote, body)
@@ -219,10 +226,17 @@ def _approximate(anchor: Anchor, body: str) -> Resolved | None:
             inner = _align(quote, body[lo:hi])
             if inner is not None:
                 windows.add((lo + inner[0], lo + inner[1]))
+            # Where the quote sits inside its aligned context: in repetitive text the quote
+            # alone aligns with a look-alike as well as with itself. Where the context aligns,
+            # the passage is there and nowhere else.
+            placed = _within_context(anchor, body[lo:hi], lo)
+            windows.add(placed)
     best: tuple[float, int, int, int] | None = None
     for start, end in sorted(windows):
         start, end = _refine(quote, body, start, end)
         start, end = _snap_to_words(anchor, body, start, end)
+        if placed is not None and not (start < placed[1] and placed[0] < end):
+            continue  # a look-alike away from where the quote's context is
         similarity = _similarity(quote, body[start:end])
         context = _context_score(anchor, body, start, end)
         if not _trusted(quote, similarity, context):
@@ -233,6 +247,25 @@ def _approximate(anchor: Anchor, body: str) -> Resolved | None:
     if best is None:
         return None
     return Resolved(best[2], best[3], METHOD_FUZZY)
+
+
+def _within_context(anchor: Anchor, text: str, offset: int) -> tuple[int, int]:
+    """The window of `text` (at `offset` in the body) that the quote maps to when its prefix,
+    quote and suffix together are aligned with `text` edit by edit."""
+    from rapidfuzz.distance import Indel
+
+    needle = anchor.prefix + anchor.quote + anchor.suffix
+    opcodes = Indel.opcodes(needle, text)
+
+    def mapped(position: int) -> int:
+        for op in opcodes:
+            if op.src_start <= position < op.src_end:
+                return op.dest_start + (position - op.src_start) * (op.tag == "equal")
+        return len(text)
+
+    start = mapped(len(anchor.prefix))
+    end = mapped(len(anchor.prefix) + len(anchor.quote))
+    return offset + start, offset + max(end, start + 1)
 
 
 def _align(needle: str, text: str) -> tuple[int, int] | None:

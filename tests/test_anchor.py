@@ -234,6 +234,47 @@ def anchored(draw: st.DrawFn) -> tuple[str, Anchor]:
     return body, make_anchor(body, start, end)
 
 
+# Found by the property below, shrunk: in repetitive text the quote alone aligns with a
+# look-alike as well as with what is left of it. (body, anchor, edited body, where the quote's
+# remains are in the edited body.)
+LOOK_ALIKES = [
+    (
+        "a a aaaa aaaaa aaaaa aaaaaa aaaaaaa aaaaaaa",
+        Anchor("aaaa aaaaaa a", "a a aaaa aaaaa a", "aaaaaa aaaaaaa", 16, 29),
+        "a a aaaa aaaaa aaa aaaaaa aaaaaaa aaaaaaa",
+        (15, 27),
+    ),
+    (
+        "a aa aaaaa aaaa aaaaaaaa aa a a",
+        Anchor("aaaaa aa a", "a aa aaaaa aaaa aaa", " a", 19, 29),
+        "a aa aaaaa aaaa aaa aa a a",
+        (16, 24),
+    ),
+    (
+        "aaa aaaa a aaaa, aaaaaaa a a aa",
+        Anchor("aaaa a a a", "aaa aaaa a aaaa, aaa", "a", 20, 30),
+        "aaa aaaa a aaaa, aa a a aa",
+        (17, 25),
+    ),
+    (
+        "aaaa aaaaa aaaaa aaaaa, aaaaaaaa aa aaaaaaaa a",
+        Anchor("aa, aaaaaaaa", "aaaa aaaaa aaaaa aaa", " aa aaaaaaaa a", 20, 32),
+        "aaaa aaaaa aaaaaaaaaaaaa aa aaaaaaaa a",
+        (13, 24),
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "a", "edited", "remains"), LOOK_ALIKES)
+def test_a_look_alike_elsewhere_is_not_the_edited_quote(
+    body: str, a: Anchor, edited: str, remains: tuple[int, int]
+) -> None:
+    assert body[a.start : a.end] == a.quote
+    found = resolve(a, edited)
+    # On what is left of the quote, or an honest orphan; never the look-alike.
+    assert found is None or (found.start < remains[1] and remains[0] < found.end)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_edits_around_and_inside_never_point_at_the_wrong_text(data: st.DataObject) -> None:
