@@ -128,6 +128,11 @@ if mode != "bare":
     sys.meta_path.insert(0, _IndexerPeaks())
 
 
+def _resolve(future):
+    # Not `future.set_result`: Textual parses a built-in method's signature at every call.
+    future.set_result(None)
+
+
 async def settle(app):
     # Until the screen in front and every widget on it have handled their pending messages
     # (mounting included; again while that mounts more), then one refresh: it is drawn.
@@ -141,7 +146,7 @@ async def settle(app):
         pending = []
         for node in nodes:
             future = loop.create_future()
-            if node.call_later(future.set_result, None):
+            if node.call_later(_resolve, future):
                 pending.append(future)
         await asyncio.wait_for(asyncio.gather(*pending), 60)
     drawn = asyncio.Event()

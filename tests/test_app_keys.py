@@ -83,6 +83,48 @@ async def test_question_mark_opens_help_outside_text_boxes(paths: Paths) -> None
         assert isinstance(app.screen, HelpScreen)
 
 
+def _summary(search: Screen[Any]) -> str:
+    return str(search.query_one("#search-summary").render())
+
+
+@pytest.mark.parametrize(
+    ("last_cost", "typed", "at_once"),
+    [
+        (0.001, "qoder", True),  # the last search was quick: the next is shown with its key
+        (0.5, "qoder", False),  # a slow index: in a worker, typing never waits
+        (0.001, "qod*", False),  # a prefix's cost is not the last word's: in a worker
+    ],
+)
+async def test_a_quick_search_shows_its_results_with_the_key_typed(
+    paths: Paths, monkeypatch: pytest.MonkeyPatch, last_cost: float, typed: str, at_once: bool
+) -> None:
+    app = make_app(paths)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until_idle(app, pilot)
+        await pilot.press("slash", *typed[:-1])
+        await until_idle(app, pilot)
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+        assert f"for {typed[:-1]!r}" in _summary(search)
+        monkeypatch.setattr(search, "_cost", last_cost)
+        workers: list[str] = []
+        start = search.run_search
+
+        def run_search(query: str) -> object:
+            workers.append(query)
+            return start(query)
+
+        monkeypatch.setattr(search, "run_search", run_search)
+        await pilot.press(typed[-1])
+        # Searched in the key's own handling (shown as soon as it is handled), or in a worker.
+        assert workers == ([] if at_once else [typed])
+        if at_once:
+            assert f"for {typed!r}" in _summary(search)
+        await until_idle(app, pilot)
+        assert f"for {typed!r}" in _summary(search)
+        assert search.query_one("#results", OptionList).option_count >= 1
+
+
 async def test_search_keeps_the_query_between_visits(paths: Paths) -> None:
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:

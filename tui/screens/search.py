@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from brief_reader.tui.screens.base import BriefScreen
@@ -18,10 +19,18 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker
 
 if TYPE_CHECKING:
+    from brief_reader.search.index import SearchIndex
     from brief_reader.search.results import SearchHit, SearchResults
 
 # What opening a result gives the library: the article, where to put the cursor, the matches.
 Opened = tuple[str, int | None, list[tuple[int, int]]]
+
+# A search that took less than this (seconds) the last time runs in the key's own handler, so
+# its results are drawn with the letter typed; a slower one, or one whose cost is not known
+# yet, runs in a worker thread, and typing never waits on it.
+INLINE_SECONDS = 0.004
+# Query syntax whose cost has little to do with the last search's: always in the worker.
+_OPEN_ENDED = frozenset("*?~")
 
 
 class SearchScreen(BriefScreen[Opened | None]):
@@ -30,6 +39,8 @@ class SearchScreen(BriefScreen[Opened | None]):
     The query is kept in the app state, so search opens again on the last one (selected: typing
     replaces it). A key searches at once when no search is running; keys typed while one runs
     wait for it, and then only the last query is searched (no fixed delay, no pile of searches).
+    Where the last search was quick (a small library), the next runs at once in the key's
+    handler instead of a worker (INLINE_SECONDS).
     """
 
     HELP_TITLE = "Search"
@@ -48,6 +59,8 @@ class SearchScreen(BriefScreen[Opened | None]):
         # The query in the box, and the search running (the next one waits for it).
         self._wanted: str | None = None
         self._worker: Worker[None] | None = None
+        # Seconds the last search took (None until one ran).
+        self._cost: float | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-box"):
@@ -58,7 +71,10 @@ class SearchScreen(BriefScreen[Opened | None]):
                 id="query",
             )
             yield Static("", id="search-summary", markup=False)
-            yield OptionList(id="results")
+            # The panel fills the screen; the list is only as tall as its results, so a key
+            # that changes them redraws their lines, not every blank line below them.
+            with Vertical(id="results-panel"):
+                yield OptionList(id="results")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -83,7 +99,12 @@ class SearchScreen(BriefScreen[Opened | None]):
     def _search_now(self, query: str) -> None:
         self._wanted = query
         self._searched = query
-        self._worker = self.run_search(query)
+        index = self.state.index
+        quick = self._cost is not None and self._cost < INLINE_SECONDS
+        if quick and index is not None and query.strip() and not _OPEN_ENDED.intersection(query):
+            self._show(query, *_timed_search(index, query))
+        else:
+            self._worker = self.run_search(query)
 
     @on(Worker.StateChanged)
     def _search_ended(self, event: Worker.StateChanged) -> None:
@@ -111,10 +132,11 @@ class SearchScreen(BriefScreen[Opened | None]):
         if index is None:
             self.app.call_from_thread(self._summary, "The index is not ready yet…")
             return
-        results = index.search(query, limit=50)
-        self.app.call_from_thread(self._show, query, results)
+        self.app.call_from_thread(self._show, query, *_timed_search(index, query))
 
-    def _show(self, query: str, results: SearchResults | None) -> None:
+    def _show(self, query: str, results: SearchResults | None, cost: float | None = None) -> None:
+        if cost is not None:
+            self._cost = cost
         if query != self._wanted:
             return  # typed over: the query in the box is searched next, and shown then
         options = self.query_one("#results", OptionList)
@@ -185,3 +207,10 @@ class SearchScreen(BriefScreen[Opened | None]):
             self._search_now(query)
         else:
             self._summary("")
+
+
+def _timed_search(index: SearchIndex, query: str) -> tuple[SearchResults, float]:
+    """The results of `query` (up to 50), and the seconds the search took."""
+    started = time.perf_counter()
+    results = index.search(query, limit=50)
+    return results, time.perf_counter() - started
