@@ -359,7 +359,10 @@ class SearchIndex:
         if not candidate or candidate == parsed.text:
             return None
         tried = parse(candidate, self._parser)
-        if tried.empty or not Evaluator(searcher, self.vocabulary).count(tried.query):
+        if tried.empty:
+            return None
+        # The index's length cache, as every search's: a new one read every length again.
+        if not Evaluator(searcher, self.vocabulary, self._lengths).count(tried.query):
             return None
         return candidate
 

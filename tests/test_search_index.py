@@ -154,6 +154,26 @@ def test_seeds_zero_hits_suggest_a_query_that_finds(seeds_index: SearchIndex) ->
     assert seeds_index.search(results.suggestion).total > 0
 
 
+def test_a_suggestion_reads_no_document_length_the_search_already_read(
+    seeds_index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every zero-hit word typed tries a suggestion: it must not read the index's lengths anew."""
+    from whoosh.reading import SegmentReader
+
+    assert seeds_index.search("alibaba").total > 0
+    read: list[int] = []
+    real = SegmentReader.doc_field_length
+
+    def doc_field_length(self: SegmentReader, docnum: int, fieldname: str, default: int = 0) -> int:
+        read.append(docnum)
+        return real(self, docnum, fieldname, default)
+
+    monkeypatch.setattr(SegmentReader, "doc_field_length", doc_field_length)
+    results = seeds_index.search("alibbaba")
+    assert (results.total, results.suggestion) == (0, "alibaba")
+    assert read == []
+
+
 def test_seeds_snippets_mark_what_matched(seeds_index: SearchIndex) -> None:
     results = seeds_index.search("high-risk qoder")
     assert results.hits
