@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import pytest
 from feedserver import FeedServer
+from hypothesis import settings
 
 from brief_reader.article import Article
 from brief_reader.library import load_paths
@@ -22,6 +23,12 @@ from brief_reader.paths import Paths, resolve_paths
 PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "seeds"
 SHARED_DATA = PROJECT.parent / "shared" / "data"
+
+# Property tests draw new examples at every run here (and replay the ones that failed, from
+# .hypothesis/); CI (HYPOTHESIS_PROFILE=ci, set by .ci/run) draws the same examples each time,
+# so what fails there fails again here under the same profile.
+settings.register_profile("ci", derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)
