@@ -343,7 +343,7 @@ class SearchIndex:
             hits = [self._hit(searcher, body, docnum, score, shown) for docnum, score in best]
         suggestion = self._suggestion(searcher, parsed) if total == 0 else None
         notes = [n for n in (parsed.notice, *evaluator.notices) if n]
-        if self._write_mutex.locked():  # a sync of this index is running in another thread
+        if self.updating:
             notes.append(UPDATING)
         notice = "; ".join(notes) if notes else None
         return SearchResults(parsed.text, total, hits, suggestion, notice, stems=frozenset(shown))
@@ -426,6 +426,11 @@ class SearchIndex:
             self._vocabulary = Vocabulary.load(self.location)
             self._vocabulary_mtime = mtime
         return self._vocabulary
+
+    @property
+    def updating(self) -> bool:
+        """Whether a sync of this index is writing it (in another thread of this process)."""
+        return self._write_mutex.locked()
 
     def doc_count(self) -> int:
         """How many articles the index holds (0 without a usable index)."""

@@ -35,6 +35,8 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import CorruptIndexError
 from whoosh.util.filelock import FileLock, try_for
 
+from brief_reader.sanitize import clean_field
+
 
 class RefusedPickle(pickle.UnpicklingError):
     """An index file named something an index never holds (code to run, not data)."""
@@ -193,10 +195,15 @@ class IndexFolder:
         Every rebuild gets a new id, so a reader holding files of an earlier build (deleted,
         but still open) knows to reopen even if the generation numbers happen to agree.
         """
-        damaged = self.location / DAMAGED_FILE
-        if damaged.exists():
-            reason = damaged.read_text(encoding="utf-8", errors="replace").strip()
-            return f"was damaged ({reason or 'unreadable'})", None
+        try:
+            # Read, not first asked whether it exists: a rebuild may delete it in between.
+            mark: str | None = (self.location / DAMAGED_FILE).read_text("utf-8", "replace")
+        except FileNotFoundError:
+            mark = None
+        except OSError:
+            mark = ""
+        if mark is not None:
+            return f"was damaged ({clean_field(mark) or 'unreadable'})", None
         stamp = self.location / STAMP_FILE
         # A table of contents proper: not its temporary file, written first, then renamed.
         has_toc = any(_TOC_RE.fullmatch(p.name) for p in entries(self.location))
@@ -447,8 +454,9 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def describe(exc: BaseException) -> str:
-    """An exception as a short phrase for a one-line notice."""
-    text = str(exc).splitlines()[0] if str(exc) else ""
+    """An exception as a short phrase for a one-line notice (a file name in it is shown as text,
+    never as terminal control)."""
+    text = clean_field(str(exc)) or ""
     if len(text) > 80:
         text = text[:79] + "…"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

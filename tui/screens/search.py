@@ -25,10 +25,13 @@ if TYPE_CHECKING:
 # What opening a result gives the library: the article, where to put the cursor, the matches.
 Opened = tuple[str, int | None, list[tuple[int, int]]]
 
-# A search that took less than this (seconds) the last time runs in the key's own handler, so
-# its results are drawn with the letter typed; a slower one, or one whose cost is not known
-# yet, runs in a worker thread, and typing never waits on it.
+# In a library of at most INLINE_ARTICLES, a search runs in the key's own handler, its results
+# drawn with the letter typed, when the last one took less than INLINE_SECONDS and no sync is
+# writing the index. Anything else (a larger library, whose words that find nothing cost a
+# did-you-mean over a large vocabulary; a cost not known yet; a sync that makes the next search
+# reopen the index) runs in a worker thread, and typing never waits on it.
 INLINE_SECONDS = 0.004
+INLINE_ARTICLES = 300
 # Query syntax whose cost has little to do with the last search's: always in the worker.
 _OPEN_ENDED = frozenset("*?~")
 
@@ -100,11 +103,23 @@ class SearchScreen(BriefScreen[Opened | None]):
         self._wanted = query
         self._searched = query
         index = self.state.index
-        quick = self._cost is not None and self._cost < INLINE_SECONDS
-        if quick and index is not None and query.strip() and not _OPEN_ENDED.intersection(query):
+        if index is not None and self._quick(index, query):
             self._show(query, *_timed_search(index, query))
         else:
             self._worker = self.run_search(query)
+
+    def _quick(self, index: SearchIndex, query: str) -> bool:
+        """Whether `query` can be searched in the key's handler without holding typing up."""
+        searching = self._worker is not None and not self._worker.is_finished
+        return (
+            self._cost is not None
+            and self._cost < INLINE_SECONDS
+            and len(self.state.articles) <= INLINE_ARTICLES
+            and not index.updating
+            and not searching
+            and bool(query.strip())
+            and not _OPEN_ENDED.intersection(query)
+        )
 
     @on(Worker.StateChanged)
     def _search_ended(self, event: Worker.StateChanged) -> None:
@@ -124,7 +139,7 @@ class SearchScreen(BriefScreen[Opened | None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, query: str) -> None:
-        """Search in a worker so typing never waits on the index."""
+        """Search in a worker, so typing does not wait on a slow index."""
         index = self.state.index
         if not query.strip():
             self.app.call_from_thread(self._show, query, None)
@@ -210,7 +225,17 @@ class SearchScreen(BriefScreen[Opened | None]):
 
 
 def _timed_search(index: SearchIndex, query: str) -> tuple[SearchResults, float]:
-    """The results of `query` (up to 50), and the seconds the search took."""
+    """The results of `query` (up to 50), and the seconds the search took.
+
+    The index answers a bad query or a bad index with a notice; anything else it raises is a
+    bug, said in one line rather than a crash of the app.
+    """
     started = time.perf_counter()
-    results = index.search(query, limit=50)
+    try:
+        results = index.search(query, limit=50)
+    except Exception as exc:
+        from brief_reader.search.results import SearchResults
+        from brief_reader.search.storage import describe
+
+        results = SearchResults(query, 0, notice=f"search failed ({describe(exc)})")
     return results, time.perf_counter() - started
