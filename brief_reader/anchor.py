@@ -176,13 +176,7 @@ def _context_score(anchor: Anchor, body: str, start: int, end: int) -> float:
     """0..1, how well the text around body[start:end] matches the anchor's prefix and suffix."""
     before = body[max(0, start - len(anchor.prefix)) : start]
     after = body[end : end + len(anchor.suffix)]
-    # Each side weighs by its length: a one-letter suffix at the end of the article says little
-    # beside a prefix of thirty letters.
-    weights = len(anchor.prefix), len(anchor.suffix)
-    if not any(weights):
-        return 1.0
-    scores = _affix_score(anchor.prefix, before), _affix_score(anchor.suffix, after)
-    return (scores[0] * weights[0] + scores[1] * weights[1]) / (weights[0] + weights[1])
+    return (_affix_score(anchor.prefix, before) + _affix_score(anchor.suffix, after)) / 2
 
 
 def _affix_score(expected: str, found: str) -> float:
@@ -229,8 +223,11 @@ def _approximate(anchor: Anchor, body: str) -> Resolved | None:
             # Where the quote sits inside its aligned context: in repetitive text the quote
             # alone aligns with a look-alike as well as with itself. Where the context aligns,
             # the passage is there and nowhere else.
-            placed = _within_context(anchor, body[lo:hi], lo)
-            windows.add(placed)
+            within = _within_context(anchor, body[lo:hi], lo)
+            windows.add(within)
+            kept = within[1] - within[0] >= len(quote) / 2  # not a sentence moved away
+            if kept and _context_score(anchor, body, *within) >= LIKELY_CONTEXT:
+                placed = within  # the context is still there, and so is most of the passage
     best: tuple[float, int, int, int] | None = None
     for start, end in sorted(windows):
         start, end = _refine(quote, body, start, end)
@@ -250,8 +247,11 @@ def _approximate(anchor: Anchor, body: str) -> Resolved | None:
 
 
 def _within_context(anchor: Anchor, text: str, offset: int) -> tuple[int, int]:
-    """The window of `text` (at `offset` in the body) that the quote maps to when its prefix,
-    quote and suffix together are aligned with `text` edit by edit."""
+    """Where the quote lies in `text` (at `offset` in the body), by its context's alignment.
+
+    Prefix, quote and suffix together are aligned with `text` edit by edit, and the quote's
+    first and last characters are carried through that alignment.
+    """
     from rapidfuzz.distance import Indel
 
     needle = anchor.prefix + anchor.quote + anchor.suffix
