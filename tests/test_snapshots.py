@@ -20,9 +20,10 @@ from brief_reader.tui.app import BriefReaderApp, make_app
 from brief_reader.tui.screens.compare import CompareScreen
 from brief_reader.tui.screens.help import HelpScreen
 from brief_reader.tui.screens.library import LibraryScreen
+from brief_reader.tui.screens.search import SearchScreen
 from brief_reader.tui.widgets.reader import ReaderView
 from textual.pilot import Pilot
-from textual.widgets import Header
+from textual.widgets import Header, OptionList
 
 from brief_reader.paths import Paths
 from brief_reader.settings import Settings
@@ -116,6 +117,20 @@ def test_compare_after_a_jump(snap_compare: SnapCompare, paths: Paths) -> None:
     app = make_app(paths)
     run_before = prepare("c", "right_square_bracket", check=_comparing_two)
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def _results_focused(app: BriefReaderApp) -> None:
+    assert isinstance(app.screen, SearchScreen)
+    results = app.screen.query_one("#results", OptionList)
+    assert app.focused is results and results.option_count > 1
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search(snap_compare: SnapCompare, paths: Paths, size: tuple[int, int]) -> None:
+    """`/qoder`, then down into the results: each with its title, outlet and marked snippet."""
+    app = make_app(paths)
+    run_before = prepare("slash", *"qoder", "down", check=_results_focused)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 def test_help(snap_compare: SnapCompare, paths: Paths) -> None:
