@@ -8,7 +8,7 @@ Its JSON form is DESIGN.md's `shared --json` document; its cache form is what
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -242,12 +242,30 @@ def reordered(group: PassageGroup, order: list[int]) -> PassageGroup:
         return group
     new_index = {old: new for new, old in enumerate(order)}
     # Built directly, not with dataclasses.replace: a library has tens of thousands of them.
+    # A passage or link whose indices stay is kept as it is (they are frozen).
+    moved = [group.passages[old] for old in order]
+    closest = [new_index.get(p.closest, -1) for p in moved]
     passages = tuple(
-        Passage(p.article, p.start, p.end, p.text, p.kind, new_index.get(p.closest, -1), p.score)
-        for p in (group.passages[old] for old in order)
+        p if c == p.closest else Passage(p.article, p.start, p.end, p.text, p.kind, c, p.score)
+        for p, c in zip(moved, closest, strict=True)
     )
-    links = tuple(Link(new_index[k.a], new_index[k.b], k.kind, k.score) for k in group.links)
-    return replace(group, passages=passages, links=links)
+    links = tuple(
+        k
+        if new_index[k.a] == k.a and new_index[k.b] == k.b
+        else Link(new_index[k.a], new_index[k.b], k.kind, k.score)
+        for k in group.links
+    )
+    return PassageGroup(
+        group.id,
+        group.kind,
+        group.score,
+        passages,
+        group.text,
+        group.outlets,
+        group.first,
+        group.credit,
+        links,
+    )
 
 
 def instant(value: str | None) -> datetime | None:

@@ -286,9 +286,10 @@ def _restatements(
                 # A weak link may bring a new article in, never a second sentence of one.
                 continue
             own_sources = sources_of(c)
-            others = [m for m in [*clusters.members[root], *taken] if sources_of(m) - own_sources]
-            if anchor not in others:
+            # The anchor, a member, must be of another source (asked before the others are).
+            if not sources_of(anchor) - own_sources:
                 continue
+            others = [m for m in [*clusters.members[root], *taken] if sources_of(m) - own_sources]
             links = adjacency.get(c, {})
             tied = [m for m in others if m in links and not links[m].repeat]
             density = MIN_DENSITY if edge.kind != "paraphrase" else PARAPHRASE_DENSITY

@@ -222,10 +222,67 @@ def _parts(
     return tuple(parts)
 
 
+# A part as `best_clauses` scores it: stems, content stems, token range, and the weight and
+# numbers of its content stems (what `similarity` works out of them).
+_WeighedPart = tuple[tuple[str, ...], frozenset[str], tuple[int, int], float, frozenset[str]]
+
+
+PARTS_KEPT = 1 << 12  # classes whose weighed parts are kept (emptied when full)
+# By the class's id: the class and the weights are kept with them, and checked, so an id a
+# later object takes never finds parts that are not its own.
+_kept_parts: dict[int, tuple[SentenceClass, Idf, tuple[_WeighedPart, ...]]] = {}
+
+
+def _weighed_parts(cls: SentenceClass, idf: Idf) -> tuple[_WeighedPart, ...]:
+    """The parts of a class (`_clause_parts`), each with its content stems as a set, and their
+    weight and numbers.
+
+    A sentence is compared with each of its candidates in turn: the weights of its parts, the
+    costly half of their scores, are summed once.
+    """
+    kept = _kept_parts.get(id(cls))
+    if kept is not None and kept[0] is cls and kept[1] is idf:
+        return kept[2]
+    if len(_kept_parts) >= PARTS_KEPT:
+        _kept_parts.clear()
+    parts = tuple(
+        (part, frozenset(words), span, idf.total_weight(words), _numbers_of(words))
+        for part, words, span in _parts(cls.stems, cls.content, cls.clauses)
+    )
+    _kept_parts[id(cls)] = (cls, idf, parts)
+    return parts
+
+
+def _part_similarity(a: _WeighedPart, b: _WeighedPart, idf: Idf) -> float:
+    """`similarity` of two parts' content stems, from the weights and numbers they keep."""
+    if not a[1] or not b[1]:
+        return 0.0
+    shared = a[1] & b[1]
+    if not shared:
+        return 0.0
+    numbers_a, numbers_b = a[4], b[4]
+    if numbers_a and numbers_b and not (numbers_a <= numbers_b or numbers_b <= numbers_a):
+        return 0.0
+    w_shared = idf.total_weight(shared)
+    w_a, w_b = a[3], b[3]
+    dice = 2 * w_shared / (w_a + w_b)
+    contained = w_shared / min(w_a, w_b)
+    return (1 - CONTAINMENT) * dice + CONTAINMENT * contained
+
+
+def class_similarity(a: SentenceClass, b: SentenceClass, idf: Idf) -> float:
+    """`sentence_similarity` of two classes, from the weights kept of their parts: a class is
+    scored against each of its candidates in turn, and its clauses next (`best_clauses`)."""
+    whole_a = _weighed_parts(a, idf)[0]
+    whole_b = _weighed_parts(b, idf)[0]
+    return _with_order(_part_similarity(whole_a, whole_b, idf), a.stems, b.stems)
+
+
 def _forget_sentences() -> None:
-    """Drop what was kept of sentences scored before (their numbers and clauses)."""
+    """Drop what was kept of sentences scored before (their numbers, clauses and weights)."""
     _held_numbers.cache_clear()
     _parts.cache_clear()
+    _kept_parts.clear()
 
 
 def best_clauses(
@@ -240,14 +297,16 @@ def best_clauses(
     best: tuple[float, tuple[int, int], tuple[int, int]] | None = None
     # A part sharing no stem with the other sentence shares none with its parts either.
     common = set(a.stems).intersection(b.stems)
-    parts_b = [part for part in _clause_parts(b) if not common.isdisjoint(part[1])]
-    for sa, ca, ra in _clause_parts(a):
+    parts_b = [part for part in _weighed_parts(b, idf) if not common.isdisjoint(part[1])]
+    for part_a in _weighed_parts(a, idf):
+        sa, ca, ra = part_a[:3]
         if common.isdisjoint(ca):
             continue
-        for sb, cb, rb in parts_b:
+        for part_b in parts_b:
+            sb, rb = part_b[0], part_b[2]
             if ra == (0, len(a.stems)) and rb == (0, len(b.stems)):
                 continue
-            lexical = similarity(ca, cb, idf)
+            lexical = _part_similarity(part_a, part_b, idf)
             # The order-aware part is at most 1: a pair this far from CLAUSE_MIN on its words
             # alone is not worth the rest.
             if (1 - ORDER) * lexical + ORDER < CLAUSE_MIN:

@@ -260,8 +260,12 @@ def _compute(
 
     def allowed(i: int, j: int) -> bool:
         # Different articles of one story: a sentence is never matched with its own article.
-        for a in classes[i].articles:
-            for b in classes[j].articles:
+        articles_i, articles_j = classes[i].articles, classes[j].articles
+        if len(articles_i) == 1 and len(articles_j) == 1:
+            a, b = articles_i[0], articles_j[0]
+            return a != b and story_of[a] == story_of[b]
+        for a in articles_i:
+            for b in articles_j:
                 if a != b and story_of[a] == story_of[b]:
                     return True
         return False
@@ -311,8 +315,12 @@ def _compute(
     return result
 
 
+@pausing_gc
 def _ordered(result: SharedPassages, articles: Sequence[Article]) -> SharedPassages:
-    """The result in the caller's order: groups by where they first appear, stories likewise."""
+    """The result in the caller's order: groups by where they first appear, stories likewise.
+
+    A library's groups are made again here, tens of thousands of objects: with the collector
+    paused, as the finder's own stages run."""
     order = {a.id: i for i, a in enumerate(articles)}
 
     def place(article: str) -> int:
@@ -373,7 +381,11 @@ def _finish(
             continue
         seen.add(gid)
         indices = [a for a, _, _ in item.passages]
-        stated = Counter(c for c in (credit_of(a) for a in dict.fromkeys(indices)) if c)
+        credited = [c for c in map(credit_of, dict.fromkeys(indices)) if c]
+        credit = None
+        if credited:  # most groups name no credit: no count is made
+            stated = Counter(credited)
+            credit = max(stated, key=lambda c: (stated[c], c))
         groups.append(
             PassageGroup(
                 gid,
@@ -383,7 +395,7 @@ def _finish(
                 text=passages[item.canonical].text,
                 outlets=len({keys[a] for a in indices}),
                 first=_first(articles, indices, instants),
-                credit=max(stated, key=lambda c: (stated[c], c)) if stated else None,
+                credit=credit,
                 links=tuple(Link(a, b, kind, score) for a, b, kind, score in item.links),
             )
         )

@@ -4,7 +4,7 @@ Candidate pairs share two of their rarest stems (`paraphrase.rare_stem_pairs`). 
 copied-text stage aligned already is skipped; so is a pair whose sentences share fewer than two
 plain words (stems outside names, titles and times), which states no common fact whatever its
 score: it is found before the pair is scored, the costly part. The others are scored
-(`paraphrase.sentence_similarity`): at PARAPHRASE_MIN or more they are a paraphrase link;
+(`paraphrase.class_similarity`): at PARAPHRASE_MIN or more they are a paraphrase link;
 below it, the closest pair of their clauses may be one (`paraphrase.best_clauses`); failing
 that, a score of COUNTERPART_MIN or more is kept as a weaker pair, which links only when each
 sentence is the other's closest counterpart (`paraphrase.best_counterparts`).
@@ -20,7 +20,7 @@ from brief_reader.search.paraphrase import (
     PARAPHRASE_MIN,
     Idf,
     best_clauses,
-    sentence_similarity,
+    class_similarity,
 )
 from brief_reader.search.units import MIN_PLAIN, SentenceClass
 
@@ -50,7 +50,7 @@ def reworded(
         if len(plain.intersection(cj.plain())) < MIN_PLAIN:
             # Sentences sharing only names, titles and times state no common fact.
             continue
-        score = sentence_similarity(ci.stems, ci.content, cj.stems, cj.content, idf)
+        score = class_similarity(ci, cj, idf)
         if score >= PARAPHRASE_MIN:
             edges.append(Edge(i, j, "paraphrase", score))
             continue

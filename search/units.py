@@ -320,12 +320,21 @@ _NOT_FACT_START_RE = re.compile(
 )
 
 
-def states_no_fact(text: str) -> bool:
-    """Whether a sentence is a byline, caption, credit, tweet attribution or time stamp."""
+def states_no_fact(text: str, anywhere: bool = True) -> bool:
+    """Whether a sentence is a byline, caption, credit, tweet attribution or time stamp.
+
+    With `anywhere` False (`may_state_no_fact` of the block holding the sentence was False),
+    only the start of the sentence is looked at: the patterns that match anywhere in a line
+    need a string it does not hold."""
     if _NOT_FACT_START_RE.match(text) is not None:
         return True
-    # Each pattern of _NOT_FACT_RE needs one of these strings: most sentences hold none.
-    return any(part in text for part in _NOT_FACT_NEEDS) and _NOT_FACT_RE.search(text) is not None
+    return anywhere and may_state_no_fact(text) and _NOT_FACT_RE.search(text) is not None
+
+
+def may_state_no_fact(text: str) -> bool:
+    """Whether text holds a string some pattern of _NOT_FACT_RE needs: most sentences hold
+    none, and a sentence holds none when the block it is part of holds none."""
+    return any(part in text for part in _NOT_FACT_NEEDS)
 
 
 _NOT_FACT_NEEDS = ("/", "(", "Photo", "Image", "Picture", "contributed", "All rights", "may not")
@@ -408,6 +417,7 @@ def prepare(articles: list[Article], min_tokens: int = 3) -> Prepared:
             # before gives none).
             capitals: bytes | None = None
             marks: list[int] = []
+            anywhere = True
             offset = block.start
             if whole:
                 # The sentences take the block's tokens in order: one run of them all.
@@ -426,6 +436,7 @@ def prepare(articles: list[Article], min_tokens: int = 3) -> Prepared:
                     if capitals is None:
                         capitals = _capitals(block_text, block_starts)
                         marks = _mark_cuts(block_text, block_starts, block_ends)
+                        anywhere = may_state_no_fact(block_text)
                     stems = tuple(map(_STEMS.__getitem__, words))
                     cls = len(classes)
                     by_words[words] = cls
@@ -449,7 +460,7 @@ def prepare(articles: list[Article], min_tokens: int = 3) -> Prepared:
                     clauses = _clauses(
                         block_text, t_starts, t_ends, [k - t_lo for k in inside] if inside else []
                     )
-                    fact = not states_no_fact(block_text[s_lo:s_hi])
+                    fact = not states_no_fact(block_text[s_lo:s_hi], anywhere)
                     classes.append(
                         SentenceClass(
                             words, stems, content, clauses=clauses, names=names, fact=fact

@@ -4,11 +4,13 @@ a pair the method would keep, and the cheaper forms of its steps find the same t
 from __future__ import annotations
 
 from array import array
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from brief_reader.search.align import align, numbers, trigram_pairs
 from brief_reader.search.copies import _Bound, informative
+from brief_reader.search.facts import Link, Passage, PassageGroup, reordered
 from brief_reader.search.grouping import Edge
 from brief_reader.search.paraphrase import (
     CLAUSE_MIN,
@@ -17,12 +19,23 @@ from brief_reader.search.paraphrase import (
     Idf,
     _clause_parts,
     best_clauses,
+    class_similarity,
     rare_stem_pairs,
     sentence_similarity,
 )
 from brief_reader.search.passages import _uncovered
 from brief_reader.search.rewording import reworded
-from brief_reader.search.units import MIN_PLAIN, STOP_WORDS, Prepared, SentenceClass, prepare
+from brief_reader.search.units import (
+    _NOT_FACT_RE,
+    _NOT_FACT_START_RE,
+    MIN_PLAIN,
+    STOP_WORDS,
+    Prepared,
+    SentenceClass,
+    may_state_no_fact,
+    prepare,
+    states_no_fact,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -279,3 +292,77 @@ def test_plain_words_are_those_outside_names_and_stop_words(
     assert cls.plain() == {
         s for k, s in enumerate(stems) if not (names >> k) & 1 and s not in STOP_WORDS
     }
+
+
+# Sentences of a few clauses (cut at commas and semicolons), so that clauses are compared.
+_CLAUSED = st.lists(
+    st.tuples(st.sampled_from(_WORDS), st.sampled_from([" ", " ", ", ", "; "])),
+    min_size=4,
+    max_size=24,
+).map(lambda words: "".join(w + gap for w, gap in words).rstrip(" ,;") + ".")
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.lists(_CLAUSED, min_size=2, max_size=5), st.lists(_CLAUSED, min_size=1, max_size=5))
+def test_class_scores_are_those_of_their_sentences_whatever_the_weights(
+    one: list[str], two: list[str]
+) -> None:
+    classes = prepare([_article("one", [" ".join(one)]), _article("two", [" ".join(two)])]).classes
+    library = Idf(cls.content for cls in classes)
+    # Other weights for the same classes: what was kept for the first must not serve them.
+    other = Idf([*(cls.content for cls in classes[::2]), *(cls.content for cls in classes)])
+    pairs = [(i, j) for i in range(len(classes)) for j in range(len(classes)) if i != j]
+    for idf in (library, other, library):
+        for i, j in pairs:
+            a, b = classes[i], classes[j]
+            assert class_similarity(a, b, idf) == sentence_similarity(
+                a.stems, a.content, b.stems, b.content, idf
+            )
+            assert best_clauses(a, b, idf) == _best_clauses_by_definition(a, b, idf)
+
+
+_LINE_PARTS = st.sampled_from(
+    [
+        *["The summit ended", "(AP Photo/Markus Schreiber)", "Photo by Jane Doe", "(@user) July"],
+        *[" 15, 2018", "Staff contributed to this report", "By John Smith", "All rights reserved"],
+        *["FILE - ", "Updated 4:50", "may not be published, broadcast", "/", "(", ". ", ", "],
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.lists(_LINE_PARTS, min_size=1, max_size=8).map("".join), st.data())
+def test_a_sentence_states_no_fact_as_told_by_its_block(block: str, data: st.DataObject) -> None:
+    lo = data.draw(st.integers(0, len(block)))
+    hi = data.draw(st.integers(lo, len(block)))
+    sentence = block[lo:hi]
+    expected = bool(_NOT_FACT_START_RE.match(sentence) or _NOT_FACT_RE.search(sentence))
+    assert states_no_fact(sentence) == expected
+    assert states_no_fact(sentence, may_state_no_fact(block)) == expected
+
+
+def _reordered_by_definition(group: PassageGroup, order: list[int]) -> PassageGroup:
+    new_index = {old: new for new, old in enumerate(order)}
+    passages = tuple(
+        replace(group.passages[old], closest=new_index.get(group.passages[old].closest, -1))
+        for old in order
+    )
+    links = tuple(replace(k, a=new_index[k.a], b=new_index[k.b]) for k in group.links)
+    return replace(group, passages=passages, links=links)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.integers(1, 7), st.data())
+def test_groups_put_in_another_order_are_made_as_defined(size: int, data: st.DataObject) -> None:
+    closest = data.draw(st.lists(st.integers(-1, size - 1), min_size=size, max_size=size))
+    passages = tuple(
+        Passage(f"a{k}", k, k + 5, f"text {k}", "near", c, 0.5) for k, c in enumerate(closest)
+    )
+    ends = st.integers(0, size - 1)
+    links = tuple(
+        Link(a, b, "verbatim", 1.0)
+        for a, b in data.draw(st.lists(st.tuples(ends, ends), max_size=6))
+    )
+    group = PassageGroup("g1", "near", 0.5, passages, "text 0", 2, None, None, links)
+    order = data.draw(st.permutations(range(size)))
+    assert reordered(group, order) == _reordered_by_definition(group, order)
