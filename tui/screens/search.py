@@ -32,9 +32,10 @@ Opened = tuple[str, int | None, list[tuple[int, int]]]
 # reopen the index) runs in a worker thread, and typing never waits on it.
 INLINE_SECONDS = 0.004
 INLINE_ARTICLES = 300
-# Up to this many results the list is only as tall as they are (the `-few` class); a search
-# that finds nothing leaves the list as it was, so typing a word (nothing found for the half
-# typed, then many) does not switch it back and forth.
+# In a library of at most this many articles, the results list is only as tall as its results
+# (the `-few` class), so a key redraws their lines and not the blank ones below them. It is
+# decided once per visit: switching as results come and go cost more (a style update and a
+# new layout of the screen) than the blank lines it saved.
 FEW_RESULTS = 8
 # Query syntax whose cost has little to do with the last search's: always in the worker.
 _OPEN_ENDED = frozenset("*?~")
@@ -78,8 +79,8 @@ class SearchScreen(BriefScreen[Opened | None]):
                 id="query",
             )
             yield Static("", id="search-summary", markup=False)
-            # The panel fills the screen; a list of a few results is only as tall as they are,
-            # so a key that changes them redraws their lines, not every blank line below them.
+            # The panel fills the screen; in a small library the list is only as tall as its
+            # results (FEW_RESULTS).
             with Vertical(id="results-panel"):
                 few = len(self.state.articles) <= FEW_RESULTS
                 yield OptionList(id="results", classes="-few" if few else "")
@@ -168,8 +169,6 @@ class SearchScreen(BriefScreen[Opened | None]):
             return
         self._hits = list(results.hits)
         self._stems = results.stems
-        if self._hits:  # (none: the list keeps its height, e.g. for a word half typed)
-            options.set_class(len(self._hits) <= FEW_RESULTS, "-few")
         parts = [f"{results.total} result{'s' if results.total != 1 else ''} for {query!r}"]
         if results.notice:
             parts.append(results.notice)
