@@ -83,6 +83,16 @@ async def test_question_mark_opens_help_outside_text_boxes(paths: Paths) -> None
         assert isinstance(app.screen, HelpScreen)
 
 
+async def _searched(app: BriefReaderApp, pilot: Pilot[Any], typed: str) -> SearchScreen:
+    """The search screen, opened once the app is idle, with `typed` typed and searched."""
+    await until_idle(app, pilot)
+    await pilot.press("slash", *typed)
+    await until_idle(app, pilot)
+    search = app.screen
+    assert isinstance(search, SearchScreen)
+    return search
+
+
 def _summary(search: Screen[Any]) -> str:
     return str(search.query_one("#search-summary").render())
 
@@ -110,11 +120,7 @@ async def test_a_quick_search_shows_its_results_with_the_key_typed(
 
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until_idle(app, pilot)
-        await pilot.press("slash", *typed[:-1])
-        await until_idle(app, pilot)
-        search = app.screen
-        assert isinstance(search, SearchScreen)
+        search = await _searched(app, pilot, typed[:-1])
         assert f"for {typed[:-1]!r}" in _summary(search)
         monkeypatch.setattr(search, "_cost", last_cost)
         if case == "a large library":
@@ -147,11 +153,7 @@ async def test_a_search_that_fails_says_so_on_screen(
 
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until_idle(app, pilot)
-        await pilot.press("slash", *"qode")
-        await until_idle(app, pilot)
-        search = app.screen
-        assert isinstance(search, SearchScreen)
+        search = await _searched(app, pilot, "qode")
         monkeypatch.setattr(search, "_cost", last_cost)
 
         def broken(self: SearchIndex, query: str, limit: int = 20) -> object:
@@ -175,10 +177,7 @@ async def test_the_results_list_is_as_tall_as_its_results_in_a_small_library(
     monkeypatch.setattr(search_module, "FEW_RESULTS", few)  # the seeds are five articles
     app = make_app(paths)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until_idle(app, pilot)
-        await pilot.press("slash", *"sovereign")
-        await until_idle(app, pilot)
-        search = app.screen
+        search = await _searched(app, pilot, "sovereign")
         panel = search.query_one("#results-panel")
         results = search.query_one("#results", OptionList)
         assert results.option_count == 1
