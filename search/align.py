@@ -15,6 +15,7 @@ from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from itertools import compress, islice, repeat
 from operator import and_, eq, gt, itemgetter, le, lt
 from typing import NamedTuple, TypeVar, cast, overload
@@ -93,10 +94,8 @@ def align(
         numbers_a = numbers(a)
     if numbers_b is None:
         numbers_b = numbers(b)
-    if numbers_a and numbers_b:
-        set_a, set_b = set(numbers_a), set(numbers_b)
-        if not (set_a <= set_b or set_b <= set_a):
-            return None
+    if numbers_a and numbers_b and not numbers_agree(set(numbers_a), set(numbers_b)):
+        return None
     # Segments of the edit script, (a_lo, a_hi, b_lo, b_hi, matched tokens, exact), scored as
     # they come by Kadane's scan: the local alignment with the highest score. The scan only
     # ends a stretch on an exact segment, so a gap after the last one is never looked at.
@@ -268,6 +267,12 @@ class _Slices(Sequence["array[int]"]):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         return self.flat[self.bounds[index] : self.bounds[index + 1]]
+
+
+def numbers_agree(numbers_a: AbstractSet[str], numbers_b: AbstractSet[str]) -> bool:
+    """Whether sentences naming these numbers may state one fact: "July 11, 2018" is not
+    "July 15, 2018"; "12 Russians" may be "12 Russians on Friday 13" (one names more)."""
+    return not numbers_a or not numbers_b or numbers_a <= numbers_b or numbers_b <= numbers_a
 
 
 def co_posted(

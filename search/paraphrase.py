@@ -20,7 +20,7 @@ from functools import lru_cache
 from itertools import chain, compress, repeat
 from operator import and_, ge, le, truediv
 
-from brief_reader.search.align import align, co_posted
+from brief_reader.search.align import align, co_posted, numbers_agree
 from brief_reader.search.gc_pause import pausing_gc
 from brief_reader.search.units import (
     STOP_WORDS,
@@ -149,12 +149,14 @@ def similarity(a: Collection[str], b: Collection[str], idf: Idf) -> float:
     shared = set(a).intersection(b)
     if not shared:
         return 0.0
-    numbers_a, numbers_b = _numbers(a), _numbers(b)
-    if numbers_a and numbers_b and not (numbers_a <= numbers_b or numbers_b <= numbers_a):
-        # "July 11, 2018" is not "July 15, 2018"; "12 Russians" may be "12 Russians on Friday 13".
+    if not numbers_agree(_numbers(a), _numbers(b)):
         return 0.0
-    w_shared = idf.total_weight(shared)
-    w_a, w_b = idf.total_weight(a), idf.total_weight(b)
+    return _blend(idf.total_weight(shared), idf.total_weight(a), idf.total_weight(b))
+
+
+def _blend(w_shared: float, w_a: float, w_b: float) -> float:
+    """The score of an overlap weighing `w_shared` between sentences weighing `w_a` and `w_b`:
+    weighted Dice, with some credit for containment of the shorter one."""
     dice = 2 * w_shared / (w_a + w_b)
     contained = w_shared / min(w_a, w_b)
     return (1 - CONTAINMENT) * dice + CONTAINMENT * contained
@@ -260,14 +262,9 @@ def _part_similarity(a: _WeighedPart, b: _WeighedPart, idf: Idf) -> float:
     shared = a[1] & b[1]
     if not shared:
         return 0.0
-    numbers_a, numbers_b = a[4], b[4]
-    if numbers_a and numbers_b and not (numbers_a <= numbers_b or numbers_b <= numbers_a):
+    if not numbers_agree(a[4], b[4]):
         return 0.0
-    w_shared = idf.total_weight(shared)
-    w_a, w_b = a[3], b[3]
-    dice = 2 * w_shared / (w_a + w_b)
-    contained = w_shared / min(w_a, w_b)
-    return (1 - CONTAINMENT) * dice + CONTAINMENT * contained
+    return _blend(idf.total_weight(shared), a[3], b[3])
 
 
 def class_similarity(a: SentenceClass, b: SentenceClass, idf: Idf) -> float:
