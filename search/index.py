@@ -38,11 +38,11 @@ from brief_reader.search.storage import (
     DAMAGE,
     Busy,
     IndexFolder,
+    IndexState,
     body_reader,
     catalog,
     check,
     describe,
-    latest_generation,
     prune,
     touch,
 )
@@ -283,22 +283,21 @@ class SearchIndex:
             if parsed.empty:
                 return SearchResults(parsed.text, 0, notice=parsed.notice)
             for _ in range(READ_ATTEMPTS):
-                problem, build = self._folder.state()
-                if problem == "new":
+                state = self._folder.state()
+                if state.problem == "new":
                     notice = "the search index is not built yet"
                     return SearchResults(parsed.text, 0, notice=notice)
-                if problem is not None:
+                if state.problem is not None:
                     self._close_searcher()
-                    notice = f"the search index {problem}; a sync will rebuild it"
+                    notice = f"the search index {state.problem}; a sync will rebuild it"
                     return SearchResults(parsed.text, 0, notice=notice, damaged=True)
-                generation = latest_generation(self.location)
                 try:
-                    return self._run(self._current_searcher(build), parsed, limit)
+                    return self._run(self._current_searcher(state.build), parsed, limit)
                 except Exception as exc:
                     self._close_searcher()
-                    if self._moved(build, generation):
+                    if self._moved(state):
                         continue  # a writer committed or rebuilt while we read: read again
-                    if not isinstance(exc, DAMAGE) and not self._damaged(build, generation):
+                    if not isinstance(exc, DAMAGE) and not self._damaged(state):
                         # A bug, not the index: say so in one line rather than crash the app.
                         notice = f"search failed ({describe(exc)})"
                         return SearchResults(parsed.text, 0, notice=notice)
@@ -309,20 +308,19 @@ class SearchIndex:
             # Every read met a new commit: a sync is writing faster than we can read.
             return SearchResults(parsed.text, 0, notice=UPDATING)
 
-    def _moved(self, build: str | None, generation: int | None) -> bool:
-        """Whether a writer committed (or rebuilt the index) since `build`/`generation` were read.
+    def _moved(self, before: IndexState) -> bool:
+        """Whether a writer committed (or rebuilt the index) since the state `before` was read.
 
         A read that fails while the index moves under it met a writer's deletions (Whoosh
         deletes the files of the generations it replaces), not damage.
         """
         try:
-            return (
-                self._folder.state()[1] != build or latest_generation(self.location) != generation
-            )
+            now = self._folder.state()
         except Exception:
             return False
+        return (now.build, now.generation) != (before.build, before.generation)
 
-    def _damaged(self, build: str | None, generation: int | None) -> bool:
+    def _damaged(self, state: IndexState) -> bool:
         """Whether this generation of the index fails a check (to tell damage from a bug)."""
         try:
             ix = self._folder.open()
@@ -330,7 +328,7 @@ class SearchIndex:
             check(ix)
         except Exception:
             # Not if a writer committed or rebuilt meanwhile: that is not damage.
-            return not self._moved(build, generation)
+            return not self._moved(state)
         return False
 
     def _run(self, searcher: Any, parsed: ParsedQuery, limit: int) -> SearchResults:
@@ -436,16 +434,15 @@ class SearchIndex:
         """How many articles the index holds (0 without a usable index)."""
         with self._read_mutex:
             for _ in range(READ_ATTEMPTS):
-                problem, build = self._folder.state()
-                if problem is not None:
+                state = self._folder.state()
+                if state.problem is not None:
                     return 0
-                generation = latest_generation(self.location)
                 try:
-                    searcher = self._current_searcher(build)
+                    searcher = self._current_searcher(state.build)
                     return Evaluator(searcher, self.vocabulary, self._lengths).count(Every())
                 except Exception:
                     self._close_searcher()
-                    if not self._moved(build, generation):
+                    if not self._moved(state):
                         return 0
             return 0
 

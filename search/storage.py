@@ -24,7 +24,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from brief_reader.search.analysis import STEMMER
 from brief_reader.search.schema import BODY_COLUMN, INDEX_NAME, SCHEMA_VERSION, STAMP_COLUMN
@@ -173,6 +173,14 @@ class HeldLock:
         self._lock.release()
 
 
+class IndexState(NamedTuple):
+    """What a reader needs to know of the index on disk before it opens it."""
+
+    problem: str | None  # why it cannot be used ("new" when there is none); None if it can
+    build: str | None = None  # the id of this build (None with a problem)
+    generation: int | None = None  # its newest committed generation (None with a problem)
+
+
 class IndexFolder:
     """The files of one index: open it, check it, rebuild it, tidy it."""
 
@@ -187,10 +195,10 @@ class IndexFolder:
 
     def problem(self) -> str | None:
         """Why the index on disk cannot be used as it is ("new" when there is none)."""
-        return self.state()[0]
+        return self.state().problem
 
-    def state(self) -> tuple[str | None, str | None]:
-        """The problem (as `problem`), and the id of this build of the index.
+    def state(self) -> IndexState:
+        """The problem (as `problem`), the id of this build of the index, and its generation.
 
         Every rebuild gets a new id, so a reader holding files of an earlier build (deleted,
         but still open) knows to reopen even if the generation numbers happen to agree.
@@ -203,25 +211,25 @@ class IndexFolder:
         except OSError:
             mark = ""
         if mark is not None:
-            return f"was damaged ({clean_field(mark) or 'unreadable'})", None
+            return IndexState(f"was damaged ({clean_field(mark) or 'unreadable'})")
         stamp = self.location / STAMP_FILE
         # A table of contents proper: not its temporary file, written first, then renamed.
-        has_toc = any(_TOC_RE.fullmatch(p.name) for p in entries(self.location))
+        generation = latest_generation(self.location)
         if not stamp.exists():
-            return ("had no version stamp" if has_toc else "new"), None
-        if not has_toc:
-            return "new", None  # being built: the stamp is written first
+            return IndexState("new" if generation is None else "had no version stamp")
+        if generation is None:
+            return IndexState("new")  # being built: the stamp is written first
         try:
             data = json.loads(stamp.read_text(encoding="utf-8"))
             version, stemmer, build = data.get("schema"), data.get("stemmer"), data.get("build")
         except (OSError, ValueError, AttributeError):
-            return "had an unreadable version stamp", None
+            return IndexState("had an unreadable version stamp")
         if version != SCHEMA_VERSION:
             problem = f"was built by another version (format {version}, now {SCHEMA_VERSION})"
-            return problem, None
+            return IndexState(problem)
         if stemmer != STEMMER:
-            return f"was built with another stemmer ({stemmer}, now {STEMMER})", None
-        return None, str(build)
+            return IndexState(f"was built with another stemmer ({stemmer}, now {STEMMER})")
+        return IndexState(None, str(build), generation)
 
     def open(self) -> Any:
         """The Whoosh index (our schema, never the one pickled in the files)."""
