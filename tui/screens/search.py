@@ -101,8 +101,7 @@ class SearchScreen(BriefScreen[Opened | None]):
     def _changed(self, event: Input.Changed) -> None:
         self.state.search_query = event.value
         self._wanted = event.value
-        searching = self._worker is not None and not self._worker.is_finished
-        if event.value != self._searched and not searching:
+        if event.value != self._searched and not self._searching:
             self._search_now(event.value)
 
     def _search_now(self, query: str) -> None:
@@ -114,15 +113,19 @@ class SearchScreen(BriefScreen[Opened | None]):
         else:
             self._worker = self.run_search(query)
 
+    @property
+    def _searching(self) -> bool:
+        """Whether a search runs in the worker."""
+        return self._worker is not None and not self._worker.is_finished
+
     def _quick(self, index: SearchIndex, query: str) -> bool:
         """Whether `query` can be searched in the key's handler without holding typing up."""
-        searching = self._worker is not None and not self._worker.is_finished
         return (
             self._cost is not None
             and self._cost < INLINE_SECONDS
             and len(self.state.articles) <= INLINE_ARTICLES
             and not index.updating
-            and not searching
+            and not self._searching
             and bool(query.strip())
             and not _OPEN_ENDED.intersection(query)
         )
