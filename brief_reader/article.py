@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -26,13 +26,16 @@ class Block:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Article:
     """One news article, cleaned.
 
     `body` is the cleaned text: its blocks (headings, paragraphs, list items) joined by a blank
     line, with the original characters kept for display. Offsets everywhere (passages,
     annotations, search highlights) are offsets into `body`.
+
+    Two articles are equal when their fields are, whatever the way they were made (a stored
+    article, `StoredArticle`, is one too).
     """
 
     id: str
@@ -49,6 +52,17 @@ class Article:
     row: str | None = None
     # Notes gathered while reading (e.g. "decoded as cp1252"), shown to the user once.
     warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in ARTICLE_FIELDS if name != "warnings")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Article):
+            return NotImplemented
+        return self is other or self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
 
     @property
     def words(self) -> int:
@@ -86,6 +100,103 @@ class Article:
         if with_body:
             data["body"] = self.body
         return data
+
+
+# The article's fields, in order (`Article(*values)` takes them so).
+ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))
+# Block kinds by number, as stored: [kind number, start, end, kind number, ...].
+BLOCK_KINDS: tuple[BlockKind, ...] = tuple(BlockKind)
+BLOCK_CODES: dict[BlockKind, int] = {kind: code for code, kind in enumerate(BLOCK_KINDS)}
+_new_object = object.__new__
+_FIELD_SET = frozenset(ARTICLE_FIELDS)
+_LAZY = frozenset(("body", "blocks"))
+_INT_ONLY = frozenset({int})
+
+
+def flat_blocks(blocks: tuple[Block, ...]) -> list[int]:
+    """Blocks as stored: [kind number, start, end, ...]."""
+    flat: list[int] = []
+    for block in blocks:
+        flat += (BLOCK_CODES[block.kind], block.start, block.end)
+    return flat
+
+
+def blocks_of(flat: Any, length: int) -> tuple[Block, ...]:
+    """The blocks stored as `flat_blocks` made them, in a body of `length` characters;
+    ValueError if they are not that (not whole numbers, a kind unknown, a span outside)."""
+    if (
+        type(flat) not in (list, tuple)
+        or len(flat) % 3
+        or not _INT_ONLY.issuperset(map(type, flat))
+    ):
+        raise ValueError("not an article's blocks")
+    starts, ends = flat[1::3], flat[2::3]
+    if flat and (min(starts) < 0 or max(ends) > length or any(map(int.__gt__, starts, ends))):
+        raise ValueError("a block outside the article's body")
+    try:
+        kinds = list(map(BLOCK_KINDS.__getitem__, flat[0::3]))
+    except IndexError:
+        raise ValueError("not an article's blocks") from None
+    return tuple(map(Block, kinds, starts, ends))
+
+
+class _Unpacked:
+    """`body` and `blocks` of a StoredArticle: made from what was stored when first read."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, article: StoredArticle | None, owner: type | None = None) -> Any:
+        if article is None:
+            return self
+        values = article.__dict__
+        stored = values.get("_stored")
+        if stored is not None:
+            body, blocks = article._unpack(*stored)
+            # Both set before the stored form goes: a thread reading meanwhile finds either.
+            values["body"] = body
+            values["blocks"] = blocks
+            values.pop("_stored", None)
+        return values[self.name]
+
+
+class StoredArticle(Article):
+    """An article as a library loads it by the thousand: its body and blocks are checked and
+    made the first time they are read (most are never read before the list is on screen).
+
+    Equal to the Article of the same fields, and like it in every use; `stored_article` makes
+    one. A stored body holding what the reader never leaves in text (a control character: the
+    store was damaged or written by something else) is read with it taken out, and blocks that
+    do not fit the body are one paragraph: what is shown is always text, never a terminal
+    command.
+    """
+
+    body = _Unpacked()
+    blocks = _Unpacked()
+
+    def _unpack(self, body: Any, flat: Any) -> tuple[str, tuple[Block, ...]]:
+        from brief_reader.sanitize import UNSAFE_TEXT, clean_text
+
+        if type(body) is not str:
+            body = ""
+        elif UNSAFE_TEXT.search(body):
+            body = clean_text(body)
+        try:
+            return body, blocks_of(flat, len(body))
+        except ValueError:
+            return body, (Block(BlockKind.PARAGRAPH, 0, len(body)),) if body else ()
+
+
+def stored_article(values: dict[str, Any], body: Any, flat: Any) -> StoredArticle:
+    """A StoredArticle of `values` (every field but body and blocks), the body as stored, and
+    its blocks as `flat_blocks` stored them."""
+    if values.keys() != _FIELD_SET - _LAZY:
+        raise TypeError("not an article's fields")
+    article = _new_object(StoredArticle)
+    state = article.__dict__
+    state.update(values)
+    state["_stored"] = (body, flat)
+    return article
 
 
 def article_id(identity: str) -> str:

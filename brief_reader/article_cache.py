@@ -3,10 +3,12 @@
 Reading and cleaning thousands of files takes seconds; the cache keeps each file's articles
 keyed by its path, modification time and size, in one SQLite file under the user's cache dir.
 It holds data only (text, numbers, JSON), never code: a planted or damaged file is at worst
-ignored and rewritten, never run (a pickle can run code when loaded). An article's fields
-and its body are separate columns, so a reader that wants titles reads no bodies,
-and an entry is decoded only when asked for. It is a cache: a missing, stale, damaged, locked
-or foreign file is ignored (and rewritten when it can be), never an error.
+ignored and rewritten, never run (a pickle can run code when loaded). An entry is decoded
+only when asked for, and an article's body and blocks only when first read
+(`brief_reader.article.StoredArticle`): a library of thousands lists its titles without them.
+A body holding what the reader never leaves in text is read with it taken out. It is a
+cache: a missing, stale, damaged, locked or foreign file is ignored (and rewritten when it
+can be), never an error.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import contextlib
 import dataclasses
 import hashlib
 import json
-import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from brief_reader import __version__
-from brief_reader.article import Article, Block, BlockKind
+from brief_reader.article import Article, flat_blocks, stored_article
+from brief_reader.sanitize import UNSAFE_TEXT
 
 # Bump when reading or cleaning changes what an article holds: old entries are then ignored.
 # A change to the Article's fields changes the stamp by itself.
@@ -36,10 +38,6 @@ _FIELDS = tuple(f for f in dataclasses.fields(Article) if f.name not in ("body",
 _STAMP = "{}:{}:{}".format(
     CACHE_VERSION, __version__, ",".join(f"{f.name}={f.type}" for f in dataclasses.fields(Article))
 )
-_FIELD_KINDS = tuple((f.name, str(f.type)) for f in _FIELDS)
-_KIND_CODES = {kind: code for code, kind in enumerate(BlockKind)}
-_KIND_LIST = list(BlockKind)
-_INT_ONLY = frozenset({int})
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS stamp (value TEXT NOT NULL);
@@ -58,9 +56,6 @@ _Row = tuple[str, str]
 # The key of the blocks in the fields JSON: [kind code, start, end, kind code, ...].
 _BLOCKS = "blocks"
 _read_json = json.JSONDecoder().raw_decode
-# What the reader never leaves in text (see brief_reader.sanitize): an entry holding any of it
-# was not written by this cache, and its file is read again.
-_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def _encode_value(value: Any) -> Any:
@@ -73,63 +68,64 @@ def _encode_value(value: Any) -> Any:
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
-def _text(value: Any) -> str:
-    """`value` if it is text as the reader leaves it (no control or bidi-override character)."""
-    if type(value) is not str or _UNSAFE.search(value):
-        raise TypeError("not an article")
-    return value
-
-
-def _decode_value(kind: str, value: Any) -> Any:
-    if value is None:
-        if "None" not in kind:
-            raise TypeError("not an article")
-        return None
+def _rule(kind: str) -> str:
+    """How a field of this type is checked when read back (see `decode`)."""
     if kind == "Path":
-        return Path(_text(value))
-    if kind.startswith("tuple"):
-        return tuple(_text(item) for item in value)
-    if kind.startswith("str"):
-        return _text(value)
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    raise TypeError("not an article")
+        return "path"
+    if kind.startswith("tuple[str"):
+        return "texts"
+    if kind == "str":
+        return "text"
+    if kind == "str | None":
+        return "optional"
+    raise TypeError(f"cannot cache a field of type {kind}")
+
+
+# Each field but body and blocks, with how it is checked when read back.
+_FIELD_RULES = tuple((f.name, _rule(str(f.type))) for f in _FIELDS)
+_STR_ONLY = frozenset({str})
 
 
 def encode(article: Article) -> _Row:
     """An article as the cache stores it: its fields (blocks included) as JSON, and its body."""
     fields: dict[str, Any] = {f.name: _encode_value(getattr(article, f.name)) for f in _FIELDS}
-    blocks: list[int] = []
-    for block in article.blocks:
-        blocks += (_KIND_CODES[block.kind], block.start, block.end)
-    fields[_BLOCKS] = blocks
+    fields[_BLOCKS] = flat_blocks(article.blocks)
     return json.dumps(fields, ensure_ascii=False), article.body
 
 
 def decode(row: _Row, path: Path | None = None) -> Article:
     """The article of a stored row; ValueError/TypeError/KeyError/IndexError if it is not one.
 
-    `path` is the file's path when known: articles of that file share it.
+    `path` is the file's path when known: articles of that file share it. The body and its
+    blocks are checked and made when first read (see `StoredArticle`): a library of thousands
+    lists its titles without them.
     """
     fields_json, body = row
     values, _ = _read_json(fields_json)
     if not isinstance(values, dict):
         raise TypeError("not an article")
-    _text(body)
     flat = values[_BLOCKS]
-    # Whole numbers only (kind codes and offsets), checked over the list at once: a library
-    # holds tens of thousands of blocks.
-    if type(flat) is not list or len(flat) % 3 or not _INT_ONLY.issuperset(map(type, flat)):
-        raise TypeError("not an article")
-    blocks = tuple(map(Block, map(_KIND_LIST.__getitem__, flat[0::3]), flat[1::3], flat[2::3]))
     kwargs: dict[str, Any] = {}
-    for name, kind in _FIELD_KINDS:
+    # Every text field is text as the reader leaves it (no control or bidi-override
+    # character), checked at once.
+    texts: list[str] = []
+    for name, rule in _FIELD_RULES:
         value = values[name]
-        if name == "path" and path is not None and value == str(path):
-            kwargs[name] = path
-        else:
-            kwargs[name] = _decode_value(kind, value)
-    return Article(body=body, blocks=blocks, **kwargs)
+        if rule == "texts":
+            if type(value) is not list or not _STR_ONLY.issuperset(map(type, value)):
+                raise TypeError("not an article")
+            texts += value
+            value = tuple(value)
+        elif value is not None or rule != "optional":
+            if type(value) is not str:
+                raise TypeError("not an article")
+            texts.append(value)
+            if rule == "path":
+                value = path if path is not None and value == str(path) else Path(value)
+        kwargs[name] = value
+    if UNSAFE_TEXT.search("\n".join(texts)):
+        raise TypeError("not an article")
+    return stored_article(kwargs, body, flat)
 
 
 @dataclass

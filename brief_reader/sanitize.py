@@ -23,6 +23,9 @@ _ANSI_RE = re.compile(
 # (U+202A-202E, U+2066-2069) that make a terminal show text in another order than it is stored.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SPACE_RE = re.compile(r"\s+")
+# What `clean_text` never leaves in text (carriage returns included: they become newlines).
+# Text holding any of it did not come through the reader (see brief_reader.article_cache).
+UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def strip_controls(text: str) -> str:

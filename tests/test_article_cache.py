@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pickle
@@ -11,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from brief_reader import reading
-from brief_reader.article import Article
+from brief_reader.article import Article, Block, BlockKind
 from brief_reader.library import Library, load_paths
 from brief_reader.paths import Paths
+from brief_reader.sanitize import UNSAFE_TEXT
 
 
 def _library_with(paths: Paths, files: dict[str, str]) -> Library:
@@ -199,3 +201,60 @@ def test_text_the_reader_never_leaves_is_not_taken_from_the_cache(
     [article] = library.load().articles
     assert article.title == "Harbour ferry returns after repairs"
     assert len(reads) == 1
+
+
+def _tamper(paths: Paths, change: object) -> None:
+    """Change the one stored article as a planted or damaged cache would hold it."""
+    [cache_file] = _cache_files(paths)
+    conn = sqlite3.connect(cache_file)
+    with conn:
+        fields_json, body = conn.execute("SELECT fields, body FROM article").fetchone()
+        fields, body = change(json.loads(fields_json), body)  # type: ignore[operator]
+        conn.execute("UPDATE article SET fields = ?, body = ?", (json.dumps(fields), body))
+    conn.close()
+
+
+def test_a_stored_body_is_never_shown_with_control_characters(paths: Paths) -> None:
+    library = _library_with(paths, {"a.txt": "Harbour ferry returns after repairs\nIt sailed.\n"})
+    library.load()
+    _tamper(paths, lambda fields, body: (fields, "\x1b]0;pwned\x07\x1b[2J" + body + "\x9b31m"))
+    [article] = library.load().articles
+    assert article.body == "It sailed."
+    assert UNSAFE_TEXT.search("".join(article.paragraphs)) is None
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [[0, 0, 10_000], [1, -1, 3], [1, 5, 2], [9, 0, 3], [1, 0], ["1", 0, 3], "1,0,3", None],
+    ids=["past-the-end", "negative", "backwards", "unknown-kind", "short", "text", "str", "none"],
+)
+def test_stored_blocks_that_do_not_fit_the_body_read_as_one_paragraph(
+    paths: Paths, blocks: object
+) -> None:
+    library = _library_with(paths, {"a.txt": "Harbour ferry returns after repairs\nIt sailed.\n"})
+    library.load()
+    _tamper(paths, lambda fields, body: ({**fields, "blocks": blocks}, body))
+    [article] = library.load().articles
+    assert article.paragraphs == ["It sailed."]
+    assert article.blocks == (Block(BlockKind.PARAGRAPH, 0, len("It sailed.")),)
+
+
+def test_an_article_from_the_cache_is_an_article_in_every_use(paths: Paths) -> None:
+    library = _library_with(
+        paths,
+        {
+            "a.md": "---\ntitle: Harbour ferry returns\ntags: [ferry]\n---\n\n"
+            "# Repairs\n\nIt sailed.\n"
+        },
+    )
+    [read] = library.load().articles
+    [cached] = library.load().articles
+    assert isinstance(cached, Article)
+    assert cached == read and read == cached and hash(cached) == hash(read)
+    assert len({read, cached}) == 1
+    # Copied with a change, sent to another process, or shown: the same as the article read.
+    assert dataclasses.replace(cached, title="New") == dataclasses.replace(read, title="New")
+    assert pickle.loads(pickle.dumps(cached)) == read
+    [fresh] = library.load().articles  # never read yet: sent as stored, made on the other side
+    assert pickle.loads(pickle.dumps(fresh)).paragraphs == ["Repairs", "It sailed."]
+    assert cached != dataclasses.replace(read, body="It sank.")
