@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
+
+from brief_reader.sanitize import UNSAFE_TEXT, clean_text
 
 
 class BlockKind(StrEnum):
@@ -54,7 +57,8 @@ class Article:
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in ARTICLE_FIELDS if name != "warnings")
+        # The fields compared: all but `warnings`, as a dataclass's own `__eq__` would.
+        return _compared(self)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Article):
@@ -102,13 +106,12 @@ class Article:
         return data
 
 
-# The article's fields, in order (`Article(*values)` takes them so).
-ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))
 # Block kinds by number, as stored: [kind number, start, end, kind number, ...].
-BLOCK_KINDS: tuple[BlockKind, ...] = tuple(BlockKind)
-BLOCK_CODES: dict[BlockKind, int] = {kind: code for code, kind in enumerate(BLOCK_KINDS)}
+_BLOCK_KINDS: tuple[BlockKind, ...] = tuple(BlockKind)
+_BLOCK_CODES: dict[BlockKind, int] = {kind: code for code, kind in enumerate(_BLOCK_KINDS)}
+_compared = attrgetter(*(f.name for f in fields(Article) if f.compare))
 _new_object = object.__new__
-_FIELD_SET = frozenset(ARTICLE_FIELDS)
+_FIELD_SET = frozenset(f.name for f in fields(Article))
 _LAZY = frozenset(("body", "blocks"))
 _INT_ONLY = frozenset({int})
 
@@ -117,7 +120,7 @@ def flat_blocks(blocks: tuple[Block, ...]) -> list[int]:
     """Blocks as stored: [kind number, start, end, ...]."""
     flat: list[int] = []
     for block in blocks:
-        flat += (BLOCK_CODES[block.kind], block.start, block.end)
+        flat += (_BLOCK_CODES[block.kind], block.start, block.end)
     return flat
 
 
@@ -134,7 +137,7 @@ def blocks_of(flat: Any, length: int) -> tuple[Block, ...]:
     if flat and (min(starts) < 0 or max(ends) > length or any(map(int.__gt__, starts, ends))):
         raise ValueError("a block outside the article's body")
     try:
-        kinds = list(map(BLOCK_KINDS.__getitem__, flat[0::3]))
+        kinds = list(map(_BLOCK_KINDS.__getitem__, flat[0::3]))
     except IndexError:
         raise ValueError("not an article's blocks") from None
     return tuple(map(Block, kinds, starts, ends))
@@ -175,8 +178,6 @@ class StoredArticle(Article):
     blocks = _Unpacked()
 
     def _unpack(self, body: Any, flat: Any) -> tuple[str, tuple[Block, ...]]:
-        from brief_reader.sanitize import UNSAFE_TEXT, clean_text
-
         if type(body) is not str:
             body = ""
         elif UNSAFE_TEXT.search(body):
