@@ -124,23 +124,27 @@ def flat_blocks(blocks: tuple[Block, ...]) -> list[int]:
     return flat
 
 
-def blocks_of(flat: Any, length: int) -> tuple[Block, ...]:
-    """The blocks stored as `flat_blocks` made them, in a body of `length` characters;
-    ValueError if they are not that (not whole numbers, a kind unknown, a span outside)."""
+def blocks_of(flat: Any, body: str) -> tuple[Block, ...]:
+    """The blocks of `body` stored as `flat_blocks` made them; ValueError if they are not
+    that: not whole numbers, a kind unknown, or spans that are not the body's text in order
+    (out of order, overlapping, outside it, or leaving anything but blank space between)."""
     if (
         type(flat) not in (list, tuple)
         or len(flat) % 3
         or not _INT_ONLY.issuperset(map(type, flat))
     ):
         raise ValueError("not an article's blocks")
-    starts, ends = flat[1::3], flat[2::3]
-    if flat and (min(starts) < 0 or max(ends) > length or any(map(int.__gt__, starts, ends))):
-        raise ValueError("a block outside the article's body")
-    try:
-        kinds = list(map(_BLOCK_KINDS.__getitem__, flat[0::3]))
-    except IndexError:
-        raise ValueError("not an article's blocks") from None
-    return tuple(map(Block, kinds, starts, ends))
+    codes, starts, ends = flat[0::3], flat[1::3], flat[2::3]
+    if codes and (min(codes) < 0 or max(codes) >= len(_BLOCK_KINDS)):
+        raise ValueError("not an article's blocks")
+    # Where each block starts, against where the one before it ended: never before it.
+    edges = [0, *(edge for pair in zip(starts, ends, strict=True) for edge in pair), len(body)]
+    if any(map(int.__gt__, edges, edges[1:])):
+        raise ValueError("blocks that are not the body's text in order")
+    between = "".join(body[end:start] for end, start in zip(edges[0::2], edges[1::2], strict=True))
+    if between and not between.isspace():
+        raise ValueError("text outside the article's blocks")
+    return tuple(map(Block, map(_BLOCK_KINDS.__getitem__, codes), starts, ends))
 
 
 class _Unpacked:
@@ -177,18 +181,22 @@ class StoredArticle(Article):
     body = _Unpacked()
     blocks = _Unpacked()
 
-    def _unpack(self, body: Any, flat: Any) -> tuple[str, tuple[Block, ...]]:
-        if type(body) is not str:
-            body = ""
-        elif UNSAFE_TEXT.search(body):
+    def _unpack(self, body: str, flat: Any) -> tuple[str, tuple[Block, ...]]:
+        if UNSAFE_TEXT.search(body):
             body = clean_text(body)
         try:
-            return body, blocks_of(flat, len(body))
+            return body, blocks_of(flat, body)
         except ValueError:
             return body, (Block(BlockKind.PARAGRAPH, 0, len(body)),) if body else ()
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A copy, made at once: pickling iterates the state, and a thread reading the body
+        # for the first time meanwhile would change it (the index sends articles to its
+        # helper process while the reader opens one).
+        return dict(self.__dict__)
 
-def stored_article(values: dict[str, Any], body: Any, flat: Any) -> StoredArticle:
+
+def stored_article(values: dict[str, Any], body: str, flat: Any) -> StoredArticle:
     """A StoredArticle of `values` (every field but body and blocks), the body as stored, and
     its blocks as `flat_blocks` stored them."""
     if values.keys() != _FIELD_SET - _LAZY:

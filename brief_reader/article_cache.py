@@ -25,7 +25,7 @@ from typing import Any
 
 from brief_reader import __version__
 from brief_reader.article import Article, flat_blocks, stored_article
-from brief_reader.sanitize import UNSAFE_TEXT
+from brief_reader.sanitize import UNSAFE_FIELD
 
 # Bump when reading or cleaning changes what an article holds: old entries are then ignored.
 # A change to the Article's fields changes the stamp by itself.
@@ -101,13 +101,15 @@ def decode(row: _Row, path: Path | None = None) -> Article:
     lists its titles without them.
     """
     fields_json, body = row
+    if type(body) is not str:
+        raise TypeError("not an article")
     values, _ = _read_json(fields_json)
     if not isinstance(values, dict):
         raise TypeError("not an article")
     flat = values[_BLOCKS]
     kwargs: dict[str, Any] = {}
-    # Every text field is text as the reader leaves it (no control or bidi-override
-    # character), checked at once.
+    # Every field is one line of text as the reader leaves it (no control, bidi-override or
+    # surrogate character, no newline or tab), checked at once.
     texts: list[str] = []
     for name, rule in _FIELD_RULES:
         value = values[name]
@@ -123,7 +125,7 @@ def decode(row: _Row, path: Path | None = None) -> Article:
             if rule == "path":
                 value = path if path is not None and value == str(path) else Path(value)
         kwargs[name] = value
-    if UNSAFE_TEXT.search("\n".join(texts)):
+    if UNSAFE_FIELD.search(" ".join(texts)):
         raise TypeError("not an article")
     return stored_article(kwargs, body, flat)
 
@@ -212,7 +214,7 @@ class ArticleCache:
             return None
         try:
             return [decode(row, path) for row in entry[2]]
-        except (ValueError, TypeError, KeyError, IndexError):
+        except (ValueError, TypeError, KeyError, IndexError, RecursionError):
             return None  # an entry that is not what this version writes: read the file again
 
     def put(self, path: Path, mtime_ns: int, size: int, articles: list[Article]) -> None:

@@ -40,6 +40,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "row": ("id", "uid", "guid", "article_id", "key"),
     "tags": ("tags", "keywords", "categories"),
 }
+_BODY_NAMES = frozenset(COLUMNS["body"])
 
 
 @dataclass
@@ -155,15 +156,34 @@ def jsonl_rows(text: str, problems: list[str]) -> Iterator[Mapping[str, Any]]:
         problems.append(f"lines nested too deeply, skipped: {_lines(deep)}")
 
 
+def _holds_text(row: object) -> bool:
+    """Whether `row` is an object with an article's text (a body column holding a string)."""
+    return isinstance(row, dict) and any(
+        isinstance(value, str) and str(key).lower() in _BODY_NAMES for key, value in row.items()
+    )
+
+
 def json_rows(text: str, path: Path) -> Iterator[Mapping[str, Any]]:
-    """The rows of a JSON dataset: a list of objects, or the first list inside an object."""
+    """The rows of a JSON dataset: a list of objects; inside an object, its first list of
+    objects that hold an article's text, else the object itself when it holds one (a single
+    article, whose lists are its tags), else its first list of objects."""
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
         raise ReadError(path, f"not valid JSON ({error.msg} at line {error.lineno})") from None
     if isinstance(value, dict):
-        listed = next((v for v in value.values() if isinstance(v, list)), None)
-        value = listed if listed is not None else [value]
+        lists = [
+            item
+            for item in value.values()
+            if isinstance(item, list) and any(isinstance(row, dict) for row in item)
+        ]
+        with_text = [rows for rows in lists if any(_holds_text(row) for row in rows)]
+        if with_text:
+            value = with_text[0]
+        elif _holds_text(value) or not lists:
+            value = [value]
+        else:
+            value = lists[0]
     if not isinstance(value, list):
         raise ReadError(path, "JSON holds no list of articles")
     for item in value:

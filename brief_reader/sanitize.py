@@ -19,13 +19,18 @@ _ANSI_RE = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
     r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # 8-bit OSC
 )
-# C0 and C1 controls (not \t or \n), DEL, and the bidi embeddings, overrides and isolates
-# (U+202A-202E, U+2066-2069) that make a terminal show text in another order than it is stored.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls (not \t or \n), DEL, the bidi embeddings, overrides and isolates
+# (U+202A-202E, U+2066-2069) that make a terminal show text in another order than it is stored,
+# and lone surrogates (a JSON "\ud800"), which no terminal or file can be given as UTF-8.
+_CONTROL_RE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 _SPACE_RE = re.compile(r"\s+")
-# What `clean_text` never leaves in text (carriage returns included: they become newlines).
-# Text holding any of it did not come through the reader (see brief_reader.article_cache).
-UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What `clean_text` never leaves in text (carriage returns included: they become newlines),
+# and what `clean_field` never leaves in a one-line field (no newline or tab either). Text
+# holding any of it did not come through the reader (see brief_reader.article_cache).
+UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+UNSAFE_FIELD = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def strip_controls(text: str) -> str:

@@ -466,3 +466,34 @@ def test_article_like_text_never_crashes_the_reader(
     path = tmp_path / f"words{suffix}"
     path.write_text(text, encoding="utf-8")
     _read_or_refuse(path)
+
+
+# A lone surrogate ("\ud800") is what JSON and YAML escapes can hold and no UTF-8 output can:
+# before it was cleaned where text enters, saving the article cache raised UnicodeEncodeError.
+SURROGATE_FILES = {
+    "lone.json": '{"title": "Harbour \\ud800 ferry", "source": "The \\udfff Tide", '
+    '"tags": ["fer\\ud83dry"], "body": "The harbour ferry sailed \\udc00 at dawn on Monday '
+    'after three weeks of repairs to its engines, the operator said."}\n',
+    "lone.md": '---\ntitle: "Harbour \\ud800 ferry"\nsource: "The \\udfff Tide"\n---\n\n'
+    "It sailed at dawn.\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SURROGATE_FILES))
+def test_lone_surrogates_never_reach_an_article_or_the_screen(
+    cli: Run, tmp_path: Path, name: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(SURROGATE_FILES[name], encoding="utf-8")
+    (article,) = read_file(path, path.name)
+    assert article.title == "Harbour ferry" and article.source == "The Tide"
+    for text in (article.title, article.body, article.source or "", *article.tags):
+        assert not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+        text.encode("utf-8")  # what every output does with it
+    # The whole way through, twice (the second time from the article cache).
+    for args in (["list", str(path)], ["list", "--json", str(path)], ["export", str(path)]):
+        for _ in range(2):
+            result = cli(*args)
+            assert result.returncode == 0, result.stderr
+            assert "Traceback" not in result.stderr
+            assert "Harbour ferry" in result.stdout or args[0] == "export"

@@ -458,6 +458,37 @@ def test_a_json_list_of_articles_reads(tmp_path: Path) -> None:
     ]
 
 
+_ONE = {"headline": "Bridge repainted in its original green", "body": "Work finished."}
+_TWO = {"headline": "Market moves to the square", "body": "Stalls open at eight."}
+
+
+@pytest.mark.parametrize(
+    ("document", "titles"),
+    [
+        # One article whose tags are a list: the list is its tags, not the articles.
+        ({**_ONE, "tags": ["bridge", "paint"]}, [_ONE["headline"]]),
+        ({"tags": ["x"], **_ONE}, [_ONE["headline"]]),
+        # A wrapper: its list of articles, whatever else it holds before it.
+        (
+            {"tags": ["feed"], "count": 2, "articles": [_ONE, _TWO]},
+            [_ONE["headline"], _TWO["headline"]],
+        ),
+        ({"text": "About this feed.", "items": [_ONE, _TWO]}, [_ONE["headline"], _TWO["headline"]]),
+        ({"data": {"n": 1}, "rows": [_TWO]}, [_TWO["headline"]]),
+    ],
+    ids=["tags-after", "tags-before", "wrapper", "wrapper-with-text", "rows"],
+)
+def test_a_json_object_reads_as_its_articles(
+    tmp_path: Path, document: dict[str, object], titles: list[str]
+) -> None:
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    articles = read_file(path, path.name)
+    assert [a.title for a in articles] == titles
+    if "tags" in document and len(titles) == 1 and "rows" not in document:
+        assert articles[0].tags == ("bridge", "paint") or articles[0].tags == ("x",)
+
+
 def test_a_dataset_without_a_text_column_is_a_read_error(tmp_path: Path) -> None:
     from brief_reader.errors import ReadError
 
