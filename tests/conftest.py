@@ -22,6 +22,15 @@ from brief_reader.paths import Paths, resolve_paths
 
 PROJECT = Path(__file__).resolve().parent.parent
 SEEDS = PROJECT / "seeds"
+
+# Files whose articles fill every field: a Markdown file (front matter, heading, list) and
+# two dataset rows.
+EVERY_FIELD_FILES = {
+    "a.md": "---\ntitle: Harbour ferry returns\nsource: The Tide\ndate: 2024-05-01\n"
+    "url: https://example.com/a\ntags: [ferry, harbour]\n---\n\n# Repairs\n\n"
+    "The ferry sailed at dawn.\n\n- one item\n- another item\n",
+    "rows.csv": 'title,body\nFirst row,"One body."\nSecond row,"Two bodies."\n',
+}
 SHARED_DATA = PROJECT.parent / "shared" / "data"
 
 # Property tests draw new examples at every run here (and replay the ones that failed, from

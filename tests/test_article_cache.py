@@ -10,6 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import EVERY_FIELD_FILES
 
 from brief_reader import reading
 from brief_reader.article import Article, Block, BlockKind
@@ -150,15 +151,7 @@ def test_a_planted_pickle_in_the_cache_never_runs(paths: Paths, tmp_path: Path) 
 def test_every_field_of_an_article_comes_back_from_the_cache(
     paths: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    library = _library_with(
-        paths,
-        {
-            "a.md": "---\ntitle: Harbour ferry returns\nsource: The Tide\ndate: 2024-05-01\n"
-            "url: https://example.com/a\ntags: [ferry, harbour]\n---\n\n# Repairs\n\n"
-            "The ferry sailed at dawn.\n\n- one item\n- another item\n",
-            "rows.csv": 'title,body\nFirst row,"One body."\nSecond row,"Two bodies."\n',
-        },
-    )
+    library = _library_with(paths, EVERY_FIELD_FILES)
     first = library.load().articles
     reads = _count_reads(monkeypatch)
     second = library.load().articles

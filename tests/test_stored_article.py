@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import pytest
 from brief_reader.search.parallel import Preread, WorkItem
 from brief_reader.search.parallel import _send as send_to_helper
+from conftest import EVERY_FIELD_FILES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -108,16 +109,7 @@ def _shown_text(article: Article) -> list[str]:
 
 
 def test_a_cached_article_is_the_article_read_in_every_use(paths: Paths) -> None:
-    library = _library_with(
-        paths,
-        {
-            "a.md": "---\ntitle: Harbour ferry returns\nsource: The Tide\ndate: 2024-05-01\n"
-            "url: https://example.com/a\ntags: [ferry, harbour]\n---\n\n# Repairs\n\n"
-            "The ferry sailed at dawn.\n\n- one item\n- another item\n",
-            "rows.csv": 'title,body\nFirst row,"One body."\nSecond row,"Two bodies."\n',
-            "b.txt": FILE_TEXT,
-        },
-    )
+    library = _library_with(paths, {**EVERY_FIELD_FILES, "b.txt": FILE_TEXT})
     fresh = library.load().articles
     cached = library.load().articles
     assert all(isinstance(a, StoredArticle) for a in cached)
@@ -387,6 +379,15 @@ _CONTROLS = st.sampled_from(
 _BODIES = st.lists(st.one_of(st.text(max_size=8), _CONTROLS), max_size=8).map("".join)
 
 
+def _the_stored_fields(paths: Paths) -> tuple[str, dict[str, Any]]:
+    """The one article's stored fields (the library made at the first example), as stored and
+    as JSON values."""
+    if not paths.articles_dir.exists():
+        _one_article(paths)
+    fields_json, _ = _stored_row(paths)
+    return fields_json, json.loads(fields_json)
+
+
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -394,10 +395,7 @@ _BODIES = st.lists(st.one_of(st.text(max_size=8), _CONTROLS), max_size=8).map(""
 def test_any_stored_body_and_blocks_load_as_safe_text(
     paths: Paths, body: str, blocks: object
 ) -> None:
-    if not paths.articles_dir.exists():
-        _one_article(paths)
-    fields_json, _ = _stored_row(paths)
-    fields = json.loads(fields_json)
+    fields_json, fields = _the_stored_fields(paths)
     _write_row(paths, json.dumps({**fields, "blocks": blocks}), body)
     [article] = Library(paths).load().articles
     assert article.title == TITLE
@@ -426,10 +424,7 @@ _FIELD_NAMES = ["id", "path", "title", "source", "date", "credit", "url", "tags"
 def test_any_stored_field_loads_as_an_article_or_is_read_again(
     paths: Paths, name: str, value: object
 ) -> None:
-    if not paths.articles_dir.exists():
-        _one_article(paths)
-    fields_json, _ = _stored_row(paths)
-    fields = json.loads(fields_json)
+    fields_json, fields = _the_stored_fields(paths)
     _write_row(paths, json.dumps({**fields, name: value}), TEXT)
     [article] = Library(paths).load().articles
     assert article.body == TEXT and article.paragraphs == [TEXT]
