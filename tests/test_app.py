@@ -12,8 +12,8 @@ from brief_reader.tui.screens.search import SearchScreen
 from brief_reader.tui.widgets.article_list import ArticleList
 from brief_reader.tui.widgets.reader import ReaderView
 from brief_reader.tui.widgets.reader_layout import sentence_spans, wrap_offsets
+from brief_reader.tui.widgets.result_list import ResultList
 from conftest import until_idle
-from textual.widgets import OptionList
 
 from brief_reader.article import Article
 from brief_reader.paths import Paths
@@ -133,8 +133,8 @@ async def test_search_as_you_type_then_enter_opens_the_article_at_the_match(
         assert isinstance(app.screen, SearchScreen)
         await pilot.press(*"sovereign")
         await _settle(app, pilot)
-        results = app.screen.query_one("#results", OptionList)
-        assert results.option_count == 1  # only Viqus writes "sovereign technological control"
+        results = app.screen.query_one("#results", ResultList)
+        assert results.hit_count == 1  # only Viqus writes "sovereign technological control"
         await pilot.press("enter")
         assert isinstance(app.screen, LibraryScreen)
         reader = screen.query_one(ReaderView)
@@ -267,10 +267,10 @@ async def test_untrusted_text_is_never_markup(tmp_path: Path, paths: Paths) -> N
         await pilot.press("slash", *"bold")
         await _settle(app, pilot)
         # The result shows the title and the snippet as written, brackets and all.
-        results = app.screen.query_one("#results", OptionList)
-        assert results.option_count == 1
-        prompt = results.get_option_at_index(0).prompt
-        shown = " ".join(str(getattr(prompt, "plain", prompt)).split())
+        results = app.screen.query_one("#results", ResultList)
+        assert results.hit_count == 1
+        region = results.scrollable_content_region.translate(-results.region.offset)
+        shown = " ".join(" ".join(s.text for s in results.render_lines(region)).split())
         assert "Title with [bold]markup[/bold] and [link=http://x]a link[/link] here" in shown
         assert "[/ a broken tag" in shown and "\x1b" not in shown
         # Help over the library lists its keys; nothing on screen was taken for markup.

@@ -14,11 +14,12 @@ from brief_reader.tui.screens.help import HelpScreen
 from brief_reader.tui.screens.library import LibraryScreen
 from brief_reader.tui.screens.search import SearchScreen
 from brief_reader.tui.widgets.reader import ReaderView
+from brief_reader.tui.widgets.result_list import ResultList
 from conftest import until_idle
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Input, OptionList
+from textual.widgets import Input
 from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast
 
@@ -142,7 +143,7 @@ async def test_a_quick_search_shows_its_results_with_the_key_typed(
             assert f"for {typed!r}" in _summary(search)
         await until_idle(app, pilot)
         assert f"for {typed!r}" in _summary(search)
-        assert search.query_one("#results", OptionList).option_count >= 1
+        assert search.query_one("#results", ResultList).hit_count >= 1
 
 
 @pytest.mark.parametrize("last_cost", [0.001, 0.5])
@@ -179,8 +180,8 @@ async def test_the_results_list_is_as_tall_as_its_results_in_a_small_library(
     async with app.run_test(size=(120, 40)) as pilot:
         search = await _searched(app, pilot, "sovereign")
         panel = search.query_one("#results-panel")
-        results = search.query_one("#results", OptionList)
-        assert results.option_count == 1
+        results = search.query_one("#results", ResultList)
+        assert results.hit_count == 1
         if len(app.state.articles) <= few:  # a small library: the list is as tall as its result
             assert 0 < results.outer_size.height < panel.size.height
         else:  # the list fills its panel
@@ -193,7 +194,7 @@ async def test_search_keeps_the_query_between_visits(paths: Paths) -> None:
         await until_idle(app, pilot)
         await pilot.press("slash", *"sovereign")
         await until_idle(app, pilot)
-        assert app.screen.query_one("#results", OptionList).option_count == 1
+        assert app.screen.query_one("#results", ResultList).hit_count == 1
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)
         await pilot.press("slash")
@@ -203,7 +204,7 @@ async def test_search_keeps_the_query_between_visits(paths: Paths) -> None:
         box = search.query_one("#query", Input)
         assert box.value == "sovereign"
         # Its results are back without typing, and Enter opens the match as before.
-        assert search.query_one("#results", OptionList).option_count == 1
+        assert search.query_one("#results", ResultList).hit_count == 1
         await pilot.press("enter")
         assert isinstance(app.screen, LibraryScreen)
         # Opened again, the old query is selected: what is typed replaces it.

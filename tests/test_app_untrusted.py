@@ -21,6 +21,7 @@ from brief_reader.tui.screens.help import HelpScreen
 from brief_reader.tui.screens.library import LibraryScreen
 from brief_reader.tui.screens.search import SearchScreen
 from brief_reader.tui.widgets.reader import MARGIN_MARK, ReaderView
+from brief_reader.tui.widgets.result_list import ResultList
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static, TextArea
@@ -215,7 +216,7 @@ async def test_markup_in_the_data_shows_as_text_on_every_screen(
         query.value = "zebr"
         await pilot.press("a")  # the last letter typed, as a person would
         await wait_until_idle(pilot)
-        results = visible(search.query_one("#results", OptionList))
+        results = visible(search.query_one("#results", ResultList))
         shows(results, ALPHA_TITLE, ALPHA_SOURCE, "[red]x[/red]")
         await pilot.press("enter")
         assert app.screen is screen and app.focused is reader

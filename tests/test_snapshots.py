@@ -22,8 +22,9 @@ from brief_reader.tui.screens.help import HelpScreen
 from brief_reader.tui.screens.library import LibraryScreen
 from brief_reader.tui.screens.search import SearchScreen
 from brief_reader.tui.widgets.reader import ReaderView
+from brief_reader.tui.widgets.result_list import ResultList
 from textual.pilot import Pilot
-from textual.widgets import Header, OptionList
+from textual.widgets import Header
 
 from brief_reader.paths import Paths
 from brief_reader.settings import Settings
@@ -121,8 +122,8 @@ def test_compare_after_a_jump(snap_compare: SnapCompare, paths: Paths) -> None:
 
 def _results_focused(app: BriefReaderApp) -> None:
     assert isinstance(app.screen, SearchScreen)
-    results = app.screen.query_one("#results", OptionList)
-    assert app.focused is results and results.option_count > 1
+    results = app.screen.query_one("#results", ResultList)
+    assert app.focused is results and results.hit_count > 1
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 from brief_reader.tui.screens.base import BriefScreen
 from brief_reader.tui.state import IndexReady
 from brief_reader.tui.widgets.footer import KeysFooter
+from brief_reader.tui.widgets.result_list import ResultList
 from brief_reader.tui.widgets.text_box import TextBox
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Static
 from textual.worker import Worker
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ class SearchScreen(BriefScreen[Opened | None]):
             # results (FEW_RESULTS).
             with Vertical(id="results-panel"):
                 few = len(self.state.articles) <= FEW_RESULTS
-                yield OptionList(id="results", classes="-few" if few else "")
+                yield ResultList(id="results", classes="-few" if few else "")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -140,9 +140,9 @@ class SearchScreen(BriefScreen[Opened | None]):
 
     @on(Input.Submitted, "#query")
     def _submitted(self, event: Input.Submitted) -> None:
-        results = self.query_one("#results", OptionList)
-        if results.option_count:
-            self._open(results.highlighted or 0)
+        results = self.query_one("#results", ResultList)
+        if results.hit_count:
+            self._open(results.cursor)
         else:
             self._search_now(event.value)
 
@@ -163,11 +163,11 @@ class SearchScreen(BriefScreen[Opened | None]):
             self._cost = cost
         if query != self._wanted:
             return  # typed over: the query in the box is searched next, and shown then
-        options = self.query_one("#results", OptionList)
-        options.clear_options()
+        shown = self.query_one("#results", ResultList)
         self._hits = []
         self._stems = frozenset()
         if results is None:
+            shown.set_hits([])
             self._summary("")
             return
         self._hits = list(results.hits)
@@ -178,29 +178,11 @@ class SearchScreen(BriefScreen[Opened | None]):
         if not self._hits and results.suggestion:
             parts.append(f"did you mean: {results.suggestion}?")
         self._summary(" · ".join(parts))
-        entries: list[Option | None] = []
-        for hit in self._hits:
-            if entries:
-                entries.append(None)  # a rule between results
-            entries.append(Option(self._render_hit(hit)))
-        options.add_options(entries)
-        if self._hits:
-            options.highlighted = 0
+        shown.set_hits(self._hits)
 
-    def _render_hit(self, hit: SearchHit) -> Text:
-        text = Text()
-        text.append(hit.title, style="bold")
-        text.append(f"  {hit.source or 'unknown outlet'}", style="italic")
-        snippet = Text(hit.snippet.replace("\n", " "))
-        for start, end in hit.highlights:
-            snippet.stylize("reverse", start, end)
-        text.append("\n")
-        text.append_text(snippet)
-        return text
-
-    @on(OptionList.OptionSelected, "#results")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        self._open(event.option_index)
+    @on(ResultList.Selected, "#results")
+    def _selected(self, event: ResultList.Selected) -> None:
+        self._open(event.index)
 
     def _open(self, index: int) -> None:
         if not 0 <= index < len(self._hits):
@@ -218,7 +200,7 @@ class SearchScreen(BriefScreen[Opened | None]):
 
     def action_results(self) -> None:
         """Move from the query to the results."""
-        self.query_one("#results", OptionList).focus()
+        self.query_one("#results", ResultList).focus()
 
     def action_back(self) -> None:
         """Back to the library."""
