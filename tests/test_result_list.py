@@ -88,7 +88,7 @@ async def test_the_cursor_enter_and_a_click_open_the_result_chosen(paths: Paths)
         # Back in search: a click on the third result opens it.
         results = await _results_for(app, pilot, "")
         third = results.hits[2]
-        top = results._hit_lines(2)[0] - int(results.scroll_offset.y)
+        top = results.item_lines(2)[0] - int(results.scroll_offset.y)
         assert 0 <= top < results.scrollable_content_region.height
         await pilot.click(results, offset=(4, top + 1))
         assert isinstance(app.screen, LibraryScreen)
@@ -102,7 +102,7 @@ async def test_going_down_the_results_keeps_the_cursor_on_screen(paths: Paths) -
         results = await _results_for(app, pilot, "qoder")
         await pilot.press("down", "end")
         assert results.cursor == results.hit_count - 1
-        top, count = results._hit_lines(results.cursor)
+        top, count = results.item_lines(results.cursor)
         assert results.scroll_offset.y <= top
         assert top + count <= results.scroll_offset.y + results.scrollable_content_region.height
         await pilot.press("home")

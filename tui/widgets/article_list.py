@@ -12,21 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from brief_reader.tui.widgets.palette import (
-    MUTED_CONTRAST,
-    RestyleCheck,
-    readable,
-    resolved_style,
-)
+from brief_reader.tui.widgets.cursor_list import CursorList, cursor_bindings
+from brief_reader.tui.widgets.palette import MUTED_CONTRAST, readable
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
-from textual.cache import LRUCache
 from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from brief_reader.article import Article
@@ -62,18 +55,10 @@ class StorySection:
         return " · ".join(parts)
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(CursorList):
     """Rows: a mark, how many passages it shares, "new", the title, outlet · date · tags."""
 
-    BINDINGS = [
-        Binding("down,j", "cursor_down", "Next article", id="list.down", show=False),
-        Binding("up,k", "cursor_up", "Previous article", id="list.up", show=False),
-        Binding("home,g", "first", "First article", id="list.first", show=False),
-        Binding("end,G", "last", "Last article", id="list.last", show=False),
-        Binding("pagedown", "page_down", "Page down", id="list.pagedown", show=False),
-        Binding("pageup", "page_up", "Page up", id="list.pageup", show=False),
-        Binding("enter", "select", "Read", id="list.select", show=False),
-    ]
+    BINDINGS = cursor_bindings("list", "article", "Read")
 
     COMPONENT_CLASSES = {
         "article-list--cursor",
@@ -118,19 +103,11 @@ class ArticleList(ScrollView, can_focus=True):
         self.marked: set[str] = set()
         self.unread: frozenset[str] = frozenset()
         self.counts_known = False
-        self.cursor = 0
         # The rows top to bottom: an article's index, or -1 - i for the heading of story i.
+        # Their lines are cached (see CursorList); a change of the rows' content clears them.
         self.sections: list[StorySection] | None = None
         self._rows: list[int] = []
         self._row_of_article: list[int] = []
-        # Keyed by everything a line depends on that changes with a key (line, width, whether
-        # it is the cursor's row, with focus or not), so moving the cursor or the focus redraws
-        # two rows and keeps the rest; a change of the rows' content clears it.
-        self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
-        # Component styles by (name, focused): the cursor's colour differs with focus.
-        self._styles: dict[tuple[str, bool], Style] = {}
-        self._restyled = False
-        self._restyle_check = RestyleCheck()
 
     # --- content -------------------------------------------------------------------------
 
@@ -138,6 +115,32 @@ class ArticleList(ScrollView, can_focus=True):
     def row_count(self) -> int:
         """How many articles the list shows."""
         return len(self.articles)
+
+    @property
+    def item_count(self) -> int:
+        """How many articles the cursor moves over."""
+        return len(self.articles)
+
+    def item_lines(self, index: int) -> tuple[int, int]:
+        """The lines of article `index`."""
+        return self._row_of_article[index] * ROW_HEIGHT, ROW_HEIGHT
+
+    def item_view(self, index: int) -> tuple[int, int]:
+        """The lines of article `index`, with its story's heading when it is the first."""
+        row = self._row_of_article[index]
+        if row > 0 and self._rows[row - 1] < 0:
+            return (row - 1) * ROW_HEIGHT, 2 * ROW_HEIGHT
+        return row * ROW_HEIGHT, ROW_HEIGHT
+
+    def page(self) -> int:
+        """A screen of rows."""
+        return max(self.scrollable_content_region.height // ROW_HEIGHT, 1)
+
+    def announce(self) -> None:
+        """Say which article the cursor is on now."""
+        article = self.current
+        if article is not None:
+            self.post_message(self.Highlighted(self, article))
 
     @property
     def current(self) -> Article | None:
@@ -177,7 +180,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._cache.clear()
         self.virtual_size = self._content_size()
         self.refresh()
-        self._scroll_to_cursor()
+        self.scroll_to_cursor()
 
     def _layout_rows(self) -> None:
         rows: list[int] = []
@@ -216,29 +219,15 @@ class ArticleList(ScrollView, can_focus=True):
 
     # --- drawing -------------------------------------------------------------------------
 
-    def notify_style_update(self) -> None:
-        """The theme or the styles changed: the next draw checks whether the lines still hold."""
-        super().notify_style_update()
-        self._restyled = True
-        self.refresh()
-
     def render_line(self, y: int) -> Strip:
-        if self._restyled:
-            # Restyled (a theme switch, or only a change of focus): redraw in new colours.
-            self._restyled = False
-            if self._restyle_check.changed(self):
-                self._styles.clear()
-                self._cache.clear()
-        scroll_x, scroll_y = self.scroll_offset
-        line = scroll_y + y
+        line = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         base = self.rich_style
         row, part = divmod(line, ROW_HEIGHT)
         if row >= len(self._rows):
             return Strip.blank(width, base)
         entry = self._rows[row]
-        at_cursor = entry == self.cursor
-        key = (line, width, at_cursor, at_cursor and self.has_focus)
+        key = self.cached_line(line, entry == self.cursor)
         strip = self._cache.get(key)
         if strip is None:
             if entry < 0:
@@ -246,17 +235,7 @@ class ArticleList(ScrollView, can_focus=True):
             else:
                 strip = self._render_row_line(entry, part, width, base)
             self._cache[key] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, line)
-
-    def _style(self, name: str) -> Style:
-        # Resolved against the list's background: "auto" colours ($text-muted) in a partial
-        # style would be drawn pure white, invisible on a light theme.
-        key = (name, self.has_focus)
-        style = self._styles.get(key)
-        if style is None:
-            style = resolved_style(self, name)
-            self._styles[key] = style
-        return style
+        return self.shown(strip, line)
 
     def _strip(self, text: Text, base: Style) -> Strip:
         # Every segment carries the base style, so no cell shows the terminal's own background.
@@ -267,15 +246,15 @@ class ArticleList(ScrollView, can_focus=True):
         section = self.sections[number]
         text = Text(style=base, no_wrap=True, end="")
         if part == 0:
-            text.append("▾ " if section.is_story else "  ", self._style("article-list--count"))
-            text.append(section.title, self._style("article-list--story"))
+            text.append("▾ " if section.is_story else "  ", self.style("article-list--count"))
+            text.append(section.title, self.style("article-list--story"))
         else:
             text.append("  ")
-            text.append(section.summary(), self._style("article-list--facts"))
+            text.append(section.summary(), self.style("article-list--facts"))
             new = sum(1 for a in section.articles if a.id in self.unread)
             if new:
-                text.append(" · ", self._style("article-list--facts"))
-                text.append(f"{new} unread", self._style("article-list--unread"))
+                text.append(" · ", self.style("article-list--facts"))
+                text.append(f"{new} unread", self.style("article-list--unread"))
         text.truncate(width, overflow="ellipsis", pad=True)
         return self._strip(text, base)
 
@@ -283,17 +262,15 @@ class ArticleList(ScrollView, can_focus=True):
         article = self.articles[row]
         indent = STORY_INDENT if self.sections is not None else ""
         text = Text(indent, style=base, no_wrap=True, end="")
-        cursor = self._style("article-list--cursor") if row == self.cursor else None
+        cursor = self.style("article-list--cursor") if row == self.cursor else None
         if part == 0:
-            text.append(
-                "●" if article.id in self.marked else " ", self._style("article-list--mark")
-            )
+            text.append("●" if article.id in self.marked else " ", self.style("article-list--mark"))
             count = self.counts.get(article.id, 0)
             label = str(count) if count else ("·" if self.counts_known else " ")
-            text.append(f"{label:>3} ", self._style("article-list--count"))
+            text.append(f"{label:>3} ", self.style("article-list--count"))
             if article.id in self.unread:
-                text.append(UNREAD_MARK, self._style("article-list--unread"))
-            text.append(article.title, self._style("article-list--title"))
+                text.append(UNREAD_MARK, self.style("article-list--unread"))
+            text.append(article.title, self.style("article-list--title"))
         else:
             facts = " · ".join(
                 part
@@ -305,7 +282,7 @@ class ArticleList(ScrollView, can_focus=True):
                 if part
             )
             text.append("     ")
-            muted = self._style("article-list--facts")
+            muted = self.style("article-list--facts")
             if cursor is not None and cursor.bgcolor is not None and muted.color is not None:
                 # Muted text stays readable on the cursor's background too.
                 colour = readable(
@@ -322,80 +299,15 @@ class ArticleList(ScrollView, can_focus=True):
 
     # --- cursor --------------------------------------------------------------------------
 
-    def move_to(self, row: int, *, announce: bool = True) -> None:
-        """Put the cursor on `row` (clamped) and scroll it into view."""
-        if not self.articles:
-            return
-        row = max(0, min(row, len(self.articles) - 1))
-        before, self.cursor = self.cursor, row
-        # The rows' lines are cached by whether they hold the cursor: only these two change.
-        self._refresh_article_row(before)
-        self._refresh_article_row(row)
-        self._scroll_to_cursor()
-        if announce:
-            article = self.current
-            if article is not None:
-                self.post_message(self.Highlighted(self, article))
-
-    def _refresh_article_row(self, index: int) -> None:
-        """Redraw the lines of article `index` (when the list shows it)."""
-        if 0 <= index < len(self._row_of_article):
-            self.refresh_lines(self._row_of_article[index] * ROW_HEIGHT, ROW_HEIGHT)
-
-    def _scroll_to_cursor(self) -> None:
-        if not self._row_of_article:
-            return
-        row = self._row_of_article[min(self.cursor, len(self._row_of_article) - 1)]
-        top = row * ROW_HEIGHT
-        if row > 0 and self._rows[row - 1] < 0:
-            top -= ROW_HEIGHT  # the first article of a story brings its heading into view
-        height = self.scrollable_content_region.height
-        if height <= 0:
-            return
-        if top < self.scroll_offset.y:
-            self.scroll_to(y=top, animate=False)
-        elif (row + 1) * ROW_HEIGHT > self.scroll_offset.y + height:
-            self.scroll_to(y=(row + 1) * ROW_HEIGHT - height, animate=False)
-
     def on_resize(self, event: events.Resize) -> None:
         # Lines are cached by width: a change of height alone keeps them.
         self.virtual_size = self._content_size()
-        self._scroll_to_cursor()
+        self.scroll_to_cursor()
 
     def _content_size(self) -> Size:
         # Rows are cut to the width, never scrolled across: the width is no part of it, so a
         # new width (the first layout, a resized terminal) needs no second layout.
         return Size(0, len(self._rows) * ROW_HEIGHT)
-
-    def on_focus(self) -> None:
-        self._refresh_article_row(self.cursor)  # the cursor's colour differs with focus
-
-    def on_blur(self) -> None:
-        self._refresh_article_row(self.cursor)
-
-    def action_cursor_down(self) -> None:
-        """Next article."""
-        self.move_to(self.cursor + 1)
-
-    def action_cursor_up(self) -> None:
-        """Previous article."""
-        self.move_to(self.cursor - 1)
-
-    def action_first(self) -> None:
-        """First article."""
-        self.move_to(0)
-
-    def action_last(self) -> None:
-        """Last article."""
-        self.move_to(len(self.articles) - 1)
-
-    def action_page_down(self) -> None:
-        """A page of articles down."""
-        self.move_to(self.cursor + max(self.scrollable_content_region.height // ROW_HEIGHT, 1))
-
-    def action_page_up(self) -> None:
-        """A page of articles up."""
-        self.move_to(self.cursor - max(self.scrollable_content_region.height // ROW_HEIGHT, 1))
 
     def action_select(self) -> None:
         """Read the article under the cursor."""

@@ -13,16 +13,13 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from brief_reader.tui.widgets.palette import RestyleCheck, resolved_style
+from brief_reader.tui.widgets.cursor_list import CursorList, cursor_bindings
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
-from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 if TYPE_CHECKING:
@@ -65,18 +62,10 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     return lines
 
 
-class ResultList(ScrollView, can_focus=True):
+class ResultList(CursorList):
     """The hits of a search; the cursor is on one of them, Enter (or a click) opens it."""
 
-    BINDINGS = [
-        Binding("down,j", "cursor_down", "Next result", id="results.down", show=False),
-        Binding("up,k", "cursor_up", "Previous result", id="results.up", show=False),
-        Binding("home,g", "first", "First result", id="results.first", show=False),
-        Binding("end,G", "last", "Last result", id="results.last", show=False),
-        Binding("pagedown", "page_down", "Page down", id="results.pagedown", show=False),
-        Binding("pageup", "page_up", "Page up", id="results.pageup", show=False),
-        Binding("enter", "select", "Open", id="results.select", show=False),
-    ]
+    BINDINGS = cursor_bindings("results", "result", "Open")
 
     COMPONENT_CLASSES = {
         "result-list--cursor",
@@ -102,19 +91,13 @@ class ResultList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.hits: list[SearchHit] = []
-        self.cursor = 0
         # Per line of the list: (hit, line of the hit), or (-1, 0) for the rule between hits.
+        # Their lines are cached (see CursorList); new hits or a new width clear them.
         self._layout: list[tuple[int, int]] = []
         # Per hit: its first line in the list, and its snippet's lines as offsets.
         self._first_line: list[int] = []
         self._snippet_lines: list[list[tuple[int, int]]] = []
         self._laid_out_for = -1
-        # Keyed by what a line depends on that changes with a key (line, width, whether it is
-        # the cursor's hit, with focus or not); new hits clear it.
-        self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
-        self._styles: dict[tuple[str, bool], Style] = {}
-        self._restyled = False
-        self._restyle_check = RestyleCheck()
 
     # --- content -------------------------------------------------------------------------
 
@@ -122,6 +105,15 @@ class ResultList(ScrollView, can_focus=True):
     def hit_count(self) -> int:
         """How many results the list shows."""
         return len(self.hits)
+
+    @property
+    def item_count(self) -> int:
+        """How many results the cursor moves over."""
+        return len(self.hits)
+
+    def item_lines(self, index: int) -> tuple[int, int]:
+        """The first line of hit `index` and how many lines it takes."""
+        return self._first_line[index], len(self._snippet_lines[index]) + 1
 
     def set_hits(self, hits: Sequence[SearchHit]) -> None:
         """Show `hits`, the cursor on the first."""
@@ -163,46 +155,25 @@ class ResultList(ScrollView, can_focus=True):
 
     # --- drawing -------------------------------------------------------------------------
 
-    def notify_style_update(self) -> None:
-        """The theme or the styles changed: the next draw checks whether the lines still hold."""
-        super().notify_style_update()
-        self._restyled = True
-        self.refresh()
-
     def render_line(self, y: int) -> Strip:
-        if self._restyled:
-            self._restyled = False
-            if self._restyle_check.changed(self):
-                self._styles.clear()
-                self._cache.clear()
         width = self.scrollable_content_region.width
         self._lay_out(self._text_width(width))
-        scroll_x, scroll_y = self.scroll_offset
-        line = scroll_y + y
+        line = self.scroll_offset.y + y
         base = self.rich_style
         if line >= len(self._layout):
             return Strip.blank(width, base)
         index, part = self._layout[line]
-        at_cursor = index == self.cursor
-        key = (line, width, at_cursor, at_cursor and self.has_focus)
+        key = self.cached_line(line, index == self.cursor)
         strip = self._cache.get(key)
         if strip is None:
             strip = self._draw_line(index, part, width, base)
             self._cache[key] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, line)
-
-    def _style(self, name: str) -> Style:
-        key = (name, self.has_focus)
-        style = self._styles.get(key)
-        if style is None:
-            style = resolved_style(self, name)
-            self._styles[key] = style
-        return style
+        return self.shown(strip, line)
 
     def _draw_line(self, index: int, part: int, width: int, base: Style) -> Strip:
         text = Text(" " * PADDING, style=base, no_wrap=True, end="")
         if index < 0:
-            text.append(RULE * max(width - 2 * PADDING, 0), self._style("result-list--rule"))
+            text.append(RULE * max(width - 2 * PADDING, 0), self.style("result-list--rule"))
         else:
             hit = self.hits[index]
             if part == 0:
@@ -212,13 +183,13 @@ class ResultList(ScrollView, can_focus=True):
                 room = width - 2 * PADDING - cell_len(outlet)
                 if room >= MIN_TITLE:
                     title.truncate(room, overflow="ellipsis")
-                title.stylize(self._style("result-list--title"))
+                title.stylize(self.style("result-list--title"))
                 text.append_text(title)
-                text.append(outlet, self._style("result-list--outlet"))
+                text.append(outlet, self.style("result-list--outlet"))
             else:
                 start, end = self._snippet_lines[index][part - 1]
                 text.append(hit.snippet[start:end].replace("\n", " "))
-                match = self._style("result-list--match")
+                match = self.style("result-list--match")
                 for high_start, high_end in hit.highlights:
                     if high_start < end and high_end > start:
                         text.stylize(
@@ -229,82 +200,15 @@ class ResultList(ScrollView, can_focus=True):
         text.truncate(width - PADDING, overflow="ellipsis")
         text.pad_right(width - text.cell_len)
         if index >= 0 and index == self.cursor:
-            cursor = self._style("result-list--cursor")
+            cursor = self.style("result-list--cursor")
             text.stylize(Style(bgcolor=cursor.bgcolor, bold=cursor.bold))
         return Strip(text.render(self.app.console)).apply_style(base)
 
     # --- cursor --------------------------------------------------------------------------
 
-    def move_to(self, index: int) -> None:
-        """Put the cursor on hit `index` (clamped) and scroll it into view."""
-        if not self.hits:
-            return
-        index = max(0, min(index, len(self.hits) - 1))
-        before, self.cursor = self.cursor, index
-        self._refresh_hit(before)
-        self._refresh_hit(index)
-        self._scroll_to_cursor()
-
-    def _hit_lines(self, index: int) -> tuple[int, int]:
-        """The first line of hit `index` and how many lines it takes."""
-        return self._first_line[index], len(self._snippet_lines[index]) + 1
-
-    def _refresh_hit(self, index: int) -> None:
-        if 0 <= index < len(self._first_line):
-            self.refresh_lines(*self._hit_lines(index))
-
-    def _scroll_to_cursor(self) -> None:
-        if not self._first_line:
-            return
-        top, count = self._hit_lines(min(self.cursor, len(self._first_line) - 1))
-        height = self.scrollable_content_region.height
-        if height <= 0:
-            return
-        if top < self.scroll_offset.y:
-            self.scroll_to(y=top, animate=False)
-        elif top + count > self.scroll_offset.y + height:
-            self.scroll_to(y=min(top, top + count - height), animate=False)
-
     def on_resize(self, event: events.Resize) -> None:
         self._lay_out(self._text_width())
-        self._scroll_to_cursor()
-
-    def on_focus(self) -> None:
-        self._refresh_hit(self.cursor)  # the cursor's colour differs with focus
-
-    def on_blur(self) -> None:
-        self._refresh_hit(self.cursor)
-
-    def action_cursor_down(self) -> None:
-        """Next result."""
-        self.move_to(self.cursor + 1)
-
-    def action_cursor_up(self) -> None:
-        """Previous result."""
-        self.move_to(self.cursor - 1)
-
-    def action_first(self) -> None:
-        """First result."""
-        self.move_to(0)
-
-    def action_last(self) -> None:
-        """Last result."""
-        self.move_to(len(self.hits) - 1)
-
-    def _page(self) -> int:
-        # Hits of average height that fit the height shown.
-        if not self._layout or not self.hits:
-            return 1
-        average = max(len(self._layout) // len(self.hits), 1)
-        return max(self.scrollable_content_region.height // average, 1)
-
-    def action_page_down(self) -> None:
-        """A page of results down."""
-        self.move_to(self.cursor + self._page())
-
-    def action_page_up(self) -> None:
-        """A page of results up."""
-        self.move_to(self.cursor - self._page())
+        self.scroll_to_cursor()
 
     def action_select(self) -> None:
         """Open the result under the cursor."""
