@@ -134,7 +134,7 @@ async def test_search_as_you_type_then_enter_opens_the_article_at_the_match(
         await pilot.press(*"sovereign")
         await _settle(app, pilot)
         results = app.screen.query_one("#results", ResultList)
-        assert results.hit_count == 1  # only Viqus writes "sovereign technological control"
+        assert results.item_count == 1  # only Viqus writes "sovereign technological control"
         await pilot.press("enter")
         assert isinstance(app.screen, LibraryScreen)
         reader = screen.query_one(ReaderView)
@@ -268,7 +268,7 @@ async def test_untrusted_text_is_never_markup(tmp_path: Path, paths: Paths) -> N
         await _settle(app, pilot)
         # The result shows the title and the snippet as written, brackets and all.
         results = app.screen.query_one("#results", ResultList)
-        assert results.hit_count == 1
+        assert results.item_count == 1
         region = results.scrollable_content_region.translate(-results.region.offset)
         shown = " ".join(" ".join(s.text for s in results.render_lines(region)).split())
         assert "Title with [bold]markup[/bold] and [link=http://x]a link[/link] here" in shown

@@ -143,7 +143,7 @@ async def test_a_quick_search_shows_its_results_with_the_key_typed(
             assert f"for {typed!r}" in _summary(search)
         await until_idle(app, pilot)
         assert f"for {typed!r}" in _summary(search)
-        assert search.query_one("#results", ResultList).hit_count >= 1
+        assert search.query_one("#results", ResultList).item_count >= 1
 
 
 @pytest.mark.parametrize("last_cost", [0.001, 0.5])
@@ -181,7 +181,7 @@ async def test_the_results_list_is_as_tall_as_its_results_in_a_small_library(
         search = await _searched(app, pilot, "sovereign")
         panel = search.query_one("#results-panel")
         results = search.query_one("#results", ResultList)
-        assert results.hit_count == 1
+        assert results.item_count == 1
         if len(app.state.articles) <= few:  # a small library: the list is as tall as its result
             assert 0 < results.outer_size.height < panel.size.height
         else:  # the list fills its panel
@@ -194,7 +194,7 @@ async def test_search_keeps_the_query_between_visits(paths: Paths) -> None:
         await until_idle(app, pilot)
         await pilot.press("slash", *"sovereign")
         await until_idle(app, pilot)
-        assert app.screen.query_one("#results", ResultList).hit_count == 1
+        assert app.screen.query_one("#results", ResultList).item_count == 1
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)
         await pilot.press("slash")
@@ -204,7 +204,7 @@ async def test_search_keeps_the_query_between_visits(paths: Paths) -> None:
         box = search.query_one("#query", Input)
         assert box.value == "sovereign"
         # Its results are back without typing, and Enter opens the match as before.
-        assert search.query_one("#results", ResultList).hit_count == 1
+        assert search.query_one("#results", ResultList).item_count == 1
         await pilot.press("enter")
         assert isinstance(app.screen, LibraryScreen)
         # Opened again, the old query is selected: what is typed replaces it.

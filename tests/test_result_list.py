@@ -55,7 +55,7 @@ async def test_each_result_shows_its_title_outlet_and_marked_snippet(paths: Path
     app = make_app(paths)
     async with app.run_test(size=(80, 24)) as pilot:
         results = await _results_for(app, pilot, "qoder")
-        assert results.hit_count >= 3
+        assert results.item_count >= 3
         lines = _lines(results)
         first = results.hits[0]
         assert lines[0].text.strip().startswith(first.title[:20])
@@ -101,7 +101,7 @@ async def test_going_down_the_results_keeps_the_cursor_on_screen(paths: Paths) -
     async with app.run_test(size=(80, 16)) as pilot:
         results = await _results_for(app, pilot, "qoder")
         await pilot.press("down", "end")
-        assert results.cursor == results.hit_count - 1
+        assert results.cursor == results.item_count - 1
         top, count = results.item_lines(results.cursor)
         assert results.scroll_offset.y <= top
         assert top + count <= results.scroll_offset.y + results.scrollable_content_region.height

@@ -123,7 +123,7 @@ def test_compare_after_a_jump(snap_compare: SnapCompare, paths: Paths) -> None:
 def _results_focused(app: BriefReaderApp) -> None:
     assert isinstance(app.screen, SearchScreen)
     results = app.screen.query_one("#results", ResultList)
-    assert app.focused is results and results.hit_count > 1
+    assert app.focused is results and results.item_count > 1
 
 
 @pytest.mark.parametrize("size", SIZES)

@@ -141,7 +141,7 @@ class SearchScreen(BriefScreen[Opened | None]):
     @on(Input.Submitted, "#query")
     def _submitted(self, event: Input.Submitted) -> None:
         results = self.query_one("#results", ResultList)
-        if results.hit_count:
+        if results.item_count:
             self._open(results.cursor)
         else:
             self._search_now(event.value)

@@ -102,11 +102,6 @@ class ResultList(CursorList):
     # --- content -------------------------------------------------------------------------
 
     @property
-    def hit_count(self) -> int:
-        """How many results the list shows."""
-        return len(self.hits)
-
-    @property
     def item_count(self) -> int:
         """How many results the cursor moves over."""
         return len(self.hits)
