@@ -22,7 +22,17 @@ MAX_DATASET_BYTES = 1024 * 1024 * 1024
 # Column names datasets use, most specific first.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline", "heading", "name"),
-    "body": ("text", "body", "content", "article", "maintext", "story", "document"),
+    "body": (
+        "text",
+        "body",
+        "content",
+        "article",
+        "maintext",
+        "story",
+        "document",
+        # A list of paragraphs (each a string, or a list of its sentences), as BASIL has it.
+        "body-paragraphs",
+    ),
     "source": ("source", "publisher", "outlet", "site", "sitename", "source_name", "domain"),
     "date": (
         "date",
@@ -157,10 +167,27 @@ def jsonl_rows(text: str, problems: list[str]) -> Iterator[Mapping[str, Any]]:
 
 
 def _holds_text(row: object) -> bool:
-    """Whether `row` is an object with an article's text (a body column holding a string)."""
+    """Whether `row` is an object with an article's text (a body column holding text)."""
     return isinstance(row, dict) and any(
-        isinstance(value, str) and str(key).lower() in _BODY_NAMES for key, value in row.items()
+        str(key).lower() in _BODY_NAMES and body_text(value) for key, value in row.items()
     )
+
+
+def body_text(value: object) -> str:
+    """The text of a body column: a string, or a list of paragraphs, each a string or a list
+    of its sentences (joined by a space), the paragraphs joined by a blank line; anything else
+    is no text."""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, list):
+        return ""
+    paragraphs = []
+    for item in value:
+        if isinstance(item, list):
+            item = " ".join(part.strip() for part in item if isinstance(part, str) and part.strip())
+        if isinstance(item, str) and item.strip():
+            paragraphs.append(item.strip())
+    return "\n\n".join(paragraphs)
 
 
 def json_rows(text: str, path: Path) -> Iterator[Mapping[str, Any]]:

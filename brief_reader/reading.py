@@ -18,7 +18,14 @@ from typing import Any
 
 from brief_reader.article import Article, article_id, assemble
 from brief_reader.cleaning import Metadata, clean
-from brief_reader.datasets import COLUMNS, MAX_DATASET_BYTES, csv_rows, json_rows, jsonl_rows
+from brief_reader.datasets import (
+    COLUMNS,
+    MAX_DATASET_BYTES,
+    body_text,
+    csv_rows,
+    json_rows,
+    jsonl_rows,
+)
 from brief_reader.dates import normalise_date
 from brief_reader.decoding import BinaryContentError, decode
 from brief_reader.errors import ReadError
@@ -345,8 +352,8 @@ def _dataset_articles(
             if body_column is None:
                 names = ", ".join(COLUMNS["body"][:4])
                 raise ReadError(path, f"no article text column (looked for {names})")
-        text = row.get(body_column)
-        if not isinstance(text, str) or not text.strip():
+        text = body_text(row.get(body_column))
+        if not text.strip():
             continue
         key = _one_line(
             next((row[c] for c in COLUMNS["row"] if row.get(c) not in (None, "")), None)

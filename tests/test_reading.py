@@ -489,6 +489,37 @@ def test_a_json_object_reads_as_its_articles(
         assert articles[0].tags == ("bridge", "paint") or articles[0].tags == ("x",)
 
 
+def test_a_body_given_as_paragraphs_of_sentences_reads_whole(tmp_path: Path) -> None:
+    """BASIL's shape: the body is a list of paragraphs, each a list of its sentences."""
+    path = tmp_path / "basil.json"
+    paragraphs = [
+        ["WASHINGTON — The council met on Monday.", "It voted to repaint the bridge."],
+        ["Work starts in May.", "", 7, "It will take six weeks."],
+        "A paragraph given as one string.",
+        [],
+    ]
+    path.write_text(
+        json.dumps(
+            {
+                "source": "nyt",
+                "main-entities": ["Council", "Bridge"],
+                "title": "Council votes to repaint the bridge",
+                "date": "2019-03-25",
+                "body-paragraphs": paragraphs,
+            }
+        ),
+        encoding="utf-8",
+    )
+    (article,) = read_file(path, path.name)
+    assert article.title == "Council votes to repaint the bridge"
+    assert article.source == "nyt" and article.date == "2019-03-25"
+    assert article.paragraphs[-2:] == [
+        "Work starts in May. It will take six weeks.",
+        "A paragraph given as one string.",
+    ]
+    assert "It voted to repaint the bridge." in article.paragraphs[0]
+
+
 def test_a_dataset_without_a_text_column_is_a_read_error(tmp_path: Path) -> None:
     from brief_reader.errors import ReadError
 
