@@ -19,18 +19,19 @@ _ANSI_RE = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
     r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # 8-bit OSC
 )
-# C0 and C1 controls (not \t or \n), DEL, the bidi embeddings, overrides and isolates
-# (U+202A-202E, U+2066-2069) that make a terminal show text in another order than it is stored,
-# and lone surrogates (a JSON "\ud800"), which no terminal or file can be given as UTF-8.
-_CONTROL_RE = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
+# What no shown text holds, whatever its kind: C1 controls and DEL, the bidi embeddings,
+# overrides and isolates (U+202A-202E, U+2066-2069) that make a terminal show text in another
+# order than it is stored, and lone surrogates (a JSON "\ud800"), which no terminal or file
+# can be given as UTF-8. The patterns below add the C0 controls each kind of text may not hold.
+_NEVER = r"\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+# What `strip_controls` removes: C0 controls but \t, \n and \r (which become newlines).
+_CONTROL_RE = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f{_NEVER}]")
 _SPACE_RE = re.compile(r"\s+")
 # What `clean_text` never leaves in text (carriage returns included: they become newlines),
 # and what `clean_field` never leaves in a one-line field (no newline or tab either). Text
 # holding any of it did not come through the reader (see brief_reader.article_cache).
-UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-UNSAFE_FIELD = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+UNSAFE_TEXT = re.compile(rf"[\x00-\x08\x0b-\x1f{_NEVER}]")
+UNSAFE_FIELD = re.compile(rf"[\x00-\x1f{_NEVER}]")
 
 
 def strip_controls(text: str) -> str:
