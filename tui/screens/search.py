@@ -20,7 +20,7 @@ from textual.worker import Worker
 
 if TYPE_CHECKING:
     from brief_reader.search.index import SearchIndex
-    from brief_reader.search.results import SearchHit, SearchResults
+    from brief_reader.search.results import SearchResults
 
 # What opening a result gives the library: the article, where to put the cursor, the matches.
 Opened = tuple[str, int | None, list[tuple[int, int]]]
@@ -59,7 +59,6 @@ class SearchScreen(BriefScreen[Opened | None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._hits: list[SearchHit] = []
         # The terms the shown results matched, to mark them in the article opened.
         self._stems: frozenset[str] = frozenset()
         # The query last searched (or being searched), so the same text is not searched twice.
@@ -67,7 +66,7 @@ class SearchScreen(BriefScreen[Opened | None]):
         # The query in the box, and the search running (the next one waits for it).
         self._wanted: str | None = None
         self._worker: Worker[None] | None = None
-        # Seconds the last search took (None until one ran).
+        # Seconds of work the last search took (None until one ran; see _timed_search).
         self._cost: float | None = None
 
     def compose(self) -> ComposeResult:
@@ -164,32 +163,31 @@ class SearchScreen(BriefScreen[Opened | None]):
         if query != self._wanted:
             return  # typed over: the query in the box is searched next, and shown then
         shown = self.query_one("#results", ResultList)
-        self._hits = []
-        self._stems = frozenset()
         if results is None:
+            self._stems = frozenset()
             shown.set_hits([])
             self._summary("")
             return
-        self._hits = list(results.hits)
         self._stems = results.stems
         parts = [f"{results.total} result{'s' if results.total != 1 else ''} for {query!r}"]
         if results.notice:
             parts.append(results.notice)
-        if not self._hits and results.suggestion:
+        if not results.hits and results.suggestion:
             parts.append(f"did you mean: {results.suggestion}?")
         self._summary(" · ".join(parts))
-        shown.set_hits(self._hits)
+        shown.set_hits(results.hits)
 
     @on(ResultList.Selected, "#results")
     def _selected(self, event: ResultList.Selected) -> None:
         self._open(event.index)
 
     def _open(self, index: int) -> None:
-        if not 0 <= index < len(self._hits):
+        hits = self.query_one("#results", ResultList).hits
+        if not 0 <= index < len(hits):
             return
         from brief_reader.search.snippets import find_matches
 
-        article_id = self._hits[index].id
+        article_id = hits[index].id
         article = self.state.article(article_id)
         if article is None:
             self.notify("That article is no longer in the library.", severity="warning")
