@@ -13,11 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from brief_reader.tui.widgets.cursor_list import CursorList, cursor_bindings
-from brief_reader.tui.widgets.palette import MUTED_CONTRAST, readable
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.color import Color
 from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
@@ -227,19 +225,13 @@ class ArticleList(CursorList):
         if row >= len(self._rows):
             return Strip.blank(width, base)
         entry = self._rows[row]
-        key = self.cached_line(line, entry == self.cursor)
-        strip = self._cache.get(key)
-        if strip is None:
-            if entry < 0:
-                strip = self._render_story_line(-1 - entry, part, width, base)
-            else:
-                strip = self._render_row_line(entry, part, width, base)
-            self._cache[key] = strip
-        return self.shown(strip, line)
-
-    def _strip(self, text: Text, base: Style) -> Strip:
-        # Every segment carries the base style, so no cell shows the terminal's own background.
-        return Strip(text.render(self.app.console)).apply_style(base)
+        if entry < 0:
+            return self.cached_strip(
+                line, False, lambda: self._render_story_line(-1 - entry, part, width, base)
+            )
+        return self.cached_strip(
+            line, entry == self.cursor, lambda: self._render_row_line(entry, part, width, base)
+        )
 
     def _render_story_line(self, number: int, part: int, width: int, base: Style) -> Strip:
         assert self.sections is not None
@@ -256,7 +248,7 @@ class ArticleList(CursorList):
                 text.append(" · ", self.style("article-list--facts"))
                 text.append(f"{new} unread", self.style("article-list--unread"))
         text.truncate(width, overflow="ellipsis", pad=True)
-        return self._strip(text, base)
+        return self.strip_of(text)
 
     def _render_row_line(self, row: int, part: int, width: int, base: Style) -> Strip:
         article = self.articles[row]
@@ -282,20 +274,9 @@ class ArticleList(CursorList):
                 if part
             )
             text.append("     ")
-            muted = self.style("article-list--facts")
-            if cursor is not None and cursor.bgcolor is not None and muted.color is not None:
-                # Muted text stays readable on the cursor's background too.
-                colour = readable(
-                    Color.from_rich_color(muted.color),
-                    Color.from_rich_color(cursor.bgcolor),
-                    MUTED_CONTRAST,
-                )
-                muted = muted + Style(color=colour.rich_color)
-            text.append(facts, muted)
+            text.append(facts, self.on_cursor(self.style("article-list--facts"), cursor))
         text.truncate(width, overflow="ellipsis", pad=True)
-        if cursor is not None:
-            text.stylize(Style(bgcolor=cursor.bgcolor, bold=cursor.bold))
-        return self._strip(text, base)
+        return self.strip_of(text, cursor)
 
     # --- cursor --------------------------------------------------------------------------
 

@@ -9,11 +9,20 @@ the search results are two of these; each says how its items are laid out and dr
 
 from __future__ import annotations
 
-from brief_reader.tui.widgets.palette import RestyleCheck, resolved_style
+from collections.abc import Callable
+
+from brief_reader.tui.widgets.palette import (
+    MUTED_CONTRAST,
+    RestyleCheck,
+    readable,
+    resolved_style,
+)
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -88,24 +97,45 @@ class CursorList(ScrollView, can_focus=True):
         self._restyled = True
         self.refresh()
 
-    def cached_line(self, line: int, at_cursor: bool) -> LineKey:
-        """The key line `line` is cached under, after a restyle has cleared what it changed."""
+    def cached_strip(self, line: int, at_cursor: bool, draw: Callable[[], Strip]) -> Strip:
+        """The list's line `line` (`draw` makes it when the cache has it not), cut to the part
+        on screen; `at_cursor` when it is a line of the cursor's item."""
         if self._restyled:
             # Restyled (a theme switch, or only a change of focus): redraw in new colours.
             self._restyled = False
             if self._restyle_check.changed(self):
                 self._styles.clear()
                 self._cache.clear()
-        width = self.scrollable_content_region.width
-        return (line, width, at_cursor, at_cursor and self.has_focus)
-
-    def shown(self, strip: Strip, line: int) -> Strip:
-        """`strip`, the list's line `line`, cut to the part on screen."""
         scroll_x = self.scroll_offset.x
         width = self.scrollable_content_region.width
+        key = (line, width, at_cursor, at_cursor and self.has_focus)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._cache[key] = draw()
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_offsets(
             scroll_x, line
         )
+
+    def strip_of(self, text: Text, cursor: Style | None = None) -> Strip:
+        """`text` as a line of the list, on the cursor's background when `cursor` is given.
+
+        Every segment carries the list's own style, so no cell shows the terminal's own
+        background.
+        """
+        if cursor is not None:
+            text.stylize(Style(bgcolor=cursor.bgcolor, bold=cursor.bold))
+        return Strip(text.render(self.app.console)).apply_style(self.rich_style)
+
+    def on_cursor(self, style: Style, cursor: Style | None) -> Style:
+        """`style` (muted text), kept readable on the cursor's background when it is there."""
+        if cursor is None or cursor.bgcolor is None or style.color is None:
+            return style
+        colour = readable(
+            Color.from_rich_color(style.color),
+            Color.from_rich_color(cursor.bgcolor),
+            MUTED_CONTRAST,
+        )
+        return style + Style(color=colour.rich_color)
 
     def style(self, name: str) -> Style:
         """Component class `name`, resolved for the theme in front and the focus the list has.

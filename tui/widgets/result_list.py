@@ -114,8 +114,7 @@ class ResultList(CursorList):
         """Show `hits`, the cursor on the first."""
         self.hits = list(hits)
         self.cursor = 0
-        self._cache.clear()
-        self._laid_out_for = -1
+        self._laid_out_for = -1  # laid out again, which clears the cached lines
         self._lay_out(self._text_width())
         self.scroll_to(y=0, animate=False)
         self.refresh()
@@ -158,15 +157,13 @@ class ResultList(CursorList):
         if line >= len(self._layout):
             return Strip.blank(width, base)
         index, part = self._layout[line]
-        key = self.cached_line(line, index == self.cursor)
-        strip = self._cache.get(key)
-        if strip is None:
-            strip = self._draw_line(index, part, width, base)
-            self._cache[key] = strip
-        return self.shown(strip, line)
+        return self.cached_strip(
+            line, index == self.cursor, lambda: self._draw_line(index, part, width, base)
+        )
 
     def _draw_line(self, index: int, part: int, width: int, base: Style) -> Strip:
         text = Text(" " * PADDING, style=base, no_wrap=True, end="")
+        cursor = self.style("result-list--cursor") if index >= 0 and index == self.cursor else None
         if index < 0:
             text.append(RULE * max(width - 2 * PADDING, 0), self.style("result-list--rule"))
         else:
@@ -180,7 +177,7 @@ class ResultList(CursorList):
                     title.truncate(room, overflow="ellipsis")
                 title.stylize(self.style("result-list--title"))
                 text.append_text(title)
-                text.append(outlet, self.style("result-list--outlet"))
+                text.append(outlet, self.on_cursor(self.style("result-list--outlet"), cursor))
             else:
                 start, end = self._snippet_lines[index][part - 1]
                 text.append(hit.snippet[start:end].replace("\n", " "))
@@ -194,10 +191,7 @@ class ResultList(CursorList):
                         )
         text.truncate(width - PADDING, overflow="ellipsis")
         text.pad_right(width - text.cell_len)
-        if index >= 0 and index == self.cursor:
-            cursor = self.style("result-list--cursor")
-            text.stylize(Style(bgcolor=cursor.bgcolor, bold=cursor.bold))
-        return Strip(text.render(self.app.console)).apply_style(base)
+        return self.strip_of(text, cursor)
 
     # --- cursor --------------------------------------------------------------------------
 
