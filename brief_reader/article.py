@@ -113,6 +113,7 @@ _compared = attrgetter(*(f.name for f in fields(Article) if f.compare))
 _new_object = object.__new__
 _FIELD_SET = frozenset(f.name for f in fields(Article))
 _LAZY = frozenset(("body", "blocks"))
+_STORED_FIELDS = _FIELD_SET - _LAZY
 _INT_ONLY = frozenset({int})
 
 
@@ -167,6 +168,22 @@ class _Unpacked:
         return values[self.name]
 
 
+class _PathOf:
+    """`path` of a StoredArticle: made from the stored string when first read (a library of
+    thousands lists its titles without making a path for each)."""
+
+    def __get__(self, article: StoredArticle | None, owner: type | None = None) -> Any:
+        if article is None:
+            return self
+        values = article.__dict__
+        text = values.get("_path_text")
+        if text is not None:
+            # Set before the string goes: a thread reading meanwhile finds either.
+            values["path"] = Path(text)
+            values.pop("_path_text", None)
+        return values["path"]
+
+
 class StoredArticle(Article):
     """An article as a library loads it by the thousand: its body and blocks are checked and
     made the first time they are read (most are never read before the list is on screen).
@@ -180,6 +197,7 @@ class StoredArticle(Article):
 
     body = _Unpacked()
     blocks = _Unpacked()
+    path = _PathOf()
 
     def _unpack(self, body: str, flat: Any) -> tuple[str, tuple[Block, ...]]:
         if UNSAFE_TEXT.search(body):
@@ -198,12 +216,15 @@ class StoredArticle(Article):
 
 def stored_article(values: dict[str, Any], body: str, flat: Any) -> StoredArticle:
     """A StoredArticle of `values` (every field but body and blocks), the body as stored, and
-    its blocks as `flat_blocks` stored them."""
-    if values.keys() != _FIELD_SET - _LAZY:
+    its blocks as `flat_blocks` stored them. The path may be given as a string: it becomes a
+    Path when first read."""
+    if values.keys() != _STORED_FIELDS:
         raise TypeError("not an article's fields")
     article = _new_object(StoredArticle)
     state = article.__dict__
     state.update(values)
+    if type(values["path"]) is str:
+        state["_path_text"] = state.pop("path")
     state["_stored"] = (body, flat)
     return article
 

@@ -68,22 +68,23 @@ def _encode_value(value: Any) -> Any:
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
-def _rule(kind: str) -> str:
-    """How a field of this type is checked when read back (see `decode`)."""
-    if kind == "Path":
-        return "path"
-    if kind.startswith("tuple[str"):
-        return "texts"
-    if kind == "str":
-        return "text"
-    if kind == "str | None":
-        return "optional"
-    raise TypeError(f"cannot cache a field of type {kind}")
+def _names(*kinds: str) -> tuple[str, ...]:
+    """The fields (all but body and blocks) whose type is one of `kinds`."""
+    known = ("Path", "str", "str | None", "tuple[str, ...]")
+    for f in _FIELDS:
+        if str(f.type) not in known:
+            raise TypeError(f"cannot cache a field of type {f.type}")
+    return tuple(f.name for f in _FIELDS if str(f.type) in kinds)
 
 
-# Each field but body and blocks, with how it is checked when read back.
-_FIELD_RULES = tuple((f.name, _rule(str(f.type))) for f in _FIELDS)
+# The fields as checked when read back (see `decode`): always text (the path as a string),
+# text or None, lists of texts.
+_NAMES = _names("Path", "str", "str | None", "tuple[str, ...]")
+_TEXT_NAMES = _names("Path", "str")
+_OPTIONAL_NAMES = _names("str | None")
+_LIST_NAMES = _names("tuple[str, ...]")
 _STR_ONLY = frozenset({str})
+_LIST_ONLY = frozenset({list})
 
 
 def encode(article: Article) -> _Row:
@@ -96,37 +97,32 @@ def encode(article: Article) -> _Row:
 def decode(row: _Row, path: Path | None = None) -> Article:
     """The article of a stored row; ValueError/TypeError/KeyError/IndexError if it is not one.
 
-    `path` is the file's path when known: articles of that file share it. The body and its
-    blocks are checked and made when first read (see `StoredArticle`): a library of thousands
-    lists its titles without them.
+    `path` is the file's path when known: articles of that file share it (else the article
+    makes it when first asked). The body and its blocks are checked and made when first read
+    (see `StoredArticle`): a library of thousands lists its titles without them.
     """
     fields_json, body = row
     if type(body) is not str:
         raise TypeError("not an article")
     values, _ = _read_json(fields_json)
-    if not isinstance(values, dict):
+    if type(values) is not dict:
         raise TypeError("not an article")
     flat = values[_BLOCKS]
-    kwargs: dict[str, Any] = {}
+    kwargs = {name: values[name] for name in _NAMES}
     # Every field is one line of text as the reader leaves it (no control, bidi-override or
     # surrogate character, no newline or tab), checked at once.
-    texts: list[str] = []
-    for name, rule in _FIELD_RULES:
-        value = values[name]
-        if rule == "texts":
-            if type(value) is not list or not _STR_ONLY.issuperset(map(type, value)):
-                raise TypeError("not an article")
-            texts += value
-            value = tuple(value)
-        elif value is not None or rule != "optional":
-            if type(value) is not str:
-                raise TypeError("not an article")
-            texts.append(value)
-            if rule == "path":
-                value = path if path is not None and value == str(path) else Path(value)
-        kwargs[name] = value
-    if UNSAFE_FIELD.search(" ".join(texts)):
+    texts = [kwargs[name] for name in _TEXT_NAMES]
+    texts += [value for name in _OPTIONAL_NAMES if (value := kwargs[name]) is not None]
+    lists = [kwargs[name] for name in _LIST_NAMES]
+    if not _LIST_ONLY.issuperset(map(type, lists)):
         raise TypeError("not an article")
+    for name, items in zip(_LIST_NAMES, lists, strict=True):
+        texts += items
+        kwargs[name] = tuple(items)
+    if not _STR_ONLY.issuperset(map(type, texts)) or UNSAFE_FIELD.search(" ".join(texts)):
+        raise TypeError("not an article")
+    if path is not None and kwargs["path"] == str(path):
+        kwargs["path"] = path
     return stored_article(kwargs, body, flat)
 
 
@@ -203,8 +199,10 @@ class ArticleCache:
             conn.close()
         self.entries = entries
 
-    def get(self, path: Path, mtime_ns: int, size: int) -> list[Article] | None:
-        """The articles of `path` if it has not changed since they were cached."""
+    def get(self, path: Path | str, mtime_ns: int, size: int) -> list[Article] | None:
+        """The articles of `path` if it has not changed since they were cached.
+
+        Given as a string, the articles make their path when first asked for it."""
         key = str(path)
         added = self.added.get(key)
         if added is not None:
@@ -213,11 +211,12 @@ class ArticleCache:
         if entry is None or entry[0] != mtime_ns or entry[1] != size:
             return None
         try:
-            return [decode(row, path) for row in entry[2]]
+            shared = path if isinstance(path, Path) else None
+            return [decode(row, shared) for row in entry[2]]
         except (ValueError, TypeError, KeyError, IndexError, RecursionError):
             return None  # an entry that is not what this version writes: read the file again
 
-    def put(self, path: Path, mtime_ns: int, size: int, articles: list[Article]) -> None:
+    def put(self, path: Path | str, mtime_ns: int, size: int, articles: list[Article]) -> None:
         """Remember the articles read from `path`."""
         key = str(path)
         self.added[key] = (mtime_ns, size, list(articles))

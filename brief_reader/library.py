@@ -211,7 +211,7 @@ def _load_files(
     seen_ids: set[str] = set()
     for done, library_file in enumerate(files, start=1):
         articles = (
-            cache.get(library_file.path, library_file.mtime_ns, library_file.size)
+            cache.get(library_file.location, library_file.mtime_ns, library_file.size)
             if cache is not None
             else None
         )
@@ -222,7 +222,7 @@ def _load_files(
                 result.errors.append(error)
                 continue
             if cache is not None:
-                cache.put(library_file.path, library_file.mtime_ns, library_file.size, articles)
+                cache.put(library_file.location, library_file.mtime_ns, library_file.size, articles)
         for article in articles:
             if article.id in seen_ids:
                 # Two roots holding the same relative name: the root's name tells them apart.
@@ -233,7 +233,7 @@ def _load_files(
         if progress is not None and (done % 50 == 0 or done == len(files)):
             progress(done, len(files))
     if cache is not None:
-        cache.keep_only({str(f.path) for f in files})
+        cache.keep_only({f.location for f in files})
         cache.save()
     result.articles = canonicalise_credits(result.articles)
     return result

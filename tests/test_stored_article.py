@@ -148,6 +148,39 @@ def test_a_cached_article_is_the_article_read_in_every_use(paths: Paths) -> None
     )
 
 
+def test_a_stored_articles_path_is_its_files_path_in_every_use(paths: Paths) -> None:
+    """The path is kept as the stored string until asked for: it must then be the Path the
+    file's reading gives, in every way a path is used."""
+    library = _library_with(paths, {**EVERY_FIELD_FILES, "b.txt": FILE_TEXT})
+    fresh = library.load().articles
+    for loaded in (library.load().articles, load_paths([paths.articles_dir]).articles):
+        for read, stored in zip(fresh, loaded, strict=True):
+            # Pickled and copied before the path is made, then after.
+            assert pickle.loads(pickle.dumps(stored)).path == read.path
+            assert copy.copy(stored).path == read.path
+            assert type(stored.path) is type(read.path) and stored.path == read.path
+            assert stored.path is stored.path, "made once, then kept"
+            assert stored.location == read.location and stored.path.exists()
+            assert dataclasses.replace(stored, title="New").path == read.path
+            assert dataclasses.asdict(stored)["path"] == read.path
+    values = {
+        "id": "0123456789ab",
+        "path": "/library/a.txt",
+        "title": TITLE,
+        "source": None,
+        "date": None,
+        "credit": None,
+        "url": None,
+        "tags": (),
+        "row": None,
+        "warnings": (),
+    }
+    made = stored_article(values, TEXT, [1, 0, len(TEXT)])
+    assert made.path == Path("/library/a.txt") and made == stored_article(
+        {**values, "path": Path("/library/a.txt")}, TEXT, [1, 0, len(TEXT)]
+    )
+
+
 def test_paths_given_come_back_from_their_cache_as_read(paths: Paths, tmp_path: Path) -> None:
     folder = tmp_path / "given"
     folder.mkdir()
