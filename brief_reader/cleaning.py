@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from brief_reader.article import BlockKind
-from brief_reader.dates import MONTH_PATTERN, parse_date
+from brief_reader.dates import MONTH_PATTERN, parse_date, states_when
 from brief_reader.furniture import is_furniture_line, is_page_chrome
 from brief_reader.furniture import strip_furniture as _strip_furniture
 from brief_reader.lines import MD_HEADING_RE as _MD_HEADING_RE
@@ -80,6 +80,8 @@ _WIRES = {
     "pa": "PA",
 }
 _DOUBLED_RE = re.compile(r"^(\w{2,})\1$")
+# Who plays whom ("Rovers v United", "Bolton v Derby or Fulham").
+_FIXTURE_RE = re.compile(r"\w\W*\s+(?:v|vs\.?)\s+\W*\w")
 
 
 @dataclass
@@ -273,6 +275,12 @@ def _domain(url: str) -> str:
     return host.removeprefix("www.")
 
 
+def _states_detail(text: str) -> bool:
+    """A short line stating a detail of the story: when (a day, a kick-off time) or who plays
+    whom. Never a menu's entry, nor a heading."""
+    return states_when(text) or _FIXTURE_RE.search(text) is not None
+
+
 def _strip_navigation(lines: list[Line], meta: Metadata) -> list[str]:
     """Remove runs of menu entries; the first entry of a menu at the top names the site."""
     texts: list[str] = []
@@ -296,7 +304,12 @@ def _strip_navigation(lines: list[Line], meta: Metadata) -> list[str]:
             if run:
                 skipped[0] += 1  # a byline or a share button inside a menu bar
             continue
-        if line.kind is None and _is_short_label(line.text) and not is_generic_heading(line.text):
+        if (
+            line.kind is None
+            and _is_short_label(line.text)
+            and not is_generic_heading(line.text)
+            and not _states_detail(line.text)
+        ):
             run.append(index)
         else:
             close_run()
@@ -366,7 +379,10 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
     for line in kept:
         kind = line.kind
         if kind is None:
-            kind = BlockKind.HEADING if looks_like_heading(line.text) else BlockKind.PARAGRAPH
+            # A detail of the story (a match's date, its kick-off, a draw) is not a heading:
+            # an empty section's heading is dropped.
+            is_heading = looks_like_heading(line.text) and not _states_detail(line.text)
+            kind = BlockKind.HEADING if is_heading else BlockKind.PARAGRAPH
         parts.append((kind, line.text.strip()))
     parts = _drop_empty_sections(parts)
     if meta.title is None:

@@ -52,6 +52,30 @@ _TRAILING_TIME_RE = re.compile(
 )
 
 
+# A line that says only when: a day ("Tuesday, 1 March", "March 3, 2025"), a clock time
+# ("2000 GMT", "4:50 p.m. ET", "10.30am") or both. A year alone ("2000") is not one.
+_WHEN_DAY = (
+    r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s*)?"
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTH_PATTERN})\.?"
+    rf"|(?:{MONTH_PATTERN})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?)(?:,?\s+\d{{4}})?"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{4}-\d{2}-\d{2}"
+)
+_ZONE = r"(?:\s*\(?(?:GMT|BST|UTC|CES?T|[ECMP][SD]?T)\)?)"
+_WHEN_CLOCK = (
+    rf"(?:\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?{_ZONE}?|\d{{1,2}}\s*[ap]\.?m\.?{_ZONE}?"
+    rf"|[012]\d[0-5]\d{_ZONE})"
+)
+_WHEN_RE = re.compile(
+    rf"(?:{_WHEN_DAY})(?:[,\s]+(?:at\s+)?{_WHEN_CLOCK})?|{_WHEN_CLOCK}", re.IGNORECASE
+)
+
+
+def states_when(text: str) -> bool:
+    """Whether a line says only when (a day, a clock time, or both), e.g. a match's date and
+    kick-off under its headline: the story's details, never a menu entry or a heading."""
+    return _WHEN_RE.fullmatch(text.strip().strip(".,;|·-–—").strip()) is not None
+
+
 def _day(year: int, month: int, day: int) -> str | None:
     try:
         return date(year, month, day).isoformat()

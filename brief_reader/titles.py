@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from brief_reader.article import BlockKind
+from brief_reader.dates import states_when
 from brief_reader.furniture import is_page_chrome
 from brief_reader.lines import Line, first_sentence, looks_like_heading, sentence_ends, words
 
@@ -75,7 +76,9 @@ def headline_below_chrome(kept: list[Line]) -> int | None:
     prose, when the page put widgets and labels above it; None when there is none."""
     for index, line in enumerate(kept[:8]):
         text = line.text.strip()
-        if _reads_as_prose(text):
+        # A line saying when (a date, a kick-off time) is the story's own detail under its
+        # headline, not a widget: the lines above it are the story's.
+        if _reads_as_prose(text) or states_when(text):
             return None
         if (
             line.kind in (None, BlockKind.HEADING)

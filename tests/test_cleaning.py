@@ -366,3 +366,80 @@ def test_typographic_characters_are_kept_in_the_body(tmp_path: Path) -> None:
     assert article.paragraphs == [
         "\u201cIt\u2019s a start,\u201d said the owner \u2014 who had asked for it since 2019."
     ]
+
+
+# --- A match preview: the fixture, its ground, day and kick-off above the story --------------
+
+PREVIEW_STORY = (
+    "United have lost only once at home this season and expect a full house for the tie, "
+    "with the winners drawn at home in the quarter-finals."
+)
+
+
+@pytest.mark.parametrize(
+    "fixture",
+    ["Rovers v United", "Harbour Town v Gull Island (Sat)", "Rovers vs United"],
+)
+@pytest.mark.parametrize(
+    "details",
+    [
+        ["Harbour Park", "Tuesday, 1 March", "2000 GMT", "Ann Okafor (Northport)"],
+        ["Harbour Park, Northport", "Saturday, 26 February", "1600 GMT", "Radio and this website"],
+        ["Saturday 20 November", "Harbour Park", "7:45 p.m."],
+        ["Harbour Park", "Friday, 25 February", "8pm"],
+    ],
+    ids=["referee", "broadcast", "day-first", "clock"],
+)
+def test_a_match_previews_fixture_is_its_title_and_its_details_are_kept(
+    tmp_path: Path, fixture: str, details: list[str]
+) -> None:
+    """The lines under a fixture say where and when: never a menu (whose first entry would
+    name the outlet), never the page's widgets above a headline, never dropped."""
+    article = read_text(tmp_path, "\n\n".join([fixture, *details, PREVIEW_STORY]) + "\n")
+    assert article.title == fixture
+    assert article.source is None
+    assert article.paragraphs == [*details, PREVIEW_STORY]
+
+
+@pytest.mark.parametrize(
+    "when", ["Tuesday, 1 March", "2000 GMT", "Monday", "May 30 at 4:36 PM", "5:13 PM ET"]
+)
+def test_a_line_saying_when_is_never_a_heading(tmp_path: Path, when: str) -> None:
+    """A date or a time above a heading is a detail of the story: a heading with nothing under
+    it is dropped as a widget's caption, and a date must not go with it."""
+    article = read_text(
+        tmp_path, f"{LEAD_17}\n\n{when}\n\nWhat happens next\n\nWork starts in spring.\n"
+    )
+    assert when in article.paragraphs
+    assert when not in blocks_of(article, BlockKind.HEADING)
+
+
+def test_a_menu_above_a_date_line_is_still_the_menu(tmp_path: Path) -> None:
+    article = read_text(
+        tmp_path,
+        "Harbourline\nNews\nSport\nWeather\nTuesday, 1 March\n\n"
+        "Ferry service resumes after storm repairs\n\n" + LEAD_17 + "\n",
+    )
+    assert article.source == "Harbourline"
+    assert article.title == "Ferry service resumes after storm repairs"
+    assert not {"News", "Sport", "Weather"} & set(article.paragraphs)
+
+
+def test_a_draw_keeps_every_tie(tmp_path: Path) -> None:
+    """A draw lists its ties a line each: short lines in a run, yet no menu, no headings."""
+    ties = [
+        "Rovers v United",
+        "Harbour Town v Gull Island or Northport",
+        "Northport/Southport v Rovers",
+        ": Gull Island v Harbour Town",
+        "Eastfield v Westfield",
+        "Highbury Wanderers v Lowfield",
+    ]
+    article = read_text(
+        tmp_path,
+        "\n\n".join(["Cup draw pairs Rovers with United", PREVIEW_STORY, *ties])
+        + "\n\nTies to be played on 19/20 February.\n",
+    )
+    assert article.title == "Cup draw pairs Rovers with United"
+    assert article.source is None
+    assert article.paragraphs == [PREVIEW_STORY, *ties, "Ties to be played on 19/20 February."]

@@ -22,6 +22,7 @@ from brief_reader.reading import read_file
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 PAN13 = DATA / "pan13"
 HELSINKI = DATA / "news-events" / "helsinki_articles.csv"
+BBC_SPORT = DATA / "bbc-news" / "bbc" / "sport"
 
 PHRASES = [
     "All rights reserved",
@@ -275,6 +276,32 @@ def test_no_sentence_of_pan13_prose_is_removed() -> None:
         checked += len(prose_sentences(raw))
         lost += [(path.name, s) for s in lost_prose(raw, article)]
     assert checked > 20_000
+    assert lost == []
+
+
+@pytest.mark.skipif(not BBC_SPORT.is_dir(), reason="no bbc-news data")
+def test_bbc_sport_files_keep_their_headline_and_every_line_above_the_story() -> None:
+    """The BBC's files open with the headline, and name no outlet. Match previews put the
+    ground, the day and the kick-off under it, and draws list their ties a line each: once read
+    as menus (the fixture became the outlet, a sentence the title, and the lines were lost)."""
+    paths = sorted(BBC_SPORT.glob("*.txt"))
+    assert len(paths) == 511
+    wrong: list[tuple[str, str, str | None]] = []
+    lost: list[tuple[str, str]] = []
+    for path in paths:
+        raw = path.read_text(encoding="cp1252")  # the files are Latin-1 / cp1252
+        (article,) = read_file(path, path.name)
+        headline = raw.strip().split("\n", 1)[0].strip()
+        if article.title != headline or article.source is not None:
+            wrong.append((path.name, article.title, article.source))
+        lines = [line.strip() for line in raw.split("\n\n")[1:6] if line.strip()]
+        ties = [
+            line for line in raw.split("\n\n") if re.fullmatch(r"[^.\n]{0,60} v [^.\n]{1,60}", line)
+        ]
+        for line in [line for line in lines if len(line.split()) <= 6] + ties:
+            if " ".join(line.split()).strip(": ") not in " ".join([article.title, article.body]):
+                lost.append((path.name, line))
+    assert wrong == []
     assert lost == []
 
 

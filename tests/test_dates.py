@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from brief_reader.dates import normalise_date
+from brief_reader.dates import normalise_date, states_when
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,48 @@ from brief_reader.dates import normalise_date
 )
 def test_times_are_kept_where_the_value_has_one(value: object, expected: str | None) -> None:
     assert normalise_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2000 GMT",
+        "Tuesday, 1 March",
+        "Saturday 20 November",
+        "March 3, 2025",
+        "3 March 2025",
+        "4:50 p.m.",
+        "10.30am",
+        "9pm",
+        "14:30 BST",
+        "Monday",
+        "Sat 5 Feb 2005, 15:00 GMT",
+        "May 30 at 4:36 PM",
+        "2025-03-03",
+    ],
+)
+def test_a_line_saying_only_when_is_told(line: str) -> None:
+    assert states_when(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Harbour Park",
+        "March of the Penguins",
+        "May Day protest",
+        "Sunday Times",
+        "2000",
+        "Rovers v United",
+        "Ann Okafor (Northport)",
+        "News",
+        "March",
+        "May",
+        "1-0",
+        "Tuesday night football",
+        "99 GMT",
+        "The match starts at 8pm",
+    ],
+)
+def test_a_line_saying_more_than_when_is_not(line: str) -> None:
+    assert not states_when(line)
