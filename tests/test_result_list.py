@@ -10,10 +10,12 @@ from brief_reader.tui.screens.library import LibraryScreen
 from brief_reader.tui.screens.search import SearchScreen
 from brief_reader.tui.widgets.reader import ReaderView
 from brief_reader.tui.widgets.result_list import ResultList, wrap
+from brief_reader.tui.widgets.result_list import shown as shown_as_listed
 from conftest import until_idle
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from rich.cells import cell_len
+from textual import events
 from textual.pilot import Pilot
 from textual.strip import Strip
 
@@ -25,11 +27,14 @@ _WORDS = st.text(
 
 
 @given(text=_WORDS, width=st.integers(min_value=1, max_value=60))
+@example(text="XXXXXXXXX  中中", width=7)  # two spaces are two cells: "XX  中中" is 8
+@example(text="one\ttwo\nthree  four", width=9)
 def test_wrapping_keeps_every_word_in_order_within_the_width(text: str, width: int) -> None:
     lines = wrap(text, width)
     shown = [text[start:end] for start, end in lines]
     for line in shown:
-        assert cell_len(line) <= width or len(line) == 1, (line, width)
+        # Measured as the list shows it (a line break or tab inside is a space).
+        assert cell_len(shown_as_listed(line)) <= width or len(line) == 1, (line, width)
         assert line == line.strip()
     # Read one after the other, the lines are the text's words; a word cut where a line ended
     # goes on at the start of the next.
@@ -94,6 +99,21 @@ async def test_the_cursor_enter_and_a_click_open_the_result_chosen(paths: Paths)
         assert isinstance(app.screen, LibraryScreen)
         reader = app.screen.query_one(ReaderView)
         assert reader.article is not None and reader.article.id == third.id
+
+
+async def test_keys_typed_at_once_go_where_the_first_one_moved_the_focus(paths: Paths) -> None:
+    """Down, Down and Enter arriving together (a fast typist, a paste, a slow terminal): the
+    first moves into the results, the second down them, Enter opens the second result."""
+    app = make_app(paths)
+    async with app.run_test(size=(80, 24)) as pilot:
+        results = await _results_for(app, pilot, "qoder")
+        second = results.hits[1]
+        for key in ("down", "down", "enter"):  # all queued before the first is handled
+            app.post_message(events.Key(key, None))
+        await until_idle(app, pilot)
+        assert isinstance(app.screen, LibraryScreen)
+        reader = app.screen.query_one(ReaderView)
+        assert reader.article is not None and reader.article.id == second.id
 
 
 async def test_going_down_the_results_keeps_the_cursor_on_screen(paths: Paths) -> None:

@@ -198,7 +198,9 @@ class SearchScreen(BriefScreen[Opened | None]):
 
     def action_results(self) -> None:
         """Move from the query to the results."""
-        self.query_one("#results", ResultList).focus()
+        # At once, not at the next idle moment (`focus()`): keys typed with this one (Down,
+        # Down, Enter) are queued already, and must reach the results, not the query.
+        self.set_focus(self.query_one("#results", ResultList))
 
     def action_back(self) -> None:
         """Back to the library."""

@@ -26,6 +26,15 @@ if TYPE_CHECKING:
     from brief_reader.search.results import SearchHit
 
 _WORD = re.compile(r"\S+")
+# Space between words as the list shows it: a line break or a tab inside a snippet is a space.
+_SHOWN_SPACE = str.maketrans(dict.fromkeys("\n\t\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029", " "))
+
+
+def shown(text: str) -> str:
+    """`text` as a line of the list shows it (each line break or tab a space)."""
+    return text.translate(_SHOWN_SPACE)
+
+
 # Cells left and right of the text.
 PADDING = 1
 # The fewest cells of a title kept beside its outlet; a narrower list cuts the outlet instead.
@@ -42,9 +51,12 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     for match in _WORD.finditer(text):
         word_start, word_end = match.span()
         cells = cell_len(match.group())
-        if end > start and used + 1 + cells <= width:
-            end, used = word_end, used + 1 + cells
-            continue
+        if end > start:
+            # The space before the word as it stands (two spaces are two cells).
+            with_word = used + cell_len(shown(text[end:word_start])) + cells
+            if with_word <= width:
+                end, used = word_end, with_word
+                continue
         if end > start:
             lines.append((start, end))
         while cells > width:  # a word longer than a line: as much of it as fits, then more
@@ -180,7 +192,7 @@ class ResultList(CursorList):
                 text.append(outlet, self.on_cursor(self.style("result-list--outlet"), cursor))
             else:
                 start, end = self._snippet_lines[index][part - 1]
-                text.append(hit.snippet[start:end].replace("\n", " "))
+                text.append(shown(hit.snippet[start:end]))
                 match = self.style("result-list--match")
                 for high_start, high_end in hit.highlights:
                     if high_start < end and high_end > start:
