@@ -181,3 +181,44 @@ def test_the_list_is_drawn_before_any_module_it_does_not_need_is_imported(home: 
     assert listed == 5  # the five samples are on screen
     later = ("whoosh", "brief_reader.search", "rapidfuzz", "brief_reader.tui.screens.dialogs")
     assert [m for m in modules if any(m == s or m.startswith(s + ".") for s in later)] == []
+
+
+def test_the_collector_waits_for_the_first_screen_then_runs_again(home: Path) -> None:
+    # Python's cycle collector is held while the app starts (it walked the start-up's
+    # long-lived objects again and again), and must run again once the list is drawn: a long
+    # session's garbage is collected, and a command after the app is not left without it.
+    probe = (
+        "import gc, json\n"
+        "from textual.app import App\n"
+        "import brief_reader.tui.app as app_module\n"
+        "seen = {}\n"
+        "build = app_module.BriefReaderApp.get_default_screen\n"
+        "def get_default_screen(self):\n"
+        "    seen['building'] = gc.isenabled()\n"
+        "    return build(self)\n"
+        "app_module.BriefReaderApp.get_default_screen = get_default_screen\n"
+        "async def pilot(p):\n"
+        "    while not p.app.state.loaded:\n"
+        "        await p.pause(0.01)\n"
+        "    await p.pause()\n"
+        "    seen['drawn'] = gc.isenabled()\n"
+        "    p.app.exit()\n"
+        "run = App.run\n"
+        "App.run = lambda self, *a, **k: run(\n"
+        "    self, headless=True, size=(80, 24), auto_pilot=pilot\n"
+        ")\n"
+        "from brief_reader.tui.cli import main\n"
+        "assert main([]) == 0\n"
+        "seen['after'] = gc.isenabled()\n"
+        "print(json.dumps(seen))\n"
+    )
+    env = dict(os.environ, BRIEF_READER_HOME=str(home))
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+        "building": False,
+        "drawn": True,
+        "after": True,
+    }

@@ -90,6 +90,9 @@ class BriefReaderApp(BackgroundWork):
         self.call_after_refresh(self._start)
 
     def _start(self) -> None:
+        # The first screen is drawn: the cycle collector, held while the app started (see
+        # `cli._run_app`), runs again.
+        gc.enable()
         # Unless the articles are on screen already, their reading goes on in a worker; the
         # notes store opens meanwhile (the articles, once read, wait in the queue behind this
         # call, so they find it open).

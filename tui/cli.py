@@ -10,6 +10,7 @@ imported when the parser is built, as every module once was: slower, never wrong
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import os
 import sys
@@ -149,9 +150,17 @@ def _run_app(args: argparse.Namespace, ctx: object) -> int:
     from brief_reader.tui.commands import Context
 
     assert isinstance(ctx, Context)
-    from brief_reader.tui.app import run_app
+    # Until the first screen is drawn, Python's cycle collector waits: the start-up makes
+    # objects that last as long as the app (modules, styles, widgets, the articles), and the
+    # collector walked them again and again (about a tenth of the time to the first screen).
+    # The app turns it back on once that screen is drawn (`BriefReaderApp._start`).
+    gc.disable()
+    try:
+        from brief_reader.tui.app import run_app
 
-    return run_app(ctx.paths, ctx.inputs)
+        return run_app(ctx.paths, ctx.inputs)
+    finally:
+        gc.enable()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
