@@ -81,7 +81,12 @@ _WIRES = {
 }
 _DOUBLED_RE = re.compile(r"^(\w{2,})\1$")
 # Who plays whom ("Rovers v United", "Bolton v Derby or Fulham").
-_FIXTURE_RE = re.compile(r"\w\W*\s+(?:v|vs\.?)\s+\W*\w")
+_FIXTURE_RE = re.compile(r"\w\W*\s(?:v|vs\.?)\s\W*\w")
+_DETAIL_MAX_CHARS = 120
+_DATE_MAX_CHARS = 200
+# "By Ann Lee · March 3, 2025 | Updated": pieces of a metadata line. Matched from the start of
+# a run of spaces only, so a long run is scanned once, not once from each of its characters.
+_PIECE_SEPARATOR_RE = re.compile(r"(?<!\s)\s+[·|•]\s+")
 
 
 @dataclass
@@ -196,7 +201,7 @@ def _extract_metadata(lines: list[Line], meta: Metadata, furniture_text: list[st
     for index, line in enumerate(lines):
         if line.removed or line.kind is BlockKind.HEADING:
             continue
-        pieces = [p.strip() for p in re.split(r"\s+[·|•]\s+", line.text) if p.strip()]
+        pieces = [p.strip() for p in _PIECE_SEPARATOR_RE.split(line.text) if p.strip()]
         near_edge = index < head or index >= len(lines) - 14
         consumed = [_metadata_piece(p, meta, near_edge, furniture_text, line.text) for p in pieces]
         if all(consumed):
@@ -227,7 +232,8 @@ def _metadata_piece(
         meta.credit = meta.credit or value
         return True
     if near_edge:
-        date = parse_date(_DATE_PREFIX_RE.sub("", piece))
+        # A date is short (and its patterns must not take time growing with a long piece).
+        date = parse_date(_DATE_PREFIX_RE.sub("", piece)) if len(piece) <= _DATE_MAX_CHARS else None
         if date is not None:
             meta.date = meta.date or date
             return True
@@ -278,7 +284,9 @@ def _domain(url: str) -> str:
 def _states_detail(text: str) -> bool:
     """A short line stating a detail of the story: when (a day, a kick-off time) or who plays
     whom. Never a menu's entry, nor a heading."""
-    return states_when(text) or _FIXTURE_RE.search(text) is not None
+    if len(text) > _DETAIL_MAX_CHARS:
+        return False  # longer lines say more (and a pattern's time must not grow with them)
+    return states_when(text) or _FIXTURE_RE.search(" ".join(text.split())) is not None
 
 
 def _strip_navigation(lines: list[Line], meta: Metadata) -> list[str]:

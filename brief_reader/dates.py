@@ -70,10 +70,18 @@ _WHEN_RE = re.compile(
 )
 
 
+# Longer lines say more than when (and are never matched: a pattern's time on a long line
+# must not grow with it).
+_WHEN_MAX_CHARS = 60
+
+
 def states_when(text: str) -> bool:
     """Whether a line says only when (a day, a clock time, or both), e.g. a match's date and
     kick-off under its headline: the story's details, never a menu entry or a heading."""
-    return _WHEN_RE.fullmatch(text.strip().strip(".,;|·-–—").strip()) is not None
+    if len(text) > 4 * _WHEN_MAX_CHARS:
+        return False
+    line = " ".join(text.split()).strip(".,;|·-–— ")
+    return len(line) <= _WHEN_MAX_CHARS and _WHEN_RE.fullmatch(line) is not None
 
 
 def _day(year: int, month: int, day: int) -> str | None:

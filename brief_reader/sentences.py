@@ -48,8 +48,11 @@ _STARTERS = frozenset(_STARTERS_TEXT.split())
 
 # A candidate end: the stop, closing quotes or brackets, spaces, then (looking ahead) an
 # opening quote or bracket and a capital or digit. Or a blank line, which always ends one.
+# The stop is matched from the start of its run of marks only: tried from each mark of a long
+# run ("!!!!…"), the search would take time growing with the square of the run.
 _END_RE = re.compile(
-    r"(?P<stop>[.!?…]+[\"'”’»)\]]*)(?P<space>\s+)(?=[\"'“‘«(\[]?(?P<next>[A-Z0-9À-ÞĀ-ſ]\w*))"
+    r"(?P<stop>(?<![.!?…])[.!?…]+[\"'”’»)\]]*)(?P<space>\s+)"
+    r"(?=[\"'“‘«(\[]?(?P<next>[A-Z0-9À-ÞĀ-ſ]\w*))"
     r"|(?P<blank>\n[ \t\r\f\v]*\n\s*)"
 )
 # The word before a full stop, dotted abbreviations ("U.S", "e.g") included.

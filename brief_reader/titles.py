@@ -33,8 +33,13 @@ GENERIC_HEADINGS = frozenset(
 
 def is_generic_heading(text: str) -> bool:
     """True for section headings such as "Key Points" that never name an article."""
-    key = re.sub(r"[\s?!.:]+$", "", text.strip().lower().replace("’", "'"))
+    key = _TRAILING_MARKS_RE.sub("", text.strip().lower().replace("’", "'"))
     return key in GENERIC_HEADINGS
+
+
+# Trailing spaces and marks; matched only from the start of their run, so a long run of spaces
+# inside a line is scanned once, not once from each of its characters.
+_TRAILING_MARKS_RE = re.compile(r"(?<![\s?!.:])[\s?!.:]+$")
 
 
 def is_title_candidate(text: str) -> bool:

@@ -185,6 +185,34 @@ def test_cleaning_many_short_lines_grows_linearly() -> None:
     assert large / small < 24, (small, large)
 
 
+def _clean_long_lines_seconds(spaces: int) -> float:
+    # Lines a detail rule looks at (a day, a time, a fixture), each stretched by a run of
+    # spaces or punctuation: a badly pasted page, or one made to hang the reader.
+    gap = " " * spaces
+    lines = [
+        f"4:50{gap}x",
+        f"4:50{gap}pm{gap}x",
+        f"Tuesday,{gap}1{gap}March{gap}x",
+        f"Rovers{gap}v{gap}",
+        f"Rovers{'!' * spaces} v",
+        f"a{gap}b",
+    ]
+    text = "Harbour ferry returns\n\n" + "\n\n".join(lines) + "\n\n" + STORY
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        clean(text)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def test_cleaning_long_lines_grows_linearly() -> None:
+    small, large = _clean_long_lines_seconds(4_000), _clean_long_lines_seconds(32_000)
+    # Eight times the characters: about eight times the time when linear, sixty-four when
+    # quadratic (a day-or-time pattern once took 7 s on one line of 16,000 spaces).
+    assert large / small < 24, (small, large)
+
+
 # --- The settings file -----------------------------------------------------------------------
 
 
