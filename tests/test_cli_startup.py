@@ -153,6 +153,16 @@ async def test_background_work_waits_until_the_list_is_on_screen(
         assert moment - drawn[0] >= BACKGROUND_AFTER_DRAWN * 0.9, name
 
 
+def _probe_says(probe: str, home: Path) -> Any:
+    """Run `probe` in a Python process of its own on `home`; what its last line says (JSON)."""
+    env = dict(os.environ, BRIEF_READER_HOME=str(home))
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def test_the_list_is_drawn_before_any_module_it_does_not_need_is_imported(home: Path) -> None:
     # The search stack, the finder, the note dialogs and fuzzy matching come after the list:
     # the first screen neither waits for them nor pays for them (background work is held back
@@ -172,12 +182,7 @@ def test_the_list_is_drawn_before_any_module_it_does_not_need_is_imported(home: 
         "    app.exit()\n"
         "app.run(headless=True, size=(120, 40), auto_pilot=pilot)\n"
     )
-    env = dict(os.environ, BRIEF_READER_HOME=str(home))
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    listed, modules = json.loads(done.stdout.strip().splitlines()[-1])
+    listed, modules = _probe_says(probe, home)
     assert listed == 5  # the five samples are on screen
     later = ("whoosh", "brief_reader.search", "rapidfuzz", "brief_reader.tui.screens.dialogs")
     assert [m for m in modules if any(m == s or m.startswith(s + ".") for s in later)] == []
@@ -212,12 +217,7 @@ def test_the_collector_waits_for_the_first_screen_then_runs_again(home: Path) ->
         "seen['after'] = gc.isenabled()\n"
         "print(json.dumps(seen))\n"
     )
-    env = dict(os.environ, BRIEF_READER_HOME=str(home))
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, env=env
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+    assert _probe_says(probe, home) == {
         "building": False,
         "drawn": True,
         "after": True,
