@@ -16,8 +16,14 @@ from brief_reader.article import BlockKind
 from brief_reader.dates import MONTH_PATTERN, parse_date, states_when
 from brief_reader.furniture import is_furniture_line, is_page_chrome
 from brief_reader.furniture import strip_furniture as _strip_furniture
-from brief_reader.lines import MD_HEADING_RE as _MD_HEADING_RE
-from brief_reader.lines import Line, first_sentence, looks_like_heading, sentence_ends, split_lines
+from brief_reader.lines import (
+    Line,
+    first_sentence,
+    looks_like_heading,
+    md_heading,
+    sentence_ends,
+    split_lines,
+)
 from brief_reader.lines import ends_sentence as _ends_sentence
 from brief_reader.lines import hard_wrap_width as _hard_wrap_width
 from brief_reader.lines import is_short_label as _is_short_label
@@ -79,7 +85,18 @@ _WIRES = {
     "dpa": "dpa",
     "pa": "PA",
 }
-_DOUBLED_RE = re.compile(r"^(\w{2,})\1$")
+_WORD_CHARS_RE = re.compile(r"\w{2,}")
+
+
+def _doubled(text: str) -> str | None:
+    """The word a logo's text doubles ("ViqusViqus" is "Viqus"), else None (halves compared
+    at once: a back-reference pattern took time growing with the square of a long word)."""
+    half = len(text) // 2
+    if len(text) % 2 or text[:half] != text[half:] or not _WORD_CHARS_RE.fullmatch(text[:half]):
+        return None
+    return text[:half]
+
+
 # Who plays whom ("Rovers v United", "Bolton v Derby or Fulham").
 _FIXTURE_RE = re.compile(r"\w\W*\s(?:v|vs\.?)\s\W*\w")
 _DETAIL_MAX_CHARS = 120
@@ -120,6 +137,9 @@ def _unwrap(raw: list[str | None]) -> list[Line]:
     # block is a wrap, whatever the line looks like.
     blocks_by_blank = width is not None and sum(1 for line in raw if line is None) >= 2
     out: list[Line] = []
+    # The paragraph being joined: its lines, joined once when it is done (joined at each
+    # line, a paragraph of thousands of lines took time growing with their square).
+    joining = _Joining()
     previous_broken = True  # True after a blank line: the next line starts a new block
     for line in raw:
         if line is None:
@@ -127,48 +147,86 @@ def _unwrap(raw: list[str | None]) -> list[Line]:
             if out:
                 out[-1].alone = True
             continue
-        joined = (
-            blocks_by_blank
-            and bool(out)
-            and not _starts_block(line)
-            and not _starts_block(out[-1].text)
-        )
-        if out and not previous_broken and (joined or _continues(out[-1].text, line, width)):
-            prev = out[-1].text
-            if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha() and line[0].islower():
-                out[-1].text = prev + line
-            else:
-                out[-1].text = prev + " " + line
+        joined = blocks_by_blank and bool(out) and not _starts_block(line) and not joining.opens
+        if out and not previous_broken and (joined or _continues(joining, line, width)):
+            joining.add(line)
         else:
+            joining.close()
             out.append(Line(line))
+            joining = _Joining(out[-1])
         previous_broken = False
+    joining.close()
     return out
 
 
+# Enough of a paragraph's start to tell a list item's or a heading's opening.
+_OPENING_CHARS = 16
+
+
+class _Joining:
+    """A paragraph being joined from its wrapped lines, and what the joining rules ask of it:
+    its length, how it opens and how it ends (answered without joining it)."""
+
+    __slots__ = ("head", "line", "opens", "pieces", "size", "tail")
+
+    def __init__(self, line: Line | None = None) -> None:
+        self.line = line
+        text = line.text if line is not None else ""
+        self.pieces = [text]
+        self.size = len(text)
+        self.head = text[:_OPENING_CHARS]
+        self.tail = text[-2:]
+        # It opens a block of its own (a list item, a heading): nothing joins it.
+        self.opens = _starts_block(text)
+
+    def add(self, line: str) -> None:
+        tail = self.tail
+        # A word broken at its hyphen ("harbour-" / "side") is one word again.
+        joint = "" if tail.endswith("-") and tail[:1].isalpha() and line[0].islower() else " "
+        self.pieces += (joint, line)
+        self.size += len(joint) + len(line)
+        self.tail = (tail + joint + line)[-2:]
+        if len(self.head) < _OPENING_CHARS:
+            # How it opens is told by its first characters (those of the patterns' openings).
+            self.head = (self.head + joint + line)[:_OPENING_CHARS]
+            self.opens = _starts_block(self.head)
+
+    def close(self) -> None:
+        if self.line is not None and len(self.pieces) > 1:
+            self.line.text = "".join(self.pieces)
+
+
 def _starts_block(line: str) -> bool:
-    return bool(_BULLET_RE.match(line) or _BULLET_ONLY_RE.match(line) or _MD_HEADING_RE.match(line))
+    return (
+        bool(_BULLET_RE.match(line) or _BULLET_ONLY_RE.match(line)) or md_heading(line) is not None
+    )
 
 
-def _continues(prev: str, line: str, width: int | None) -> bool:
+def _continues(prev: _Joining, line: str, width: int | None) -> bool:
     """Whether `line` carries on the paragraph `prev` was cut from."""
-    if width is not None and len(prev) >= 0.8 * width and not _ends_sentence(prev):
+    ends_sentence = _ends_sentence(prev.tail)
+    if width is not None and prev.size >= 0.8 * width and not ends_sentence:
         # A full line cut mid-sentence: what follows carries on, even when it starts with a
         # number ("15. ...") or a dash that would otherwise open a list item.
-        return not _MD_HEADING_RE.match(line)
-    if _BULLET_RE.match(line) or _BULLET_ONLY_RE.match(line) or _BULLET_ONLY_RE.match(prev):
+        return md_heading(line) is None
+    if (
+        _BULLET_RE.match(line)
+        or _BULLET_ONLY_RE.match(line)
+        or (prev.size <= _OPENING_CHARS and _BULLET_ONLY_RE.match(prev.head))
+    ):
         return False
-    if _MD_HEADING_RE.match(line) or _MD_HEADING_RE.match(prev):
+    if md_heading(line) is not None or md_heading(prev.head) is not None:
         return False
-    if _ends_sentence(prev):
+    if ends_sentence:
         # A wrapped paragraph can break after a full stop too, when the line was full.
         return (
             width is not None
-            and len(prev) >= 0.8 * width
+            and prev.size >= 0.8 * width
             and (len(line) >= 0.8 * width or not looks_like_heading(line))
         )
     if line[0].islower() or line[0] in ",;)":
         return True
-    return width is not None and len(prev) >= 0.7 * width
+    return width is not None and prev.size >= 0.7 * width
 
 
 def merge_bullets(lines: list[Line]) -> list[Line]:
@@ -302,8 +360,7 @@ def _strip_navigation(lines: list[Line], meta: Metadata) -> list[str]:
                 texts.append(lines[i].text)
             first = lines[run[0]].text.strip()
             if meta.source is None and all(line.removed for line in lines[: run[0]]):
-                doubled = _DOUBLED_RE.match(first.replace(" ", ""))
-                meta.source = doubled.group(1) if doubled else first
+                meta.source = _doubled(first.replace(" ", "")) or first
         run.clear()
         skipped[0] = 0
 
@@ -332,9 +389,9 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
     lines = merge_bullets(_unwrap(raw))
     if markdown:
         for line in lines:
-            heading = _MD_HEADING_RE.match(line.text)
-            if heading:
-                line.text, line.kind = heading.group(2), BlockKind.HEADING
+            heading = md_heading(line.text)
+            if heading is not None:
+                line.text, line.kind = heading, BlockKind.HEADING
     furniture += [line.text for line in lines if _is_short_label(line.text)]
     _extract_metadata(lines, meta, furniture)
     _strip_navigation(lines, meta)
@@ -348,8 +405,10 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
     # Page chrome above the story ("Congratulations!", a weather widget) is neither its title
     # nor its text. Only short lines (or a widget's template with a blank in it) go: a lead
     # sentence that happens to read like a call to action stays.
-    while kept and kept[0].kind is None and is_top_chrome(kept[0].text):
-        kept = kept[1:]
+    chrome = 0
+    while chrome < len(kept) and kept[chrome].kind is None and is_top_chrome(kept[chrome].text):
+        chrome += 1
+    kept = kept[chrome:]
 
     # The title: given by the format, else the first line if it reads as a headline.
     if kept and meta.title and _same_text(kept[0].text, meta.title):

@@ -96,7 +96,8 @@ def parse_date(text: str, *, whole: bool = True) -> str | None:
 
     With `whole`, the date must be all of `text` (after trimming); otherwise it may be anywhere.
     """
-    candidate = text.strip().strip(".,;|·-–—").strip()
+    # Runs of spaces as one: the patterns below would try each split of a long run.
+    candidate = " ".join(text.split()).strip(".,;|·-–—").strip()
     if whole and not _ISO_RE.fullmatch(candidate):
         candidate = _TRAILING_TIME_RE.sub("", candidate).strip().strip(",")
     for regex, order in (

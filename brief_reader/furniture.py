@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 
 from brief_reader.lines import (
-    MD_HEADING_RE,
     ends_sentence,
     hard_wrap_width,
     is_short_label,
+    md_heading,
     sentences,
     words,
 )
@@ -224,10 +224,10 @@ def strip_furniture(raw: list[str | None], markdown: bool) -> tuple[list[str | N
             continue
         text = line
         if markdown:
-            heading = MD_HEADING_RE.match(line)
-            text = heading.group(2) if heading else line
+            heading = md_heading(line)
+            text = heading if heading is not None else line
         if position >= len(content) * 0.5 and _TAIL_RE.match(text):
-            after = [raw[i] or "" for i in content[position + 1 :]]
+            after = [raw[i] or "" for i in content[position + 1 : position + 3]]
             if len(after) >= 2 and words(after[1]) >= 12 and ends_sentence(after[1]):
                 # An inline box ("Related", one linked headline) inside the story, which then
                 # goes on in paragraphs: the box goes, the story stays.

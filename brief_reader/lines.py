@@ -25,7 +25,20 @@ class Line:
 
 
 TERMINAL = '.!?…:;"”’)»'
-MD_HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+# A Markdown heading's opening: up to three spaces, one to six #, a space.
+_MD_HEADING_OPEN_RE = re.compile(r"\s{0,3}#{1,6}\s")
+
+
+def md_heading(line: str) -> str | None:
+    """The text of a Markdown heading line ("## Ferry fares #" is "Ferry fares"), else None.
+
+    Its closing #s and spaces are cut from the right in one pass: a pattern that tried each
+    place they might start took time growing with the cube of a long run of spaces.
+    """
+    opening = _MD_HEADING_OPEN_RE.match(line)
+    if opening is None:
+        return None
+    return line[opening.end() :].strip().rstrip("#").rstrip()
 
 
 def words(text: str) -> int:

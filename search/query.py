@@ -14,6 +14,7 @@ an unknown field) is searched as its plain words, with a one-line notice saying 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -42,6 +43,8 @@ _QUOTES = str.maketrans(
 )
 _QUOTED_RE = re.compile(r'"[^"]*"')
 # A minus starting a word, phrase or group (not inside a word, as in high-risk): NOT.
+# Longer "words" (a pasted run of text) are searched for as words, not read as a query.
+_LONGEST_WORD = 200
 _MINUS_RE = re.compile(r'(?<![^\s(])[-\u2212](?=[^\W_]|["(])')
 _FIELD_RE = re.compile(r"(?<![\w.])([^\W\d]\w*):")
 _WIDEN = "\uffff"
@@ -100,11 +103,13 @@ def normalize(text: str) -> str:
 def _minus_to_not(text: str) -> str:
     """`alibaba -qoder` as `alibaba NOT qoder` (outside phrases), as search boxes go."""
     phrases = [m.span() for m in _QUOTED_RE.finditer(text)]
+    starts = [start for start, _ in phrases]  # in order, never overlapping
     pieces = []
     last = 0
     for minus in _MINUS_RE.finditer(text):
         at = minus.start()
-        if any(start < at < end for start, end in phrases):
+        inside = bisect_left(starts, at) - 1  # the last phrase opening before the minus
+        if inside >= 0 and at < phrases[inside][1]:
             continue
         pieces.append(text[last:at])
         pieces.append("NOT ")
@@ -117,6 +122,10 @@ def _problem(text: str) -> str | None:
     """Why Whoosh's reading of `text` would not be what the user meant, if it would not."""
     if text.count('"') % 2:
         return "an unclosed quote"
+    if any(len(word) > _LONGEST_WORD for word in text.split()):
+        # Whoosh's parser tries its patterns from each character of a word: on a pasted run of
+        # thousands it took seconds (time growing with the square of the word).
+        return "a word too long"
     outside = _QUOTED_RE.sub(" ", text)
     for opening, closing in ("()", "[]", "{}"):
         depth = 0

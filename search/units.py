@@ -296,7 +296,7 @@ def _clauses(
 _NOT_FACT_RE = re.compile(
     r"""
     \b(?:AP|Reuters|AFP|EPA|Getty|Bloomberg|Sputnik|Kremlin|Pool)\b[^/\n]{0,20}/    # AP Photo/...
-    | \((?:AP|Reuters|AFP|Getty\ Images|EPA)[^)]{0,40}(?:Photo|Images|Pool)[^)]*\)
+    | \((?:AP|Reuters|AFP|Getty\ Images|EPA)[^)]{0,40}(?:Photo|Images|Pool)[^()]*\)
     | \b(?:Photo(?:graph)?|Image|Picture)s?\s*(?:by|:|credit|copyright|caption)\b
     | \(@\w+\)\s+\w+\.?\s+\d    # a tweet's attribution: (@handle) July 15, 2018
     | contributed\ (?:to\ )?(?:this\ )?report

@@ -34,7 +34,9 @@ FEEDS_FOLDER = "feeds"
 WEB_FOLDER = "web"
 SUMMARY_MARKER = "[Feed summary only: the article page could not be fetched.]"
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "")
-_TAG_RE = re.compile(r"<[^>]*>")
+# A tag holds no "<": from each "<" of a long run, a tag that could hold them was looked for
+# to the end of the text (time growing with the square of the run).
+_TAG_RE = re.compile(r"<[^<>]*>")
 _BLOCK_TAGS = frozenset(
     [
         "p",
