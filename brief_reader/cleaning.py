@@ -103,7 +103,8 @@ _DETAIL_MAX_CHARS = 120
 _DATE_MAX_CHARS = 200
 # "By Ann Lee · March 3, 2025 | Updated": pieces of a metadata line. Matched from the start of
 # a run of spaces only, so a long run is scanned once, not once from each of its characters.
-_PIECE_SEPARATOR_RE = re.compile(r"(?<!\s)\s+[·|•]\s+")
+_PIECE_SEPARATOR_RE = re.compile(r"\s(?<!\s\s)\s*[·|•]\s+")
+_PIECE_MARKS = frozenset("·|•")
 
 
 @dataclass
@@ -147,7 +148,7 @@ def _unwrap(raw: list[str | None]) -> list[Line]:
             if out:
                 out[-1].alone = True
             continue
-        joined = blocks_by_blank and bool(out) and not _starts_block(line) and not joining.opens
+        joined = blocks_by_blank and bool(out) and not _starts_block(line) and not joining.opens()
         if out and not previous_broken and (joined or _continues(joining, line, width)):
             joining.add(line)
         else:
@@ -167,7 +168,7 @@ class _Joining:
     """A paragraph being joined from its wrapped lines, and what the joining rules ask of it:
     its length, how it opens and how it ends (answered without joining it)."""
 
-    __slots__ = ("head", "line", "opens", "pieces", "size", "tail")
+    __slots__ = ("_opens", "head", "line", "pieces", "size", "tail")
 
     def __init__(self, line: Line | None = None) -> None:
         self.line = line
@@ -176,8 +177,7 @@ class _Joining:
         self.size = len(text)
         self.head = text[:_OPENING_CHARS]
         self.tail = text[-2:]
-        # It opens a block of its own (a list item, a heading): nothing joins it.
-        self.opens = _starts_block(text)
+        self._opens: bool | None = None
 
     def add(self, line: str) -> None:
         tail = self.tail
@@ -189,7 +189,13 @@ class _Joining:
         if len(self.head) < _OPENING_CHARS:
             # How it opens is told by its first characters (those of the patterns' openings).
             self.head = (self.head + joint + line)[:_OPENING_CHARS]
-            self.opens = _starts_block(self.head)
+            self._opens = None
+
+    def opens(self) -> bool:
+        """It opens a block of its own (a list item, a heading): nothing joins it."""
+        if self._opens is None:
+            self._opens = _starts_block(self.head)
+        return self._opens
 
     def close(self) -> None:
         if self.line is not None and len(self.pieces) > 1:
@@ -259,7 +265,9 @@ def _extract_metadata(lines: list[Line], meta: Metadata, furniture_text: list[st
     for index, line in enumerate(lines):
         if line.removed or line.kind is BlockKind.HEADING:
             continue
-        pieces = [p.strip() for p in _PIECE_SEPARATOR_RE.split(line.text) if p.strip()]
+        text = line.text
+        parts = _PIECE_SEPARATOR_RE.split(text) if not _PIECE_MARKS.isdisjoint(text) else [text]
+        pieces = [p.strip() for p in parts if p.strip()]
         near_edge = index < head or index >= len(lines) - 14
         consumed = [_metadata_piece(p, meta, near_edge, furniture_text, line.text) for p in pieces]
         if all(consumed):

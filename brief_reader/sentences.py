@@ -51,7 +51,7 @@ _STARTERS = frozenset(_STARTERS_TEXT.split())
 # The stop is matched from the start of its run of marks only: tried from each mark of a long
 # run ("!!!!…"), the search would take time growing with the square of the run.
 _END_RE = re.compile(
-    r"(?P<stop>(?<![.!?…])[.!?…]+[\"'”’»)\]]*)(?P<space>\s+)"
+    r"(?P<stop>[.!?…](?<![.!?…]{2})[.!?…]*[\"'”’»)\]]*)(?P<space>\s+)"
     r"(?=[\"'“‘«(\[]?(?P<next>[A-Z0-9À-ÞĀ-ſ]\w*))"
     r"|(?P<blank>\n[ \t\r\f\v]*\n\s*)"
 )

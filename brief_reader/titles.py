@@ -39,7 +39,7 @@ def is_generic_heading(text: str) -> bool:
 
 # Trailing spaces and marks; matched only from the start of their run, so a long run of spaces
 # inside a line is scanned once, not once from each of its characters.
-_TRAILING_MARKS_RE = re.compile(r"(?<![\s?!.:])[\s?!.:]+$")
+_TRAILING_MARKS_RE = re.compile(r"[\s?!.:](?<![\s?!.:]{2})[\s?!.:]*$")
 
 
 def is_title_candidate(text: str) -> bool:
