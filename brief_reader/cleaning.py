@@ -198,6 +198,7 @@ class _Joining:
         return self._opens
 
     def close(self) -> None:
+        """The paragraph is done: its line takes the joined text."""
         if self.line is not None and len(self.pieces) > 1:
             self.line.text = "".join(self.pieces)
 
