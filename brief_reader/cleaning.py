@@ -253,7 +253,30 @@ def merge_bullets(lines: list[Line]) -> list[Line]:
         else:
             out.append(line)
         pending_bullet = False
+    _mark_rankings(out)
     return out
+
+
+# "1 Roger Federer (Switzerland)": a place in a ranking, its number kept (it is the place).
+_RANKED_RE = re.compile(r"(\d{1,3})\s+\S")
+
+
+def _mark_rankings(lines: list[Line]) -> None:
+    """Lines numbered in sequence (1, 2, 3 ... a line each) are a ranking's places: list
+    items, never a menu's entries or headings (a seeded draw lost its players as a menu)."""
+    places = [
+        int(match.group(1))
+        if line.kind is None and (match := _RANKED_RE.match(line.text))
+        else None
+        for line in lines
+    ]
+    for index, place in enumerate(places):
+        if place is None:
+            continue
+        before = places[index - 1] if index else None
+        after = places[index + 1] if index + 1 < len(places) else None
+        if before == place - 1 or after == place + 1:
+            lines[index].kind = BlockKind.ITEM
 
 
 def _canonical_wire(name: str) -> str | None:

@@ -443,3 +443,22 @@ def test_a_draw_keeps_every_tie(tmp_path: Path) -> None:
     assert article.title == "Cup draw pairs Rovers with United"
     assert article.source is None
     assert article.paragraphs == [PREVIEW_STORY, *ties, "Ties to be played on 19/20 February."]
+
+
+def test_a_ranking_keeps_every_place_with_its_number(tmp_path: Path) -> None:
+    """Places numbered in sequence, a line each, are a ranking: short lines in a run, yet no
+    menu; kept as list items, each with its place."""
+    places = [f"{n} {name}" for n, name in enumerate(["Ann Lee", "Bo Kim", "Cy Ode", "Di Po"], 1)]
+    article = read_text(
+        tmp_path,
+        "\n\n".join(["Seeds named for the harbour open", PREVIEW_STORY, *places]) + "\n",
+    )
+    assert blocks_of(article, BlockKind.ITEM) == places
+    assert article.paragraphs == [PREVIEW_STORY, *places]
+
+
+def test_a_headline_opening_with_a_number_is_no_ranking(tmp_path: Path) -> None:
+    article = read_text(
+        tmp_path, f"Harbour news\n\n12 ferries return to service\n\n{PREVIEW_STORY}\n"
+    )
+    assert blocks_of(article, BlockKind.ITEM) == []
