@@ -68,21 +68,17 @@ def _encode_value(value: Any) -> Any:
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
-def _names(*kinds: str) -> tuple[str, ...]:
-    """The fields (all but body and blocks) whose type is one of `kinds`."""
-    known = ("Path", "str", "str | None", "tuple[str, ...]")
-    for f in _FIELDS:
-        if str(f.type) not in known:
-            raise TypeError(f"cannot cache a field of type {f.type}")
-    return tuple(f.name for f in _FIELDS if str(f.type) in kinds)
-
-
+# Each field (all but body and blocks) by its type, as written in Article.
+_KINDS = {f.name: str(f.type) for f in _FIELDS}
+_UNKNOWN = set(_KINDS.values()) - {"Path", "str", "str | None", "tuple[str, ...]"}
+if _UNKNOWN:
+    raise TypeError(f"cannot cache a field of type {sorted(_UNKNOWN)[0]}")
 # The fields as checked when read back (see `decode`): always text (the path as a string),
 # text or None, lists of texts.
-_NAMES = _names("Path", "str", "str | None", "tuple[str, ...]")
-_TEXT_NAMES = _names("Path", "str")
-_OPTIONAL_NAMES = _names("str | None")
-_LIST_NAMES = _names("tuple[str, ...]")
+_NAMES = tuple(_KINDS)
+_TEXT_NAMES = tuple(name for name, kind in _KINDS.items() if kind in ("Path", "str"))
+_OPTIONAL_NAMES = tuple(name for name, kind in _KINDS.items() if kind == "str | None")
+_LIST_NAMES = tuple(name for name, kind in _KINDS.items() if kind == "tuple[str, ...]")
 _STR_ONLY = frozenset({str})
 _LIST_ONLY = frozenset({list})
 
@@ -94,12 +90,11 @@ def encode(article: Article) -> _Row:
     return json.dumps(fields, ensure_ascii=False), article.body
 
 
-def decode(row: _Row, path: Path | None = None) -> Article:
+def decode(row: _Row) -> Article:
     """The article of a stored row; ValueError/TypeError/KeyError/IndexError if it is not one.
 
-    `path` is the file's path when known: articles of that file share it (else the article
-    makes it when first asked). The body and its blocks are checked and made when first read
-    (see `StoredArticle`): a library of thousands lists its titles without them.
+    Its path, body and blocks are made (and the body and blocks checked) when first read (see
+    `StoredArticle`): a library of thousands lists its titles without them.
     """
     fields_json, body = row
     if type(body) is not str:
@@ -121,8 +116,6 @@ def decode(row: _Row, path: Path | None = None) -> Article:
         kwargs[name] = tuple(items)
     if not _STR_ONLY.issuperset(map(type, texts)) or UNSAFE_FIELD.search(" ".join(texts)):
         raise TypeError("not an article")
-    if path is not None and kwargs["path"] == str(path):
-        kwargs["path"] = path
     return stored_article(kwargs, body, flat)
 
 
@@ -199,11 +192,9 @@ class ArticleCache:
             conn.close()
         self.entries = entries
 
-    def get(self, path: Path | str, mtime_ns: int, size: int) -> list[Article] | None:
-        """The articles of `path` if it has not changed since they were cached.
-
-        Given as a string, the articles make their path when first asked for it."""
-        key = str(path)
+    def get(self, key: str, mtime_ns: int, size: int) -> list[Article] | None:
+        """The articles of the file at `key` (its path) if it has not changed since they were
+        cached."""
         added = self.added.get(key)
         if added is not None:
             return added[2] if added[0] == mtime_ns and added[1] == size else None
@@ -211,14 +202,12 @@ class ArticleCache:
         if entry is None or entry[0] != mtime_ns or entry[1] != size:
             return None
         try:
-            shared = path if isinstance(path, Path) else None
-            return [decode(row, shared) for row in entry[2]]
+            return [decode(row) for row in entry[2]]
         except (ValueError, TypeError, KeyError, IndexError, RecursionError):
             return None  # an entry that is not what this version writes: read the file again
 
-    def put(self, path: Path | str, mtime_ns: int, size: int, articles: list[Article]) -> None:
-        """Remember the articles read from `path`."""
-        key = str(path)
+    def put(self, key: str, mtime_ns: int, size: int, articles: list[Article]) -> None:
+        """Remember the articles read from the file at `key` (its path)."""
         self.added[key] = (mtime_ns, size, list(articles))
         self.removed.discard(key)
 

@@ -33,7 +33,9 @@ _MONTHS = {
     for name in names
 }
 MONTH_PATTERN = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
+# A weekday, in full or short ("Tuesday", "Tues", "Tue").
+_WEEKDAY_NAME = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?"
+_WEEKDAY = rf"(?:{_WEEKDAY_NAME}\.?,?\s+)?"
 _ISO_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
 _SLASH_ISO_RE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
 _MDY_RE = re.compile(
@@ -55,7 +57,7 @@ _TRAILING_TIME_RE = re.compile(
 # A line that says only when: a day ("Tuesday, 1 March", "March 3, 2025"), a clock time
 # ("2000 GMT", "4:50 p.m. ET", "10.30am") or both. A year alone ("2000") is not one.
 _WHEN_DAY = (
-    r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s*)?"
+    rf"(?:{_WEEKDAY_NAME}\.?,?\s*)?"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTH_PATTERN})\.?"
     rf"|(?:{MONTH_PATTERN})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?)(?:,?\s+\d{{4}})?"
     r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{4}-\d{2}-\d{2}"

@@ -33,12 +33,12 @@ from brief_reader.formats import DATASET_SUFFIXES, MAX_ARTICLE_BYTES
 from brief_reader.outlets import find_credit
 from brief_reader.sanitize import clean_field, clean_text
 
-# Markers datasets use where the article had a paragraph break.
 # The patterns below meet untrusted text, long lines included: each is written so that no
 # place is tried again from every character of a long run (a run of spaces, of "[" or of "**"),
 # which took time growing with the square of the run (seconds on one line of a dataset).
-# Paragraph markers of datasets ("###", "NEWLINE_CHAR", "<br>", a written "\n"), a run of them
-# with the spaces around it; matched from the start of a run of spaces only.
+# Markers datasets use where the article had a paragraph break ("###", "NEWLINE_CHAR", "<br>",
+# a written "\n"): a run of them with the spaces around it, matched from the start of a run of
+# spaces only.
 _MARKER = r"(?:(?<!\S)###(?!\S)|NEWLINE_CHAR|<br\s*/?>|\\n)"
 _PARAGRAPH_MARKERS = re.compile(rf"(?<!\s)\s*{_MARKER}(?:\s*{_MARKER})*\s*")
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)

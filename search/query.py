@@ -42,9 +42,9 @@ _QUOTES = str.maketrans(
     }
 )
 _QUOTED_RE = re.compile(r'"[^"]*"')
-# A minus starting a word, phrase or group (not inside a word, as in high-risk): NOT.
 # Longer "words" (a pasted run of text) are searched for as words, not read as a query.
 _LONGEST_WORD = 200
+# A minus starting a word, phrase or group (not inside a word, as in high-risk): NOT.
 _MINUS_RE = re.compile(r'(?<![^\s(])[-\u2212](?=[^\W_]|["(])')
 _FIELD_RE = re.compile(r"(?<![\w.])([^\W\d]\w*):")
 _WIDEN = "\uffff"
