@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from brief_reader.article import BlockKind
-from brief_reader.dates import MONTH_PATTERN, parse_date, states_when
+from brief_reader.dates import MONTH_PATTERN, dateline_day, is_date_label, states_when
 from brief_reader.furniture import is_furniture_line, is_page_chrome
 from brief_reader.furniture import strip_furniture as _strip_furniture
 from brief_reader.lines import (
@@ -71,8 +71,9 @@ _CREDIT_RE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE_RE = re.compile(r"^(?:written\s+|posted\s+|published\s+|reported\s+)?by\s+(.+?)\.?$", re.I)
+# A wire's name before a date stamp ("AP June 1, 2018, 10:35 PM").
+_WIRE_STAMP_RE = re.compile(r"^((?:the\s+)?associated\s+press|ap|afp|reuters)\s+(.+)$", re.I)
 _URL_RE = re.compile(r"^(?:(?:url|link|source|original\s+source)\s*:\s*)?(https?://\S+)$", re.I)
-_DATE_PREFIX_RE = re.compile(r"^(?:published|updated|posted|date|last\s+updated)\s*:?\s*", re.I)
 _WIRES = {
     "ap": "AP",
     "associated press": "Associated Press",
@@ -100,7 +101,6 @@ def _doubled(text: str) -> str | None:
 # Who plays whom ("Rovers v United", "Bolton v Derby or Fulham").
 _FIXTURE_RE = re.compile(r"\w\W*\s(?:v|vs\.?)\s\W*\w")
 _DETAIL_MAX_CHARS = 120
-_DATE_MAX_CHARS = 200
 # "By Ann Lee · March 3, 2025 | Updated": pieces of a metadata line. Matched from the start of
 # a run of spaces only, so a long run is scanned once, not once from each of its characters.
 _PIECE_SEPARATOR_RE = re.compile(r"\s(?<!\s\s)\s*[·|•]\s+")
@@ -322,10 +322,17 @@ def _metadata_piece(
         meta.credit = meta.credit or value
         return True
     if near_edge:
-        # A date is short (and its patterns must not take time growing with a long piece).
-        date = parse_date(_DATE_PREFIX_RE.sub("", piece)) if len(piece) <= _DATE_MAX_CHARS else None
+        date = dateline_day(piece)
+        wired = _WIRE_STAMP_RE.match(piece) if date is None else None
+        if wired is not None and (wire := _canonical_wire(wired.group(1))) is not None:
+            # "AP June 1, 2018, 10:35 PM": the wire that wrote it, and when.
+            date = dateline_day(wired.group(2))
+            if date is not None:
+                meta.credit = meta.credit or wire
         if date is not None:
             meta.date = meta.date or date
+            return True
+        if is_date_label(piece):
             return True
         byline = _BYLINE_RE.match(piece)
         if byline and _words(byline.group(1)) <= 6 and _names_someone(byline.group(1)):

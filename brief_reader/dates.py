@@ -46,9 +46,10 @@ _DMY_RE = re.compile(
 )
 
 
-# "June 3, 2021, 7:15 AM UTC": a time after the date does not make it less of a date line.
+# "June 3, 2021, 7:15 AM UTC", "July 15, 2018 @ 6:15 am": a time after the date does not make
+# it less of a date line.
 _TRAILING_TIME_RE = re.compile(
-    r"(?:,|\s)\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?"
+    r"(?:,|\s)\s*(?:at\s+|@\s*)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?"
     r"(?:\s*\(?[A-Z]{2,5}\)?)?\s*$",
     re.IGNORECASE,
 )
@@ -118,6 +119,54 @@ def parse_date(text: str, *, whole: bool = True) -> str | None:
             return _day(int(c), _MONTHS[a.lower().rstrip(".")], int(b))
         return _day(int(c), _MONTHS[b.lower().rstrip(".")], int(a))
     return None
+
+
+# What a page writes before its date stamp: "Updated:", "Published", "Last updated".
+_DATELINE_LABEL_RE = re.compile(
+    r"^(?:(?:last\s+)?updated|(?:first\s+)?published|posted|date)\s*:?\s*", re.IGNORECASE
+)
+# "2:08 AM ET, Thu August 3, 2017": a clock time (and its zone) before the date.
+_LEADING_TIME_RE = re.compile(
+    r"^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{1,4}\b)?\s*,?\s*", re.IGNORECASE
+)
+# "Nation/World 07/14/2018, 08:04pm": a section's name and a day in numbers (whose order,
+# month or day first, is not known: it is a stamp, never read as a date).
+_NUMERIC_STAMP_RE = re.compile(
+    r"(?:[\w&/-]{1,30}\s+)?\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})"
+    r"(?:,?\s+\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)?",
+    re.IGNORECASE,
+)
+# A date stamp is short; longer lines are not looked at (nor scanned by the patterns).
+_DATELINE_MAX_CHARS = 200
+
+
+def is_date_label(text: str) -> bool:
+    """Whether a line is only the label of a date stamp ("Updated", "Published:"), the stamp
+    itself on the next line."""
+    label = text.strip(".,;|·-–— ")
+    return len(label) <= _DATELINE_MAX_CHARS and _DATELINE_LABEL_RE.fullmatch(label) is not None
+
+
+def dateline_day(text: str) -> str | None:
+    """The ISO day a page's date stamp states ("Updated: July 15, 2018 @ 6:15 am",
+    "Updated 2:08 AM ET, Thu August 3, 2017"), or None when the line is not one."""
+    if len(text) > _DATELINE_MAX_CHARS:
+        return None
+    line = _DATELINE_LABEL_RE.sub("", " ".join(text.split()))
+    return parse_date(line) or parse_date(_LEADING_TIME_RE.sub("", line))
+
+
+def is_dateline(text: str) -> bool:
+    """Whether a line is a page's date or time stamp, with a day or without one ("May 31 at
+    3:41 PM", "8:00 AM ET", "Nation/World 07/14/2018, 08:04pm"): never a headline."""
+    if len(text) > _DATELINE_MAX_CHARS:
+        return False
+    line = _DATELINE_LABEL_RE.sub("", " ".join(text.split()))
+    return (
+        states_when(line)
+        or dateline_day(line) is not None
+        or _NUMERIC_STAMP_RE.fullmatch(line.strip(".,;|·-–— ")) is not None
+    )
 
 
 _ISO_TIME_RE = re.compile(

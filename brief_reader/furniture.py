@@ -69,10 +69,24 @@ _FURNITURE_PATTERN = r"""^(?:
     this\ material\ may\ not\ be\ (?:published|reproduced)\b{rest:80}|
     full\ credit\ goes\ to\b{rest:80}|we\ link\ to\ this\ content\b{rest:80}|
     (?:image|photo|picture)\ (?:credit|source):.{0,100}|
-    (?:ap|afp|reuters|epa)\ photo\b[^.!?]{0,60}|
+    (?:image|photo|picture)s?:\s*(?:getty|ap|afp|reuters|epa|shutterstock|courtesy)[^.!?]{0,60}|
+    (?:ap|afp|reuters|epa)\ photo\b[^.!?]{0,60}|(?:ap|afp|reuters|epa)\ ?/\ ?file(?:\ \d{4})?|
     [^.!?]{1,60}/\ ?(?:[^.!?/]{1,30}/)?(?:getty\ images|afp|ap|associated\ press|
         reuters|epa(?:-efe)?|shutterstock|pool)(?:\ (?:photo|images|via\ getty\ images))?|
     [^.!?]{1,60},\ (?:[^.!?/]{1,30}/)?(?:getty\ images|epa(?:-efe)?|shutterstock)|
+    (?:(?:[^\s.!?|]+\ ){0,3}[^\s.!?|]+\ ?\|\ ?){1,3}(?:getty\ images|epa(?:-efe)?|shutterstock|
+        pool|tass)|
+    (?:(?:[^\s.!?|]+\ ){0,3}[^\s.!?|]+\ ?\|\ ?){2,3}(?:afp|ap|associated\ press|reuters)|
+    (?:(?:[^\s.!?|]+\ ){1,5})?via\ getty\ images|getty\ images|
+    go\ to\ permalink|view\ (?:all\ )?comments?|enlarge\ this\ image|toggle\ caption|
+    caret\ (?:down|up|left|right)|modal\ trigger|(?:purchase:\ )?order\ (?:a\ )?reprint|
+    you\ must\ be\ logged\ in\ to\ (?:post\ a\ )?comment[.!]?|follow\ @\w{1,30}|
+    embed|loading(?:\.{3}|…)?|what's\ this\?|tags?:\ [^.!?]{1,200}|chat\ with\ us\b{rest:80}|
+    find\ out\ what's\ happening\b{rest:80}|
+    (?:analysis|perspective|opinion)\ (?:interpretation|discussion)\ of\ (?:the\ )?news\b.{0,200}|
+    \((?:ap|afp|reuters|epa)\ photo\b[^()]{0,60}\)|
+    \((?-i:[A-Z])[^()/]{0,60}/[^()]{0,40}(?:photo|via\ ap|getty\ images|ap|afp|reuters)
+        (?:,\ file)?\)|
     \d+\ min(?:ute)?s?\ read|listen\ to\ (?:this|the)\ article{rest:60}|
     skip\ to\ (?:main\ )?content|back\ to\ top|
     scroll\ to\ (?:the\ )?top(?:\ of\ (?:the\ )?page)?|
@@ -107,7 +121,7 @@ _CHROME_RE = re.compile(
 # A share bar run together: only the names of networks and share actions.
 _SHARE_BAR_RE = re.compile(
     r"^(?:(?:facebook|twitter|email|e-mail|google\+?|linkedin|pinterest|whatsapp|reddit|print|"
-    r"share|tweet|messenger|sms|copy\ link|comments?)[\s|·•/,]*){2,}$",
+    r"share|tweet|messenger|sms|copy\ link|comments?|connect|more|bio|follow)[\s|·•/,]*){2,}$",
     re.IGNORECASE | re.VERBOSE,
 )
 # Lines after which the rest is other stories: related lists, "more in", promos.

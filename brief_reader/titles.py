@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 
 from brief_reader.article import BlockKind
-from brief_reader.dates import states_when
+from brief_reader.dates import is_dateline, states_when
 from brief_reader.furniture import is_page_chrome
 from brief_reader.lines import Line, first_sentence, looks_like_heading, sentence_ends, words
 
 _TITLE_MAX_WORDS = 30
+_LABEL_MAX_WORDS = 6
 
 
 # Section headings outlets put above a summary or a part of the story: never an article's title.
@@ -42,13 +43,32 @@ def is_generic_heading(text: str) -> bool:
 _TRAILING_MARKS_RE = re.compile(r"[\s?!.:](?<![\s?!.:]{2})[\s?!.:]*$")
 
 
+# A kicker: a section's name and the kind of piece ("Politics Analysis", "Hot Take").
+_KICKER_RE = re.compile(
+    r"[\w'’-]{1,30}\s+(?:analysis|perspective|opinion|commentary|take)", re.IGNORECASE
+)
+
+
+def is_label(text: str) -> bool:
+    """A line that introduces or stamps what follows: a label ("TERRY GROSS, HOST:"), a kicker
+    ("WorldViews Analysis") or a date stamp ("Updated: July 15, 2018 @ 6:15 am", "8:00 AM
+    ET"). It never names an article."""
+    stripped = text.strip()
+    # A lead-in sentence ("Here are five highlights from the trip:") is longer than a label.
+    return (
+        (stripped.endswith(":") and words(stripped) <= _LABEL_MAX_WORDS)
+        or _KICKER_RE.fullmatch(stripped) is not None
+        or is_dateline(stripped)
+    )
+
+
 def is_title_candidate(text: str) -> bool:
     """A line that can be an article's title: a headline, not a section label or a sentence."""
     stripped = text.strip()
     count = words(stripped)
     if count < 4 or count > _TITLE_MAX_WORDS or len(stripped) > 250:
         return False
-    if is_generic_heading(stripped) or stripped[0].islower():
+    if is_generic_heading(stripped) or stripped[0].islower() or is_label(stripped):
         return False
     return not (stripped.endswith(".") and not stripped.endswith("..."))
 
@@ -64,6 +84,7 @@ def opens_as_title(line: Line) -> bool:
         line.alone
         and 2 <= words(text) <= 3
         and not is_generic_heading(text)
+        and not is_label(text)
         and looks_like_heading(text)
         and not text.endswith("?")
     )
@@ -82,8 +103,9 @@ def headline_below_chrome(kept: list[Line]) -> int | None:
     for index, line in enumerate(kept[:8]):
         text = line.text.strip()
         # A line saying when (a date, a kick-off time) is the story's own detail under its
-        # headline, not a widget: the lines above it are the story's.
-        if _reads_as_prose(text) or states_when(text):
+        # headline, not a widget: the lines above it are the story's. First, it is the page's
+        # stamp above the headline.
+        if _reads_as_prose(text) or (index and states_when(text)):
             return None
         if (
             line.kind in (None, BlockKind.HEADING)
@@ -104,7 +126,8 @@ def _reads_as_prose(text: str) -> bool:
 def derive_title(parts: list[tuple[BlockKind, str]]) -> str | None:
     """A title from the lead sentence, for text that has no headline of its own.
 
-    The lead is the first paragraph that opens a sentence: not page chrome, not a byline.
+    The lead is the first paragraph that opens a sentence: not page chrome, a byline, a label
+    or a date stamp.
     """
     leads = [text for kind, text in parts if kind is BlockKind.PARAGRAPH]
     leads = leads or [text for kind, text in parts if kind is BlockKind.ITEM]
@@ -116,6 +139,8 @@ def derive_title(parts: list[tuple[BlockKind, str]]) -> str | None:
             for text in leads
             if not text[0].islower()
             and not is_top_chrome(text)
+            and not is_page_chrome(first_sentence(text).rstrip("."))
+            and not is_label(text)
             and words(first_sentence(text)) >= 3
         ),
         leads[0],

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from brief_reader.article import Article, BlockKind
+from brief_reader.furniture import is_furniture_line
 from brief_reader.reading import read_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -462,3 +463,148 @@ def test_a_headline_opening_with_a_number_is_no_ranking(tmp_path: Path) -> None:
         tmp_path, f"Harbour news\n\n12 ferries return to service\n\n{PREVIEW_STORY}\n"
     )
     assert blocks_of(article, BlockKind.ITEM) == []
+
+
+# --- What a scraped page puts above its headline: credits, stamps, labels, widgets -----------
+
+STAMP_STORY = (
+    "The harbour board voted on Thursday to dredge the eastern channel, a project it has "
+    "delayed twice since the spring floods."
+)
+
+
+def read_row(tmp_path: Path, *pieces: str) -> Article:
+    """The article of one dataset row whose text is `pieces` (joined as scrapes join them)."""
+    path = tmp_path / "rows.csv"
+    text = " ### ".join(pieces).replace('"', '""')
+    path.write_text(
+        f'id,publisher,scrape_time,text\n1,harbour.example,,"{text}"\n', encoding="utf-8"
+    )
+    articles = read_file(path, path.name)
+    assert len(articles) == 1
+    return articles[0]
+
+
+HEADLINE = "Harbour board votes to dredge the eastern channel"
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        ["Andrew Burton | Getty Images"],
+        ["Saul Loeb | AFP | Getty Images"],
+        ["Mikhail Metzel TASS via Getty Images"],
+        ["Getty Images"],
+        ["Image:  Getty"],
+        ["(Jorge Silva/Pool Photo via AP, File)"],
+        ["(AP Photo/Evan Vucci)"],
+        ["AP/File 2017"],
+        ["Go to permalink"],
+        ["View Comments"],
+        ["Enlarge this image", "toggle caption"],
+        ["Caret down"],
+        ["Modal Trigger"],
+        ["Purchase: Order Reprint"],
+        ["You must be logged in to post a comment."],
+        ["Follow @harbourdesk"],
+        ["CONNECT TWEET LINKEDIN COMMENTEMAILMORE"],
+        ["Email Bio Follow"],
+        ["Tags: harbour | dredging | floods"],
+        ["Analysis Interpretation of the news based on evidence, including data"],
+        ["Chat with us in Facebook Messenger. Find out what's happening in the world."],
+    ],
+)
+def test_credits_and_widgets_above_a_headline_are_never_the_title(
+    tmp_path: Path, above: list[str]
+) -> None:
+    """Seen as titles of real scraped rows: a photo's credit, a page's buttons and tag lines
+    are the page's, neither the title nor the text."""
+    article = read_row(tmp_path, *above, HEADLINE, STAMP_STORY)
+    assert article.title == HEADLINE
+    assert article.paragraphs == [STAMP_STORY]
+
+
+@pytest.mark.parametrize(
+    ("stamp", "day"),
+    [
+        ("Updated: July 15, 2018 @ 6:15 am", "2018-07-15"),
+        ("Updated 2:08 AM ET, Thu August 3, 2017", "2017-08-03"),
+        ("1:52 pm CDT, Friday, May 31, 2019", "2019-05-31"),
+        ("AP June 1, 2018, 10:35 PM", "2018-06-01"),
+        ("Associated Press Monday, July 16, 2018", "2018-07-16"),
+    ],
+)
+def test_a_date_stamp_above_a_headline_is_the_date(tmp_path: Path, stamp: str, day: str) -> None:
+    article = read_row(tmp_path, stamp, HEADLINE, STAMP_STORY)
+    assert article.title == HEADLINE
+    assert article.date == day
+    assert article.paragraphs == [STAMP_STORY]
+
+
+def test_a_wire_before_the_date_stamp_is_the_credit(tmp_path: Path) -> None:
+    article = read_row(tmp_path, "CBS News", "AP June 1, 2018, 10:35 PM", HEADLINE, STAMP_STORY)
+    assert (article.title, article.credit) == (HEADLINE, "AP")
+
+
+def test_the_labels_of_a_date_stamp_go_with_it(tmp_path: Path) -> None:
+    article = read_row(
+        tmp_path,
+        HEADLINE,
+        "Updated",
+        "July 16, 2018 at 7:08 AM",
+        "; Posted",
+        "July 16, 2018 at 6:57 AM",
+        STAMP_STORY,
+    )
+    assert (article.title, article.date) == (HEADLINE, "2018-07-16")
+    assert article.paragraphs == [STAMP_STORY]
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "May 31 at 3:41 PM",
+        "8:00 AM ET",
+        "Nation/World 07/14/2018, 08:04pm",
+        "TERRY GROSS, HOST:",
+        "Last 24 Hours:",
+        "PowerPost Analysis",
+        "PostEverything Perspective",
+        "Hot Take",
+    ],
+)
+def test_a_label_or_time_stamp_is_never_the_title_and_stays_in_the_text(
+    tmp_path: Path, label: str
+) -> None:
+    """A kicker, a speaker's label or a time stamp introduces the story: the headline below it
+    is the title, or, with none, the lead; the line is kept (it is the page's text)."""
+    assert read_row(tmp_path, label, HEADLINE, STAMP_STORY).title == HEADLINE
+    without = read_row(tmp_path, label, STAMP_STORY)
+    assert without.title == STAMP_STORY.split(",")[0]
+    assert label in without.body
+
+
+def test_a_byline_with_a_wire_is_a_credit_not_a_photo_credit(tmp_path: Path) -> None:
+    """A byline with a wire ("Geoff Mulvihill | Associated Press") signs the story: its wire is
+    the credit, not a photo's."""
+    article = read_row(tmp_path, HEADLINE, "Ann Lee | Associated Press", STAMP_STORY)
+    assert article.credit == "Associated Press"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Ferries return to the harbour after weeks of repairs | Reuters",
+        "(and/or the photo)",
+        "Published works of the harbour master, a history",
+        "Here are five highlights from the board's meeting:",
+    ],
+)
+def test_story_lines_that_look_like_credits_or_labels_are_kept(tmp_path: Path, line: str) -> None:
+    article = read_row(tmp_path, HEADLINE, STAMP_STORY, line)
+    assert line in article.body
+
+
+@pytest.mark.parametrize("line", ["Follow the money", "Connect with friends", "More ferries"])
+def test_words_of_widgets_in_other_lines_are_not_furniture(line: str) -> None:
+    assert not is_furniture_line(line)

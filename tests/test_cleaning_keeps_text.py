@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 
 from brief_reader.article import Article
 from brief_reader.cleaning import clean, is_page_chrome, sentence_ends
+from brief_reader.furniture import is_furniture_line
 from brief_reader.reading import read_file
+from brief_reader.titles import is_label
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 PAN13 = DATA / "pan13"
@@ -214,6 +216,43 @@ def test_helsinki_titles_repeated_across_articles_are_not_page_chrome() -> None:
         "High 86F",
     }
     assert seen_as_titles_before.isdisjoint(counts)
+
+
+NEWS_EVENTS = sorted(DATA.glob("news-events/*_articles.csv"))
+
+
+@pytest.mark.skipif(not NEWS_EVENTS, reason="no news-events data")
+@pytest.mark.parametrize("path", NEWS_EVENTS, ids=lambda path: path.stem)
+def test_no_scraped_page_is_titled_by_a_credit_a_stamp_a_label_or_a_widget(path: Path) -> None:
+    """Every row of the scraped news sets: its title is never what a page puts around its
+    story (each of these was a title once)."""
+    articles = read_file(path, path.name)
+    assert articles
+    wrong = [
+        a.title
+        for a in articles
+        if is_label(a.title) or is_page_chrome(a.title) or is_furniture_line(a.title)
+    ]
+    assert wrong == []
+    seen_as_titles_before = {
+        "Saul Loeb | AFP | Getty Images",
+        "Andrew Burton | Getty Images",
+        "Getty Images",
+        "AP June 1, 2018, 10:35 PM",
+        "Updated: July 15, 2018 @ 6:15 am",
+        "Updated 2:08 AM ET, Thu August 3, 2017",
+        "May 31 at 3:41 PM",
+        "8:00 AM ET",
+        "TERRY GROSS, HOST:",
+        "PowerPost Analysis",
+        "Go to permalink",
+        "View Comments",
+        "Purchase: Order Reprint",
+        "Turn on notifications?",
+        "Get WND's mobile app for free",
+        "CONNECT TWEET LINKEDIN COMMENTEMAILMORE",
+    }
+    assert seen_as_titles_before.isdisjoint(a.title for a in articles)
 
 
 # --- PAN13: no sentence of prose is lost -----------------------------------------------------

@@ -28,7 +28,14 @@ from whoosh.qparser import QueryParser
 
 from brief_reader.article import Article, BlockKind, article_id, assemble
 from brief_reader.cleaning import clean
-from brief_reader.dates import normalise_date, parse_date, states_when
+from brief_reader.dates import (
+    dateline_day,
+    is_date_label,
+    is_dateline,
+    normalise_date,
+    parse_date,
+    states_when,
+)
 from brief_reader.feeds.articles import clean_field as feed_field
 from brief_reader.feeds.parse import parse_feed
 from brief_reader.furniture import strip_furniture
@@ -38,6 +45,7 @@ from brief_reader.outlets import credit_name, find_credit, outlet_key, outlet_na
 from brief_reader.reading import read_file
 from brief_reader.sanitize import clean_field, clean_text
 from brief_reader.sentences import split_sentences
+from brief_reader.titles import is_label
 
 GROWTH = 8  # the large input is this many times the small one
 MAX_RATIO = 24  # about 8 when linear, 64 when quadratic
@@ -106,6 +114,11 @@ CLEANED_LINES: dict[str, Build] = {
     "a bullet, then spaces": lambda n: "-" + " " * n + "x",
     "a heading, then spaces": lambda n: "Ferry fares rise\n# Ferry" + " " * n + "fares",
     "a heading, then hashes": lambda n: "Ferry fares rise\n# Ferry" + "#" * n + "fares",
+    "names between pipes": lambda n: "Ann Lee | " * (n // 10) + "Getty Images",
+    "names before via": lambda n: "Ann " * (n // 4) + "via Getty Images",
+    "a credit in brackets, unclosed": lambda n: "(Ann/" + "Pool " * (n // 5),
+    "a wire, then spaces": lambda n: "AP" + " " * n + "June 1, 2018",
+    "labels": lambda n: "Updated: " * (n // 9),
 }
 
 
@@ -225,6 +238,9 @@ DATE_LINES: dict[str, Build] = {
     "commas and spaces": lambda n: ", " * (n // 2) + "x",
     "weekdays": lambda n: "Mon " * (n // 4),
     "digits": lambda n: "1" * n,
+    "a label, then spaces": lambda n: "Updated:" + " " * n + "x",
+    "clock times": lambda n: "1:00 am, " * (n // 9),
+    "days in numbers": lambda n: "1/2/" * (n // 4),
 }
 
 
@@ -245,6 +261,13 @@ def test_reading_a_date_anywhere_in_a_line_grows_linearly(build: Build) -> None:
 def test_normalising_a_date_field_grows_linearly(build: Build) -> None:
     """`normalise_date` (a date field of front matter or of a dataset row, a feed's date)."""
     assert_linear(normalise_date, build, 500)
+
+
+@pytest.mark.parametrize("build", DATE_LINES.values(), ids=DATE_LINES.keys())
+@pytest.mark.parametrize("entry", [dateline_day, is_dateline, is_date_label, is_label])
+def test_a_date_stamp_or_label_grows_linearly(entry: Callable[[str], object], build: Build) -> None:
+    """A page's date stamp ("Updated: July 15, 2018 @ 6:15 am") or label, on a long line."""
+    assert_linear(entry, build, 500)
 
 
 @pytest.mark.parametrize("build", DATE_LINES.values(), ids=DATE_LINES.keys())
