@@ -313,7 +313,7 @@ def _metadata_piece(
         if meta.credit is None and piece.lower().startswith(("source", "original")):
             meta.credit = _domain(url.group(1))
         return True
-    credit = _CREDIT_RE.match(piece)
+    credit = _CREDIT_RE.match(piece.lstrip("/|·•-–— "))
     if credit and _words(credit.group(1)) <= 6 and _names_someone(credit.group(1)):
         value = credit.group(1).strip()
         if value.lower().startswith(("http://", "https://")):

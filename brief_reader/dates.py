@@ -129,11 +129,11 @@ _DATELINE_LABEL_RE = re.compile(
 _LEADING_TIME_RE = re.compile(
     r"^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{1,4}\b)?\s*,?\s*", re.IGNORECASE
 )
-# "Nation/World 07/14/2018, 08:04pm": a section's name and a day in numbers (whose order,
+# "Nation/World 07/14/2018, 08:04pm", "07/15/2018 10:09 am ET": a day in numbers (whose order,
 # month or day first, is not known: it is a stamp, never read as a date).
 _NUMERIC_STAMP_RE = re.compile(
     r"(?:[\w&/-]{1,30}\s+)?\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})"
-    r"(?:,?\s+\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?)?",
+    r"(?:,?\s+\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{1,4})?)?",
     re.IGNORECASE,
 )
 # A date stamp is short; longer lines are not looked at (nor scanned by the patterns).

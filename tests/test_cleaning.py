@@ -512,6 +512,8 @@ HEADLINE = "Harbour board votes to dredge the eastern channel"
         ["Tags: harbour | dredging | floods"],
         ["Analysis Interpretation of the news based on evidence, including data"],
         ["Chat with us in Facebook Messenger. Find out what's happening in the world."],
+        ["Join the Nation's Conversation", "A link has been posted to your Facebook feed."],
+        ["AccuWeather.com Quick Look"],
     ],
 )
 def test_credits_and_widgets_above_a_headline_are_never_the_title(
@@ -541,6 +543,11 @@ def test_a_date_stamp_above_a_headline_is_the_date(tmp_path: Path, stamp: str, d
     assert article.paragraphs == [STAMP_STORY]
 
 
+def test_a_source_line_after_a_separator_is_the_credit(tmp_path: Path) -> None:
+    article = read_row(tmp_path, "/ Source: Associated Press", HEADLINE, STAMP_STORY)
+    assert (article.title, article.credit) == (HEADLINE, "Associated Press")
+
+
 def test_a_wire_before_the_date_stamp_is_the_credit(tmp_path: Path) -> None:
     article = read_row(tmp_path, "CBS News", "AP June 1, 2018, 10:35 PM", HEADLINE, STAMP_STORY)
     assert (article.title, article.credit) == (HEADLINE, "AP")
@@ -566,6 +573,7 @@ def test_the_labels_of_a_date_stamp_go_with_it(tmp_path: Path) -> None:
         "May 31 at 3:41 PM",
         "8:00 AM ET",
         "Nation/World 07/14/2018, 08:04pm",
+        "07/15/2018 10:09 am ET",
         "TERRY GROSS, HOST:",
         "Last 24 Hours:",
         "PowerPost Analysis",

@@ -251,6 +251,9 @@ def test_no_scraped_page_is_titled_by_a_credit_a_stamp_a_label_or_a_widget(path:
         "Turn on notifications?",
         "Get WND's mobile app for free",
         "CONNECT TWEET LINKEDIN COMMENTEMAILMORE",
+        "Join the Nation's Conversation",
+        "07/15/2018 10:09 am ET",
+        "/ Source: Associated Press",
     }
     assert seen_as_titles_before.isdisjoint(a.title for a in articles)
 
