@@ -163,6 +163,7 @@ _SHORT_RE = re.compile(
 _SHORT_WORDS = 14
 _PHOTO_RE = re.compile(r"/|\bPhoto|\bImage|Credit:")
 _HEAD_CHARS = 600  # credits are stated near the top...
+_DATELINE_CHARS = 2000  # ...a wire's dateline as the story opens, below captions...
 _TAIL_LINES = 2  # ...or in the last lines (a copyright notice)
 
 
@@ -175,6 +176,16 @@ def find_credit(paragraphs: Sequence[str]) -> str | None:
         found = _credit_in(text[: _HEAD_CHARS - seen], head=True)
         if found is not None:
             return found
+        seen += len(text)
+    # A wire's dateline ("HELSINKI (AP) —") opens the story, which may come below a gallery's
+    # captions: looked for further down (a byline that far down may be a photo's credit).
+    seen = 0
+    for text in paragraphs:
+        if seen >= _DATELINE_CHARS:
+            break
+        match = _DATELINE_RE.search(text[: _DATELINE_CHARS - seen])
+        if match is not None:
+            return credit_name(match.group(1))
         seen += len(text)
     for text in paragraphs[-_TAIL_LINES:]:
         if len(text) < 120:

@@ -99,3 +99,22 @@ def test_credit_names_are_canonical() -> None:
     assert credit_name("techcrunch.com") == "TechCrunch"
     assert credit_name("The Verge.") == "The Verge"
     assert credit_name("") is None
+
+
+CAPTION = (
+    "From left, the harbour master, the mayor and two ferry captains watch the first boat of "
+    "the season leave the eastern quay on a grey morning, as gulls follow it out to sea. "
+)
+
+
+def test_a_wire_dateline_below_a_gallerys_captions_is_the_credit() -> None:
+    """A gallery puts captions (here over 1,000 characters) above the story's wire dateline."""
+    paragraphs = [CAPTION * 3, CAPTION * 3, "Back to Gallery", "HELSINKI (AP) — Ferries sail."]
+    assert sum(map(len, paragraphs[:2])) > 1000
+    assert find_credit(paragraphs) == "Associated Press"
+
+
+def test_a_photos_credit_below_the_captions_is_not_the_stories() -> None:
+    """A photographer's name and wire under a caption credit the picture, not the story."""
+    paragraphs = [CAPTION * 3, CAPTION * 3, "Pablo Martinez Monsivais, AP", "Ferries sail again."]
+    assert find_credit(paragraphs) is None
