@@ -14,9 +14,11 @@ from brief_reader.article import BlockKind
 from brief_reader.dates import is_dateline, states_when
 from brief_reader.furniture import is_page_chrome
 from brief_reader.lines import Line, first_sentence, looks_like_heading, sentence_ends, words
+from brief_reader.outlets import find_credit
 
 _TITLE_MAX_WORDS = 30
 _LABEL_MAX_WORDS = 6
+_BYLINE_MAX_WORDS = 14
 
 
 # Section headings outlets put above a summary or a part of the story: never an article's title.
@@ -62,13 +64,31 @@ def is_label(text: str) -> bool:
     )
 
 
+# A photo's caption: who stands where ("(L-R)", "Putin (L) and Trump", "From left, ..."), or an
+# agency's file picture ("FILE - In this Nov. 11, 2017 file photo").
+_CAPTION_RE = re.compile(
+    r"\((?:L|C|[LR]\s*-\s*[LR])\)|^\s*from\ left\b|\bleft\ to\ right\b|"
+    r"^\s*FILE\s*[-–—]\s*In\ this\b|\bfile\ photo\b",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def is_caption(text: str) -> bool:
+    """A photo's caption: the story's text, never its title."""
+    return _CAPTION_RE.search(text) is not None
+
+
+def _never_a_title(text: str) -> bool:
+    return is_label(text) or is_caption(text) or _credits_a_wire(text)
+
+
 def is_title_candidate(text: str) -> bool:
     """A line that can be an article's title: a headline, not a section label or a sentence."""
     stripped = text.strip()
     count = words(stripped)
     if count < 4 or count > _TITLE_MAX_WORDS or len(stripped) > 250:
         return False
-    if is_generic_heading(stripped) or stripped[0].islower() or is_label(stripped):
+    if is_generic_heading(stripped) or stripped[0].islower() or _never_a_title(stripped):
         return False
     return not (stripped.endswith(".") and not stripped.endswith("..."))
 
@@ -84,7 +104,7 @@ def opens_as_title(line: Line) -> bool:
         line.alone
         and 2 <= words(text) <= 3
         and not is_generic_heading(text)
-        and not is_label(text)
+        and not _never_a_title(text)
         and looks_like_heading(text)
         and not text.endswith("?")
     )
@@ -118,6 +138,28 @@ def headline_below_chrome(kept: list[Line]) -> int | None:
     return None
 
 
+# A story's dateline: its city in capitals, perhaps a region and the wire, then a dash
+# ("HELSINKI (AP) — ", "AUSTIN, Texas — "). The title is what follows it.
+_DATELINE_RE = re.compile(
+    r"^[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}(?:, [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2})?"
+    r"(?: \([^()]{1,40}\))? ?[—–-]{1,2} (?=\S)"
+)
+
+
+# What a byline opens with: "By", or the wire's own name.
+_BYLINE_OPENING_RE = re.compile(r"by\s|(?:the\s+)?associated\s+press\b|ap\b|reuters\b|afp\b", re.I)
+
+
+def _credits_a_wire(text: str) -> bool:
+    """A byline crediting a wire ("The Associated Press — By JONATHAN LEMIRE", "By Reuters
+    staff"); a headline that ends with its wire ("... | Reuters") is not one."""
+    return (
+        words(text) <= _BYLINE_MAX_WORDS
+        and _BYLINE_OPENING_RE.match(text.strip()) is not None
+        and find_credit([text]) is not None
+    )
+
+
 def _reads_as_prose(text: str) -> bool:
     """A paragraph of the story (or of a wrapped page), not a label or a headline."""
     return words(text) >= 15
@@ -140,12 +182,12 @@ def derive_title(parts: list[tuple[BlockKind, str]]) -> str | None:
             if not text[0].islower()
             and not is_top_chrome(text)
             and not is_page_chrome(first_sentence(text).rstrip("."))
-            and not is_label(text)
+            and not _never_a_title(text)
             and words(first_sentence(text)) >= 3
         ),
         leads[0],
     )
-    sentence = first_sentence(lead.strip()).rstrip(".")
+    sentence = first_sentence(_DATELINE_RE.sub("", lead.strip(), count=1)).rstrip(".")
     tokens = sentence.split()
     if len(tokens) <= 16:
         return sentence

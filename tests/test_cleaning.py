@@ -616,3 +616,38 @@ def test_story_lines_that_look_like_credits_or_labels_are_kept(tmp_path: Path, l
 @pytest.mark.parametrize("line", ["Follow the money", "Connect with friends", "More ferries"])
 def test_words_of_widgets_in_other_lines_are_not_furniture(line: str) -> None:
     assert not is_furniture_line(line)
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "(L-R) The harbour master, the mayor and two ferry captains",
+        "The harbour master (L) and the mayor",
+        "From left, the harbour master, the mayor and two ferry captains",
+        "FILE - In this Nov. 11, 2017 file photo",
+    ],
+)
+def test_a_photos_caption_is_never_the_title_and_stays_in_the_text(
+    tmp_path: Path, caption: str
+) -> None:
+    article = read_row(tmp_path, caption, STAMP_STORY)
+    assert article.title == STAMP_STORY.split(",")[0]
+    assert caption in article.body
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    ["HELSINKI (AP) — ", "AUSTIN, Texas — ", "NEW YORK (Reuters) - ", "GLASGOW, Scotland (AP) — "],
+)
+def test_a_title_from_the_lead_leaves_its_dateline_out(tmp_path: Path, dateline: str) -> None:
+    article = read_row(tmp_path, dateline + STAMP_STORY)
+    assert article.title == STAMP_STORY.split(",")[0]
+    assert article.body.startswith(dateline.strip())
+
+
+def test_a_wire_byline_above_the_lead_is_not_the_title(tmp_path: Path) -> None:
+    article = read_row(
+        tmp_path, "The Associated Press — By ANN LEE and BO KIM - Associated Press", STAMP_STORY
+    )
+    assert article.title == STAMP_STORY.split(",")[0]
+    assert article.credit == "Associated Press"

@@ -119,6 +119,8 @@ CLEANED_LINES: dict[str, Build] = {
     "a credit in brackets, unclosed": lambda n: "(Ann/" + "Pool " * (n // 5),
     "a wire, then spaces": lambda n: "AP" + " " * n + "June 1, 2018",
     "labels": lambda n: "Updated: " * (n // 9),
+    "capitals before a dash": lambda n: "HELSINKI " * (n // 9) + "— the ferry left.",
+    "left to right": lambda n: "(L-R) " * (n // 6),
 }
 
 
