@@ -83,7 +83,10 @@ _FURNITURE_PATTERN = r"""^(?:
     you\ must\ be\ logged\ in\ to\ (?:post\ a\ )?comment[.!]?|follow\ @\w{1,30}|
     embed|loading(?:\.{3}|…)?|what's\ this\?|tags?:\ [^.!?]{1,200}|chat\ with\ us\b{rest:80}|
     find\ out\ what's\ happening\b{rest:80}|join\ the\ (?:[\w'’]+\ )?conversation\b{rest:60}|
-    (?:[\w.-]{1,30}\ )?quick\ look|a\ link\ has\ been\ (?:posted|sent)\ to\ your\b{rest:60}|
+    (?:[\w.-]{1,30}\ )?quick\ look|(?:exit\ )?full\ ?screen|
+    media\ playback\ is\ (?:not\ supported|unsupported)\ on\ your\ device[.!]?|
+    this\ (?:programme|program|video)\ will\ be\ available\ shortly\ after\ broadcast[.!]?|
+    a\ link\ has\ been\ (?:posted|sent)\ to\ your\b{rest:60}|
     (?:analysis|perspective|opinion)\ (?:interpretation|discussion)\ of\ (?:the\ )?news\b.{0,200}|
     \((?:ap|afp|reuters|epa)\ photo\b[^()]{0,60}\)|
     \((?-i:[A-Z])[^()/]{0,60}/[^()]{0,40}(?:photo|via\ ap|getty\ images|ap|afp|reuters)

@@ -514,6 +514,9 @@ HEADLINE = "Harbour board votes to dredge the eastern channel"
         ["Chat with us in Facebook Messenger. Find out what's happening in the world."],
         ["Join the Nation's Conversation", "A link has been posted to your Facebook feed."],
         ["AccuWeather.com Quick Look"],
+        ["Fullscreen"],
+        ["Media playback is unsupported on your device"],
+        ["This programme will be available shortly after broadcast"],
     ],
 )
 def test_credits_and_widgets_above_a_headline_are_never_the_title(
