@@ -123,7 +123,7 @@ from brief_reader.search.units import Prepared, prepare
 from brief_reader.article import Article, BlockKind
 from brief_reader.outlets import credit_name, find_credit, outlet_key, outlet_name
 
-CACHE_VERSION = 7  # 7: sums of weights exact, the same in any order
+CACHE_VERSION = 8  # 8: a photo's caption states no fact
 FOOTPRINT = ".footprint"  # a result's footprint is cached beside it, under its key and this
 
 

@@ -298,6 +298,8 @@ _NOT_FACT_RE = re.compile(
     \b(?:AP|Reuters|AFP|EPA|Getty|Bloomberg|Sputnik|Kremlin|Pool)\b[^/\n]{0,20}/    # AP Photo/...
     | \((?:AP|Reuters|AFP|Getty\ Images|EPA)[^)]{0,40}(?:Photo|Images|Pool)[^()]*\)
     | \b(?:Photo(?:graph)?|Image|Picture)s?\s*(?:by|:|credit|copyright|caption)\b
+    | \((?:L|C|[LR]-[LR])\)  # a caption's places: Putin (L), (L-R); never (R), a party
+    | ,\ (?:(?:second|third|fourth|far)\ )?(?:from\ )?(?:left|right|cent(?:er|re)),
     | \(@\w+\)\s+\w+\.?\s+\d    # a tweet's attribution: (@handle) July 15, 2018
     | contributed\ (?:to\ )?(?:this\ )?report
     | \bAll\ rights\ reserved\b
@@ -305,12 +307,13 @@ _NOT_FACT_RE = re.compile(
     """,
     re.VERBOSE,
 )
-# ...or at its start: bylines, file photos, copyright, follow-us lines, update stamps.
+# ...or at its start: bylines, file photos, captions, copyright, follow-us lines, update stamps.
 _NOT_FACT_START_RE = re.compile(
     r"""
     \s*(?:
       (?:By|From)\s+[A-Z][\w.'’-]*(?:(?:\s*,\s*|\s+(?:and|&)\s+|\s+)[A-Z][\w.'’-]*){0,5}\s*$
     | FILE\s*[-–—]
+    | (?:From\ left|Left\ to\ right)\b
     | Copyright\b|©
     | (?:Follow|Contact|Reach)\b.{0,60}(?:Twitter|@\w)
     | (?:Updated|Published|Posted|Last\ updated)\b.{0,40}\d{1,2}:\d{2}
@@ -337,7 +340,20 @@ def may_state_no_fact(text: str) -> bool:
     return any(part in text for part in _NOT_FACT_NEEDS)
 
 
-_NOT_FACT_NEEDS = ("/", "(", "Photo", "Image", "Picture", "contributed", "All rights", "may not")
+_NOT_FACT_NEEDS = (
+    "/",
+    "(",
+    "Photo",
+    "Image",
+    "Picture",
+    "contributed",
+    "All rights",
+    "may not",
+    "left,",
+    "right,",
+    "center,",
+    "centre,",
+)
 
 
 # A clock time: "4:50 p.m.", "10.30am", "16:05 GMT".

@@ -58,6 +58,37 @@ def test_bylines_captions_credits_and_tweet_attributions_are_no_fact() -> None:
     assert find_shared([a, b]).groups == []
 
 
+CAPTIONS = [
+    "U.S. President Donald Trump, second right, is flanked by, from left, Security Adviser "
+    "John Bolton and Secretary of State Mike Pompeo during a working breakfast in Helsinki.",
+    "NATO Secretary General Jens Stoltenberg (L), German Chancellor Angela Merkel and President "
+    "Donald Trump attend the opening ceremony of the NATO Summit in Brussels.",
+    "From left, first lady Melania Trump, President Donald Trump and Prime Minister Theresa May "
+    "watch the arrival ceremony at Blenheim Palace.",
+    "(L-R) US President Donald Trump and Britain's Prime Minister Theresa May stand on the steps "
+    "of the Great Court.",
+]
+
+
+def test_a_photos_caption_copied_by_every_outlet_is_no_fact() -> None:
+    """A wire's caption runs under the same picture everywhere: word for word, and no fact of
+    the story (captions made groups of a hundred passages on Helsinki)."""
+    articles = [article(name, [*STORY, *CAPTIONS]) for name in "abc"]
+    result = find_shared(articles)
+    assert result.groups
+    for caption in CAPTIONS:
+        assert groups_with(result, caption[:40]) == []
+
+
+def test_a_partys_letter_is_no_caption() -> None:
+    """ "(R)" after a senator's name is a party, and the sentence a fact like any other."""
+    claim = (
+        "Senator Ann Lee (R) said on Sunday the bridge repairs would cost twelve million dollars."
+    )
+    result = find_shared([article(name, [*STORY, claim]) for name in "ab"])
+    assert groups_with(result, "Senator Ann Lee (R)")
+
+
 def test_a_name_with_its_title_does_not_join_two_claims() -> None:
     title = "Sen. Mark Warner, the top Democrat on the Senate Intelligence Committee,"
     a = article("a", [*STORY, f"{title} said the summit showed a failure of leadership."])
