@@ -131,9 +131,11 @@ _LEADING_TIME_RE = re.compile(
 )
 # "Nation/World 07/14/2018, 08:04pm", "07/15/2018 10:09 am ET": a day in numbers (whose order,
 # month or day first, is not known: it is a stamp, never read as a date).
+_NUMERIC_DAY = r"\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})"
+_NUMERIC_TIME = r",?\s+\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{1,4})?"
+# (A section's name before the day only with a time after it: "Remembering 9/11/01" is a title.)
 _NUMERIC_STAMP_RE = re.compile(
-    r"(?:[\w&/-]{1,30}\s+)?\d{1,2}/\d{1,2}/(?:\d{4}|\d{2})"
-    r"(?:,?\s+\d{1,2}:\d{2}\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{1,4})?)?",
+    rf"{_NUMERIC_DAY}(?:{_NUMERIC_TIME})?|[\w&/-]{{1,30}}\s+{_NUMERIC_DAY}{_NUMERIC_TIME}",
     re.IGNORECASE,
 )
 # A date stamp is short; longer lines are not looked at (nor scanned by the patterns).

@@ -69,40 +69,47 @@ _FURNITURE_PATTERN = r"""^(?:
     this\ material\ may\ not\ be\ (?:published|reproduced)\b{rest:80}|
     full\ credit\ goes\ to\b{rest:80}|we\ link\ to\ this\ content\b{rest:80}|
     (?:image|photo|picture)\ (?:credit|source):.{0,100}|
-    (?:image|photo|picture)s?:\s*(?:getty|ap|afp|reuters|epa|shutterstock|courtesy)[^.!?]{0,60}|
+    (?:image|photo|picture)s?:\s*(?:(?:getty(?:\ images)?|ap|afp|reuters|epa|shutterstock)\b
+        (?:\ ?/\ ?{names})?|courtesy\b[^.!?]{0,60})|
     (?:ap|afp|reuters|epa)\ photo\b[^.!?]{0,60}|(?:ap|afp|reuters|epa)\ ?/\ ?file(?:\ \d{4})?|
     [^.!?]{1,60}/\ ?(?:[^.!?/]{1,30}/)?(?:getty\ images|afp|ap|associated\ press|
         reuters|epa(?:-efe)?|shutterstock|pool)(?:\ (?:photo|images|via\ getty\ images))?|
     [^.!?]{1,60},\ (?:[^.!?/]{1,30}/)?(?:getty\ images|epa(?:-efe)?|shutterstock)|
-    (?:(?:[^\s.!?|]+\ ){0,3}[^\s.!?|]+\ ?\|\ ?){1,3}(?:getty\ images|epa(?:-efe)?|shutterstock|
-        pool|tass)|
-    (?:(?:[^\s.!?|]+\ ){0,3}[^\s.!?|]+\ ?\|\ ?){2,3}(?:afp|ap|associated\ press|reuters)|
-    (?:(?:[^\s.!?|]+\ ){1,5})?via\ getty\ images|getty\ images|
+    (?:{names}\ ?\|\ ?){1,3}(?:getty\ images|epa(?:-efe)?|shutterstock|pool|tass)|
+    (?:{names}\ ?\|\ ?){2,3}(?:afp|ap|associated\ press|reuters)|
+    (?:{names}\ )?via\ getty\ images|getty\ images|
     go\ to\ permalink|view\ (?:all\ )?comments?|enlarge\ this\ image|toggle\ caption|
     caret\ (?:down|up|left|right)|modal\ trigger|(?:purchase:\ )?order\ (?:a\ )?reprint|
     you\ must\ be\ logged\ in\ to\ (?:post\ a\ )?comment[.!]?|follow\ @\w{1,30}|
-    embed|loading(?:\.{3}|…)?|what's\ this\?|tags?:\ [^.!?]{1,200}|chat\ with\ us\b{rest:80}|
+    embed|loading(?:\.{3}|…)?|what's\ this\?|tags?:\ (?:[^.!?|,]{1,40}[|,]){1,20}[^.!?|,]{1,40}|
+    chat\ with\ us\b{rest:80}|
     find\ out\ what's\ happening\b{rest:80}|join\ the\ (?:[\w'’]+\ )?conversation\b{rest:60}|
     (?:[\w.-]{1,30}\ )?quick\ look|(?:exit\ )?full\ ?screen|
     media\ playback\ is\ (?:not\ supported|unsupported)\ on\ your\ device[.!]?|
     this\ (?:programme|program|video)\ will\ be\ available\ shortly\ after\ broadcast[.!]?|
     a\ link\ has\ been\ (?:posted|sent)\ to\ your\b{rest:60}|
-    (?:analysis|perspective|opinion)\ (?:interpretation|discussion)\ of\ (?:the\ )?news\b.{0,200}|
+    (?:analysis|perspective|opinion)\ (?:interpretation|discussion)\ of\ (?:the\ )?news\b
+        [^.!?]{0,200}[.!]?|
     \((?:ap|afp|reuters|epa)\ photo\b[^()]{0,60}\)|
-    \((?-i:[A-Z])[^()/]{0,60}/[^()]{0,40}(?:photo|via\ ap|getty\ images|ap|afp|reuters)
-        (?:,\ file)?\)|
+    \((?:photo:\ *)?{names}(?:,\ {names})?\ ?/\ ?[^()]{0,40}
+        \b(?:photo|via\ ap|getty\ images|ap|afp|reuters)(?:,\ file)?\)|
     \d+\ min(?:ute)?s?\ read|listen\ to\ (?:this|the)\ article{rest:60}|
     skip\ to\ (?:main\ )?content|back\ to\ top|
     scroll\ to\ (?:the\ )?top(?:\ of\ (?:the\ )?page)?|
     powered\ by\ [\w.+-]+(?:\ [\w.+-]+)?|
     (?:this\ article|this\ story)\ (?:was|is)\ (?:originally|first)\ published\b{rest:120}
 )$"""
+# `{names}`: one to four words of a person's or an agency's name, each capitalised or a particle
+# ("Halil el-Abdullah", "Dirck Halstead", "The LIFE Images Collection"): a credit, never a
+# headline ("Putin arrives in Helsinki | TASS").
+_NAME_WORD = r"(?-i:[A-Z][\w'’.-]*|(?:de|van|von|der|da|di|du|la|le|el|al|bin|ibn)\b[\w'’.-]*)"
+_NAMES = rf"{_NAME_WORD}(?:\ {_NAME_WORD}){{0,3}}"
 _FURNITURE_RE = re.compile(
     re.sub(
         r"\{rest:(\d+)\}",
         lambda m: r"(?:[^.!?]|\.(?=\w)){0," + m.group(1) + r"}[.!?:]?",
         _FURNITURE_PATTERN,
-    ),
+    ).replace("{names}", _NAMES),
     re.IGNORECASE | re.VERBOSE,
 )
 # Lines of page chrome that are never an article's title: an interjection of a widget
@@ -127,6 +134,12 @@ _SHARE_BAR_RE = re.compile(
     r"^(?:(?:facebook|twitter|email|e-mail|google\+?|linkedin|pinterest|whatsapp|reddit|print|"
     r"share|tweet|messenger|sms|copy\ link|comments?|connect|more|bio|follow)[\s|·•/,]*){2,}$",
     re.IGNORECASE | re.VERBOSE,
+)
+# A share bar names at least one network or share action ("Follow, follow, follow" is a chant).
+_SHARE_NETWORK_RE = re.compile(
+    r"facebook|twitter|e-?mail|google|linkedin|pinterest|whatsapp|reddit|print|share|tweet|"
+    r"messenger|sms",
+    re.IGNORECASE,
 )
 # Lines after which the rest is other stories: related lists, "more in", promos.
 _TAIL_RE = re.compile(
@@ -165,7 +178,11 @@ def is_page_chrome(text: str) -> bool:
 
 
 def _is_furniture_piece(text: str) -> bool:
-    return bool(_FURNITURE_RE.match(text) or _WIDGET_RE.match(text) or _SHARE_BAR_RE.match(text))
+    return bool(
+        _FURNITURE_RE.match(text)
+        or _WIDGET_RE.match(text)
+        or (_SHARE_BAR_RE.match(text) and _SHARE_NETWORK_RE.search(text))
+    )
 
 
 def _stands_alone(raw: list[str | None], index: int, width: int | None) -> bool:

@@ -138,6 +138,26 @@ _WIRE_PATTERN = (
 )
 # "HELSINKI (AP) —", "(Reuters) -", "MOSCOW, July 15 (AFP) -"
 _DATELINE_RE = re.compile(rf"\(({_WIRE_PATTERN})\)\s*[—–-]")
+# A story's opening dateline: its city in capitals, perhaps a region, and the wire, then a dash
+# ("HELSINKI (AP) — ", "AUSTIN, Texas — ", "UKRAINE—"). Without the wire, the city has no dot
+# and a capital follows the dash ("U.S. - Russia relations", "NATO — the alliance" open no
+# dateline).
+# (Not "FILE - In this photo", an agency's caption; not "DVD-RW", a word with a hyphen.)
+_CITY = r"(?!FILE\b)[A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+){0,3}"
+_REGION = r"(?:, [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2})?"
+_DASH = r"(?: [—–-]{1,2} |[—–] ?)"
+_OPENING_DATELINE_RE = re.compile(
+    rf"(?:(?!FILE\b)[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){{0,3}}{_REGION} \([^()]{{1,40}}\) ?"
+    rf"[—–-]{{1,2}} ?|{_CITY}{_REGION}{_DASH}(?=[A-Z\"“‘']))"
+)
+
+
+def dateline_end(text: str) -> int:
+    """Where the dateline that opens a story's paragraph ends (0 when it opens with none)."""
+    match = _OPENING_DATELINE_RE.match(text)
+    return match.end() if match is not None else 0
+
+
 # "By Reuters", "By The Associated Press", "By MATTHEW LEE, AP Diplomatic Writer",
 # "By ANGELA CHARLTON Associated Press"
 # (Linear: names before a comma, or capitalised names, then the wire; never nested repeats.)
@@ -160,10 +180,13 @@ _SHORT_RE = re.compile(
     r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\.?\s+\d)",
     re.IGNORECASE,
 )
-_SHORT_WORDS = 14
+# "Jonathan Lemire, Jill Colvin and Vladimir Isachenkov, Associated Press Published 6:23 a.m.
+# ET July 16, 2018": a byline with its stamp.
+_SHORT_WORDS = 20
 _PHOTO_RE = re.compile(r"/|\bPhoto|\bImage|Credit:")
 _HEAD_CHARS = 600  # credits are stated near the top...
 _DATELINE_CHARS = 2000  # ...a wire's dateline as the story opens, below captions...
+_OPENING_CHARS = 120  # (a dateline is short)
 _TAIL_LINES = 2  # ...or in the last lines (a copyright notice)
 
 
@@ -178,14 +201,16 @@ def find_credit(paragraphs: Sequence[str]) -> str | None:
             return found
         seen += len(text)
     # A wire's dateline ("HELSINKI (AP) —") opens the story, which may come below a gallery's
-    # captions: looked for further down (a byline that far down may be a photo's credit).
+    # captions: the first paragraph opening with a dateline is looked for further down (a
+    # byline that far down may be a photo's credit; a later dateline, another story's teaser).
     seen = 0
     for text in paragraphs:
         if seen >= _DATELINE_CHARS:
             break
-        match = _DATELINE_RE.search(text[: _DATELINE_CHARS - seen])
-        if match is not None:
-            return credit_name(match.group(1))
+        opening = text[: dateline_end(text[:_OPENING_CHARS])]
+        if opening:
+            match = _DATELINE_RE.search(opening)
+            return credit_name(match.group(1)) if match is not None else None
         seen += len(text)
     for text in paragraphs[-_TAIL_LINES:]:
         if len(text) < 120:

@@ -14,7 +14,7 @@ from brief_reader.article import BlockKind
 from brief_reader.dates import is_dateline, states_when
 from brief_reader.furniture import is_page_chrome
 from brief_reader.lines import Line, first_sentence, looks_like_heading, sentence_ends, words
-from brief_reader.outlets import find_credit
+from brief_reader.outlets import dateline_end, find_credit
 
 _TITLE_MAX_WORDS = 30
 _LABEL_MAX_WORDS = 6
@@ -45,10 +45,9 @@ def is_generic_heading(text: str) -> bool:
 _TRAILING_MARKS_RE = re.compile(r"[\s?!.:](?<![\s?!.:]{2})[\s?!.:]*$")
 
 
-# A kicker: a section's name and the kind of piece ("Politics Analysis", "Hot Take").
-_KICKER_RE = re.compile(
-    r"[\w'’-]{1,30}\s+(?:analysis|perspective|opinion|commentary|take)", re.IGNORECASE
-)
+# A kicker: a section's name and the kind of piece ("Politics Analysis", "Hot Take"). Not
+# "Second Opinion" or "Double Take", which name columns as headlines do.
+_KICKER_RE = re.compile(r"[\w'’-]{1,30}\s+(?:analysis|perspective|commentary)|hot\s+take", re.I)
 
 
 def is_label(text: str) -> bool:
@@ -67,8 +66,8 @@ def is_label(text: str) -> bool:
 # A photo's caption: who stands where ("(L-R)", "Putin (L) and Trump", "From left, ..."), or an
 # agency's file picture ("FILE - In this Nov. 11, 2017 file photo").
 _CAPTION_RE = re.compile(
-    r"\((?:L|C|[LR]\s*-\s*[LR])\)|^\s*from\ left\b|\bleft\ to\ right\b|"
-    r"^\s*FILE\s*[-–—]\s*In\ this\b|\bfile\ photo\b",
+    r"\s\((?-i:L|C|[LR]\s*-\s*[LR])\)|^\((?-i:[LR]\s*-\s*[LR])\)|^\s*from\ left,|"
+    r"\bleft\ to\ right\b|^\s*FILE\s*[-–—]\s*In\ this\b|\bfile\ photo\b",
     re.IGNORECASE | re.VERBOSE,
 )
 
@@ -138,16 +137,11 @@ def headline_below_chrome(kept: list[Line]) -> int | None:
     return None
 
 
-# A story's dateline: its city in capitals, perhaps a region and the wire, then a dash
-# ("HELSINKI (AP) — ", "AUSTIN, Texas — "). The title is what follows it.
-_DATELINE_RE = re.compile(
-    r"^[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,3}(?:, [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2})?"
-    r"(?: \([^()]{1,40}\))? ?[—–-]{1,2} (?=\S)"
+# What a byline opens with: "By", or the wire's own name as a word ("AP-NORC Poll: ..." is a
+# headline).
+_BYLINE_OPENING_RE = re.compile(
+    r"(?:by|(?:the\s+)?associated\s+press|ap|reuters|afp)(?=[\s,]|$)", re.IGNORECASE
 )
-
-
-# What a byline opens with: "By", or the wire's own name.
-_BYLINE_OPENING_RE = re.compile(r"by\s|(?:the\s+)?associated\s+press\b|ap\b|reuters\b|afp\b", re.I)
 
 
 def _credits_a_wire(text: str) -> bool:
@@ -187,7 +181,8 @@ def derive_title(parts: list[tuple[BlockKind, str]]) -> str | None:
         ),
         leads[0],
     )
-    sentence = first_sentence(_DATELINE_RE.sub("", lead.strip(), count=1)).rstrip(".")
+    lead = lead.strip()
+    sentence = first_sentence(lead[dateline_end(lead) :]).rstrip(".")
     tokens = sentence.split()
     if len(tokens) <= 16:
         return sentence

@@ -298,8 +298,14 @@ _NOT_FACT_RE = re.compile(
     \b(?:AP|Reuters|AFP|EPA|Getty|Bloomberg|Sputnik|Kremlin|Pool)\b[^/\n]{0,20}/    # AP Photo/...
     | \((?:AP|Reuters|AFP|Getty\ Images|EPA)[^)]{0,40}(?:Photo|Images|Pool)[^()]*\)
     | \b(?:Photo(?:graph)?|Image|Picture)s?\s*(?:by|:|credit|copyright|caption)\b
-    | \((?:L|C|[LR]-[LR])\)  # a caption's places: Putin (L), (L-R); never (R), a party
-    | ,\ (?:(?:second|third|fourth|far)\ )?(?:from\ )?(?:left|right|cent(?:er|re)),
+    # A caption's places: "(L-R)"; "Putin (L) and Trump", "Stoltenberg (L), Merkel and Trump",
+    # "Trump (C) shakes hands ... Melania Trump (L)" (one "(C)" or "(L)" alone may be a stock,
+    # a captain or a party, "(R)" a party); "Trump, left, and Putin", "Trump, second right, is
+    # flanked by" (not "on the left, right, and center": sides named together).
+    | \([LR]-[LR]\) | \((?:L|C)\)(?:,?\ and\b|,\ [A-Z])
+    | \((?:L|C)\)[^()]{1,200}\((?:L|C|R)\) | \(R\)[^()]{1,200}\((?:L|C)\)
+    | (?<!left)(?<!right)(?<!center)(?<!centre)
+        ,\ (?:(?:second|third|fourth|far)\ )?(?:from\ )?(?:left|right|cent(?:er|re)),
     | \(@\w+\)\s+\w+\.?\s+\d    # a tweet's attribution: (@handle) July 15, 2018
     | contributed\ (?:to\ )?(?:this\ )?report
     | \bAll\ rights\ reserved\b
@@ -313,7 +319,7 @@ _NOT_FACT_START_RE = re.compile(
     \s*(?:
       (?:By|From)\s+[A-Z][\w.'’-]*(?:(?:\s*,\s*|\s+(?:and|&)\s+|\s+)[A-Z][\w.'’-]*){0,5}\s*$
     | FILE\s*[-–—]
-    | (?:From\ left|Left\ to\ right)\b
+    | (?:From\ left|Left\ to\ right),
     | Copyright\b|©
     | (?:Follow|Contact|Reach)\b.{0,60}(?:Twitter|@\w)
     | (?:Updated|Published|Posted|Last\ updated)\b.{0,40}\d{1,2}:\d{2}

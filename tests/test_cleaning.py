@@ -602,18 +602,91 @@ def test_a_byline_with_a_wire_is_a_credit_not_a_photo_credit(tmp_path: Path) -> 
     assert article.credit == "Associated Press"
 
 
+MORE_STORY = (
+    "Work on the channel will start in March and take six weeks, the board said, and ferries "
+    "will use the western quay until it is done."
+)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Andrew Burton | Getty Images",
+        "Halil el-Abdullah | Anadolu Agency | Getty Images",
+        "Mikhail Metzel TASS via Getty Images",
+        "(Jorge Silva/Pool Photo via AP, File)",
+        "(Photo: JONATHAN NACKSTRAND, AFP/Getty Images)",
+        "Image:  Getty",
+        "Fullscreen",
+        "Enlarge this image",
+        "CONNECT TWEET LINKEDIN COMMENTEMAILMORE",
+        "Tags: harbour | dredging | floods",
+        "View Comments",
+    ],
+)
+def test_credits_and_widgets_inside_the_story_are_removed(tmp_path: Path, line: str) -> None:
+    """Between two paragraphs of the story, where nothing else would take them out."""
+    article = read_row(tmp_path, HEADLINE, STAMP_STORY, line, MORE_STORY)
+    assert article.paragraphs == [STAMP_STORY, MORE_STORY]
+
+
 @pytest.mark.parametrize(
     "line",
     [
         "Ferries return to the harbour after weeks of repairs | Reuters",
+        "Ferries return to the harbour | TASS",
+        "Harbour board, ferry operators meet | Pool",
+        "Harbour dredging | Live updates | AP",
+        "Photos: Gettysburg reenactment draws thousands to the fields",
+        "Photos: AP's best photos of the harbour this year",
+        "(Read the harbour/ferry timetable recap)",
+        "(Corrected: an earlier version misnamed the harbour master/Reuters)",
+        "Tag: you're it, the children shouted as they ran across the quay",
+        "Follow, follow, follow",
         "(and/or the photo)",
         "Published works of the harbour master, a history",
         "Here are five highlights from the board's meeting:",
     ],
 )
 def test_story_lines_that_look_like_credits_or_labels_are_kept(tmp_path: Path, line: str) -> None:
-    article = read_row(tmp_path, HEADLINE, STAMP_STORY, line)
+    """Headlines and lines of the story close to a credit's or a widget's shape."""
+    article = read_row(tmp_path, HEADLINE, STAMP_STORY, line, MORE_STORY)
     assert line in article.body
+
+
+def test_prose_after_a_kickers_definition_is_kept(tmp_path: Path) -> None:
+    line = "Opinion Interpretation of the news based on evidence. " + MORE_STORY
+    article = read_row(tmp_path, HEADLINE, STAMP_STORY, line)
+    assert MORE_STORY in article.body
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        "AP-NORC Poll: Most harbour users back the dredging plan",
+        "What Section 230(c) means for the harbour's ferry websites",
+        "Remembering 9/11/01",
+        "Second Opinion",
+        "Double Take",
+    ],
+)
+def test_headlines_close_to_a_byline_caption_stamp_or_kicker_are_titles(
+    tmp_path: Path, headline: str
+) -> None:
+    assert read_row(tmp_path, headline, STAMP_STORY).title == headline
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "NATO — the alliance the harbour board joined last year — met again on Monday.",
+        "U.S. - Russia ferry talks resumed in the harbour on Monday.",
+    ],
+)
+def test_a_lead_opening_with_a_name_and_a_dash_keeps_it_in_its_title(
+    tmp_path: Path, lead: str
+) -> None:
+    assert read_row(tmp_path, lead).title.split()[0] == lead.split()[0]
 
 
 @pytest.mark.parametrize("line", ["Follow the money", "Connect with friends", "More ferries"])

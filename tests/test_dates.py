@@ -117,6 +117,7 @@ def test_a_stamp_without_a_year_or_in_numbers_is_a_stamp_but_no_day(line: str) -
         "The ferry left at 8:00 AM ET on Monday, July 16, 2018",
         "Taking a closer look at the 24/7 news cycle",
         "Harbour fees rise 3/4 of a point",
+        "Remembering 9/11/01",
     ],
 )
 def test_a_line_saying_more_than_when_is_no_stamp(line: str) -> None:

@@ -118,3 +118,22 @@ def test_a_photos_credit_below_the_captions_is_not_the_stories() -> None:
     """A photographer's name and wire under a caption credit the picture, not the story."""
     paragraphs = [CAPTION * 3, CAPTION * 3, "Pablo Martinez Monsivais, AP", "Ferries sail again."]
     assert find_credit(paragraphs) is None
+
+
+def test_a_teasers_dateline_below_another_storys_is_not_the_credit() -> None:
+    """A page of teasers from several outlets: the first dateline opens the page's first story;
+    a wire's dateline in a later teaser is another story's."""
+    paragraphs = [
+        CAPTION * 3,
+        "UKRAINE—To land in Kiev is to reach the harbour of today's confrontation.",
+        "SEVASTOPOL, Crimea (Reuters) - Like soccer fans worldwide, people here wanted more.",
+    ]
+    assert find_credit(paragraphs) is None
+
+
+def test_a_byline_of_three_writers_with_its_stamp_is_the_credit() -> None:
+    byline = (
+        "Jonathan Lemire, Jill Colvin and Vladimir Isachenkov, Associated Press Published 6:23 "
+        "a.m. ET July 16, 2018"
+    )
+    assert find_credit([byline, "HELSINKI — Ferries sail."]) == "Associated Press"

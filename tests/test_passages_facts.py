@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from brief_reader.search.passages import SharedPassages, find_shared
 
 from brief_reader.article import Article, BlockKind, assemble
@@ -63,6 +64,10 @@ CAPTIONS = [
     "John Bolton and Secretary of State Mike Pompeo during a working breakfast in Helsinki.",
     "NATO Secretary General Jens Stoltenberg (L), German Chancellor Angela Merkel and President "
     "Donald Trump attend the opening ceremony of the NATO Summit in Brussels.",
+    "President Donald Trump, left, and Finnish President Sauli Niinisto talk on the balcony of "
+    "the presidential palace.",
+    "US President Donald Trump (C) shakes hands with Russia's President Vladimir Putin next to "
+    "US First Lady Melania Trump (L) ahead of a meeting.",
     "From left, first lady Melania Trump, President Donald Trump and Prime Minister Theresa May "
     "watch the arrival ceremony at Blenheim Palace.",
     "(L-R) US President Donald Trump and Britain's Prime Minister Theresa May stand on the steps "
@@ -80,13 +85,23 @@ def test_a_photos_caption_copied_by_every_outlet_is_no_fact() -> None:
         assert groups_with(result, caption[:40]) == []
 
 
-def test_a_partys_letter_is_no_caption() -> None:
-    """ "(R)" after a senator's name is a party, and the sentence a fact like any other."""
-    claim = (
-        "Senator Ann Lee (R) said on Sunday the bridge repairs would cost twelve million dollars."
-    )
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Senator Ann Lee (R) said on Sunday the bridge repairs would cost twelve million dollars.",
+        "Senator Ann Lee (R) and Senator Bo Kim (R) said the bridge repairs would cost millions.",
+        "Shares of Loews Corp. (L) fell 3 percent after the bridge contract went to a rival.",
+        "Citigroup (C) on Wednesday named Ann Lee chief executive of its bridge-building business.",
+        "England captain Ann Lee (C) scored twice as the bridge team beat Panama on Sunday.",
+        "Critics on the left, right, and center condemned the bridge closure on Sunday.",
+        "From left-wing activists to business lobbies, critics condemned the bridge closure.",
+    ],
+)
+def test_a_letter_or_a_side_in_a_claim_is_no_caption(claim: str) -> None:
+    """One "(R)" or "(C)" is a party, a stock or a captain, and sides named together are no
+    places in a picture: the sentence is a fact like any other."""
     result = find_shared([article(name, [*STORY, claim]) for name in "ab"])
-    assert groups_with(result, "Senator Ann Lee (R)")
+    assert groups_with(result, claim[:30])
 
 
 def test_a_name_with_its_title_does_not_join_two_claims() -> None:
