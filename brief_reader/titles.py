@@ -63,11 +63,13 @@ def is_label(text: str) -> bool:
     )
 
 
-# A photo's caption: who stands where ("(L-R)", "Putin (L) and Trump", "From left, ..."), or an
-# agency's file picture ("FILE - In this Nov. 11, 2017 file photo").
+# A photo's caption: who stands where ("(L-R)", "Putin (L) and Trump", "From left, ..."), an
+# agency's file picture ("FILE - In this Nov. 11, 2017 file photo"), or its credit inside
+# ("Nancy Pelosi (D-Calif.) (AP Photo/Eric Risberg)").
 _CAPTION_RE = re.compile(
     r"\s\((?-i:L|C|[LR]\s*-\s*[LR])\)|^\((?-i:[LR]\s*-\s*[LR])\)|^\s*from\ left,|"
-    r"\bleft\ to\ right\b|^\s*FILE\s*[-–—]\s*In\ this\b|\bfile\ photo\b",
+    r"\bleft\ to\ right\b|^\s*FILE\s*[-–—]\s*In\ this\b|\bfile\ photo\b|"
+    r"\((?:AP|AFP|Reuters|EPA)\ Photo\b",
     re.IGNORECASE | re.VERBOSE,
 )
 

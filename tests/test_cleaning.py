@@ -701,6 +701,7 @@ def test_words_of_widgets_in_other_lines_are_not_furniture(line: str) -> None:
         "The harbour master (L) and the mayor",
         "From left, the harbour master, the mayor and two ferry captains",
         "FILE - In this Nov. 11, 2017 file photo",
+        "Harbour master Ann Lee (AP Photo/Bo Kim)",
     ],
 )
 def test_a_photos_caption_is_never_the_title_and_stays_in_the_text(
