@@ -73,12 +73,13 @@ _FURNITURE_PATTERN = r"""^(?:
         (?:\ ?/\ ?{names})?|courtesy\b[^.!?]{0,60})|
     (?:ap|afp|reuters|epa)\ photo\b[^.!?]{0,60}|(?:ap|afp|reuters|epa)\ ?/\ ?file(?:\ \d{4})?|
     [^.!?]{1,60}/\ ?(?:[^.!?/]{1,30}/)?(?:getty\ images|afp|ap|associated\ press|
-        reuters|epa(?:-efe)?|shutterstock|pool)(?:\ (?:photo|images|via\ getty\ images))?|
+        reuters|epa(?:-efe)?|shutterstock|pool)(?:\ (?:photo|images|via\ getty\ images))?
+        (?:\ for\ {names})?|
     [^.!?]{1,60},\ (?:[^.!?/]{1,30}/)?(?:getty\ images|epa(?:-efe)?|shutterstock)|
     (?:{names}\ ?\|\ ?){1,3}(?:getty\ images|epa(?:-efe)?|shutterstock|pool|tass)|
     (?:{names}\ ?\|\ ?){2,3}(?:afp|ap|associated\ press|reuters)|
     (?:{names}\ )?via\ getty\ images|getty\ images|
-    go\ to\ permalink|view\ (?:all\ )?comments?|enlarge\ this\ image|toggle\ caption|
+    go\ to\ permalink|view\ (?:all\ )?comments?|enlarge\ this\ image|(?:toggle|hide)\ caption|
     caret\ (?:down|up|left|right)|modal\ trigger|(?:purchase:\ )?order\ (?:a\ )?reprint|
     you\ must\ be\ logged\ in\ to\ (?:post\ a\ )?comment[.!]?|follow\ @\w{1,30}|
     embed|loading(?:\.{3}|…)?|what's\ this\?|tags?:\ (?:[^.!?|,]{1,40}[|,]){1,20}[^.!?|,]{1,40}|

@@ -622,6 +622,8 @@ MORE_STORY = (
         "CONNECT TWEET LINKEDIN COMMENTEMAILMORE",
         "Tags: harbour | dredging | floods",
         "View Comments",
+        "Charley Gallay/Getty Images for Spotify",
+        "hide caption",
     ],
 )
 def test_credits_and_widgets_inside_the_story_are_removed(tmp_path: Path, line: str) -> None:
