@@ -151,3 +151,8 @@ def word_spans(text: str) -> tuple[list[str], list[int], list[int]]:
 
 # Same-length mapping of apostrophe look-alikes, so offsets into `source` are offsets into `text`.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
+
+
+def counted(n: int, noun: str) -> str:
+    """`n` and its noun, plural when `n` is not one ("1 outlet", "3 outlets")."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -18,6 +18,7 @@ from brief_reader.search.facts import Passage
 from brief_reader.annotations import ResolvedAnnotation
 from brief_reader.export import escape_note, escape_text
 from brief_reader.sanitize import strip_controls
+from brief_reader.text import counted
 
 ALONE_SHOWN = 3  # passages quoted per outlet under "what it alone says"
 QUOTE_CHARS = 320  # a longer passage is cut at a word, with an ellipsis
@@ -40,7 +41,7 @@ def brief_markdown(brief: Brief, notes: Notes | None = None) -> str:
 def _story(story: StoryBrief, notes: Notes) -> list[str]:
     lines = [f"## {escape_text(story.title) or '(untitled)'}", ""]
     span = _span(story.first, story.last)
-    summary = f"{_count(len(story.outlets), 'outlet')}, {_count(len(story.articles), 'article')}"
+    summary = f"{counted(len(story.outlets), 'outlet')}, {counted(len(story.articles), 'article')}"
     lines += [f"{summary}{span}. Story id: {escape_text(story.id)}.", ""]
     lines += ["Outlets: " + ", ".join(_name(o.name) for o in story.outlets) + ".", ""]
 
@@ -62,7 +63,7 @@ def _story(story: StoryBrief, notes: Notes) -> list[str]:
             lines += _notes_on([passage], notes)
         if len(found) > ALONE_SHOWN:
             more = len(found) - ALONE_SHOWN
-            lines += [f"And {_count(more, 'more passage')}.", ""]
+            lines += [f"And {counted(more, 'more passage')}.", ""]
         # Notes on its other passages still belong in the brief.
         lines += _notes_on(found[ALONE_SHOWN:], notes)
 
@@ -149,7 +150,3 @@ def _span(first: str | None, last: str | None) -> str:
     if last is None or last == first:
         return f", {escape_text(first)}"
     return f", {escape_text(first)} to {escape_text(last)}"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -92,3 +92,15 @@ def test_markdown_carries_the_users_note_under_the_fact_it_is_on(cli: RunCli) ->
     first_fact = markdown.split("#### 2.")[0]
     # A note is the user's Markdown: its inline formatting is kept.
     assert "- Your note: Ask [the] *wire* desk." in first_fact
+
+
+def test_a_story_of_one_article_is_counted_in_the_singular(cli: RunCli, tmp_path: Path) -> None:
+    """One outlet, one article: "1 outlet · 1 article", never "1 outlets · 1 articles"."""
+    (tmp_path / "ferry.txt").write_text(
+        "Ferry fares rise in the harbour\n\nThe harbour board raised ferry fares on Monday.\n",
+        encoding="utf-8",
+    )
+    result = cli("brief", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "1 outlet · 1 article" in result.stdout
+    assert "1 outlets" not in result.stdout and "1 articles" not in result.stdout

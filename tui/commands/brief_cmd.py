@@ -17,6 +17,7 @@ from brief_reader.tui.commands import Context, add_paths_argument, out, warn
 from brief_reader.article import Article
 from brief_reader.errors import BriefReaderError
 from brief_reader.export import write_atomically
+from brief_reader.text import counted
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -107,10 +108,14 @@ def _print_story(story: StoryBrief, width: int) -> None:
     span = f" · {story.first} to {story.last}" if story.first and story.last != story.first else ""
     if story.first and not span:
         span = f" · {story.first}"
-    out(f"{len(story.outlets)} outlets · {len(story.articles)} articles{span} · {story.id}")
+    outlets, articles = (
+        counted(len(story.outlets), "outlet"),
+        counted(len(story.articles), "article"),
+    )
+    out(f"{outlets} · {articles}{span} · {story.id}")
     for rank, fact in enumerate(story.facts, 1):
         out()
-        out(f"{rank:>3}. {fact.outlets} outlets")
+        out(f"{rank:>3}. {counted(fact.outlets, 'outlet')}")
         for line in textwrap.wrap(" ".join(fact.text.split()), width=width - 5):
             out(f"     {line}")
         for kind, label in KIND_LABELS.items():

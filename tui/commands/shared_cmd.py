@@ -17,6 +17,7 @@ from brief_reader.tui.commands import (
 
 from brief_reader.article import Article
 from brief_reader.errors import BriefReaderError
+from brief_reader.text import counted
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -68,7 +69,10 @@ def _print_human(
         out("No shared passages.")
         return
     sources = {p.article for g in groups for p in g.passages}
-    out(f"{len(groups)} shared passages across {len(sources)} of {len(articles)} articles")
+    out(
+        f"{counted(len(groups), 'shared passage')} across {len(sources)} of "
+        f"{counted(len(articles), 'article')}"
+    )
     for number, group in enumerate(groups, 1):
         out()
         _print_group(number, group, by_id, width)
@@ -76,11 +80,11 @@ def _print_human(
         out()
         out(f"{len(result.stories)} stories:")
         for story in result.stories:
-            out(f"  {story.id}  {len(story.articles)} articles  {story.name}")
+            out(f"  {story.id}  {counted(len(story.articles), 'article')}  {story.name}")
 
 
 def _print_group(number: int, group: PassageGroup, by_id: dict[str, Article], width: int) -> None:
-    details = [group.kind, f"score {group.score:.2f}", f"{group.outlets} outlets"]
+    details = [group.kind, f"score {group.score:.2f}", counted(group.outlets, "outlet")]
     if group.first is not None:
         details.append(f"first {group.first.outlet}")
     if group.credit:

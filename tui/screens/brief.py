@@ -27,6 +27,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from brief_reader.article import Article
+from brief_reader.text import counted
 
 PANES = 4  # outlets side by side at once; the others are a key away
 HEAD_OUTLETS = 12  # outlets named in the header
@@ -119,10 +120,9 @@ class StoryBriefScreen(BriefScreen[None]):
             span = f" · {brief.first}" + (
                 f" → {brief.last}" if brief.last and brief.last != brief.first else ""
             )
-        facts = len(brief.facts)
         counts = (
-            f"{len(brief.outlets)} outlets · {len(brief.articles)} articles{span}"
-            f" · {facts} fact{'s' if facts != 1 else ''} shared"
+            f"{counted(len(brief.outlets), 'outlet')} · {counted(len(brief.articles), 'article')}"
+            f"{span} · {counted(len(brief.facts), 'fact')} shared"
         )
         # The header is one line: as many names as a wide terminal shows, the rest counted.
         names = ", ".join(short(o.name) for o in brief.outlets[:HEAD_OUTLETS])
@@ -190,7 +190,8 @@ class StoryBriefScreen(BriefScreen[None]):
             how = telling.label + (", first" if telling.first else "")
         text = " ".join(fact.text.split())
         detail.update(
-            f"{column}. {outlet.name}: {how}\nfact {rank} ({fact.outlets} outlets): {text}"
+            f"{column}. {outlet.name}: {how}\n"
+            f"fact {rank} ({counted(fact.outlets, 'outlet')}): {text}"
         )
 
     @on(CoverageMatrix.CellChosen, "#brief-matrix")

@@ -24,6 +24,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from brief_reader.text import counted
+
 TEXT_LINES = 3  # lines of a fact's text before it is cut
 MARK_LINES = 2  # lines of outlet marks before "+N more"
 NAME_CHARS = 24  # an outlet's name in a mark is cut to this
@@ -166,7 +168,7 @@ class BriefView(ScrollView, can_focus=True):
         brief = self.brief
         if brief is not None:
             count = len(brief.outlets)
-            heading = f" FACTS · ranked by how many of the {count} outlets state them"
+            heading = f" FACTS · ranked by how many of the {counted(count, 'outlet')} state them"
             self._lines.append(_Line(-1, ((heading, "brief--section"),)))
             if not brief.facts:
                 self._lines.append(
@@ -205,7 +207,7 @@ class BriefView(ScrollView, can_focus=True):
         out: list[tuple[Piece, ...]] = []
         head: list[Piece] = [
             (f"{index + 1:>4}  ", "brief--rank"),
-            (f"{fact.outlets} outlets", "brief--count"),
+            (counted(fact.outlets, "outlet"), "brief--count"),
         ]
         if fact.first is not None:
             when = f" {fact.first_time}" if fact.first_time else ""
