@@ -89,6 +89,7 @@ _FURNITURE_PATTERN = r"""^(?:
     media\ playback\ is\ (?:not\ supported|unsupported)\ on\ your\ device[.!]?|
     this\ (?:programme|program|video)\ will\ be\ available\ shortly\ after\ broadcast[.!]?|
     a\ link\ has\ been\ (?:posted|sent)\ to\ your\b{rest:60}|
+    %\ of\ readers\ think\ this\ story\ is\ (?:fact|fiction)[.!]?|add\ your\ two\ cents[.!]?|
     (?:analysis|perspective|opinion)\ (?:interpretation|discussion)\ of\ (?:the\ )?news\b
         [^.!?]{0,200}[.!]?|
     \((?:ap|afp|reuters|epa)\ photo\b[^()]{0,60}\)|

@@ -144,7 +144,8 @@ _DATELINE_RE = re.compile(rf"\(({_WIRE_PATTERN})\)\s*[—–-]")
 # dateline).
 # (Not "FILE - In this photo", an agency's caption; not "DVD-RW", a word with a hyphen.)
 _CITY = r"(?!FILE\b)[A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+){0,3}"
-_REGION = r"(?:, [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2})?"
+# (A region, or the day: "AUSTIN, Texas", "NEW YORK, May 30 (Reuters)".)
+_REGION = r"(?:, [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}(?: \d{1,2})?)?"
 _DASH = r"(?: [—–-]{1,2} |[—–] ?)"
 _OPENING_DATELINE_RE = re.compile(
     rf"(?:(?!FILE\b)[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){{0,3}}{_REGION} \([^()]{{1,40}}\) ?"

@@ -624,6 +624,7 @@ MORE_STORY = (
         "View Comments",
         "Charley Gallay/Getty Images for Spotify",
         "hide caption",
+        "% of readers think this story is Fact. Add your two cents.",
     ],
 )
 def test_credits_and_widgets_inside_the_story_are_removed(tmp_path: Path, line: str) -> None:
@@ -716,7 +717,13 @@ def test_a_photos_caption_is_never_the_title_and_stays_in_the_text(
 
 @pytest.mark.parametrize(
     "dateline",
-    ["HELSINKI (AP) — ", "AUSTIN, Texas — ", "NEW YORK (Reuters) - ", "GLASGOW, Scotland (AP) — "],
+    [
+        "HELSINKI (AP) — ",
+        "AUSTIN, Texas — ",
+        "NEW YORK (Reuters) - ",
+        "GLASGOW, Scotland (AP) — ",
+        "NEW YORK, May 30 (Reuters) - ",
+    ],
 )
 def test_a_title_from_the_lead_leaves_its_dateline_out(tmp_path: Path, dateline: str) -> None:
     article = read_row(tmp_path, dateline + STAMP_STORY)
