@@ -323,11 +323,12 @@ def _metadata_piece(
         return True
     if near_edge:
         date = dateline_day(piece)
-        wired = _WIRE_STAMP_RE.match(piece) if date is None else None
+        wired = _WIRE_STAMP_RE.match(piece)
         if wired is not None and (wire := _canonical_wire(wired.group(1))) is not None:
             # "AP June 1, 2018, 10:35 PM": the wire that wrote it, and when.
-            date = dateline_day(wired.group(2))
-            if date is not None:
+            stamped = dateline_day(wired.group(2))
+            if stamped is not None:
+                date = stamped
                 meta.credit = meta.credit or wire
         if date is not None:
             meta.date = meta.date or date

@@ -138,6 +138,11 @@ _NUMERIC_STAMP_RE = re.compile(
     rf"{_NUMERIC_DAY}(?:{_NUMERIC_TIME})?|[\w&/-]{{1,30}}\s+{_NUMERIC_DAY}{_NUMERIC_TIME}",
     re.IGNORECASE,
 )
+# An outlet's name before its stamp's month: "CBS News July 15, 2018, 9:21 AM".
+_OUTLET_BEFORE_DAY_RE = re.compile(
+    rf"^(?-i:[A-Z][\w.&'’-]*)(?:\s+(?-i:[A-Z][\w.&'’-]*)){{0,2}}\s+(?=(?:{MONTH_PATTERN})\b)",
+    re.IGNORECASE,
+)
 # A date stamp is short; longer lines are not looked at (nor scanned by the patterns).
 _DATELINE_MAX_CHARS = 200
 
@@ -151,11 +156,16 @@ def is_date_label(text: str) -> bool:
 
 def dateline_day(text: str) -> str | None:
     """The ISO day a page's date stamp states ("Updated: July 15, 2018 @ 6:15 am",
-    "Updated 2:08 AM ET, Thu August 3, 2017"), or None when the line is not one."""
+    "Updated 2:08 AM ET, Thu August 3, 2017", "CBS News July 15, 2018, 9:21 AM"), or None
+    when the line is not one."""
     if len(text) > _DATELINE_MAX_CHARS:
         return None
     line = _DATELINE_LABEL_RE.sub("", " ".join(text.split()))
-    return parse_date(line) or parse_date(_LEADING_TIME_RE.sub("", line))
+    return (
+        parse_date(line)
+        or parse_date(_LEADING_TIME_RE.sub("", line))
+        or parse_date(_OUTLET_BEFORE_DAY_RE.sub("", line, count=1))
+    )
 
 
 def is_dateline(text: str) -> bool:

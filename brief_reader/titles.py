@@ -45,6 +45,9 @@ def is_generic_heading(text: str) -> bool:
 _TRAILING_MARKS_RE = re.compile(r"[\s?!.:](?<![\s?!.:]{2})[\s?!.:]*$")
 
 
+# A byline: "By Emily Tillett CBS News July 15, 2018", "By: Jeff Risdon | July 14, 2018" (not
+# "By the numbers: ...", a headline).
+_BYLINE_RE = re.compile(r"By:?\s+[A-Z]")
 # A kicker: a section's name and the kind of piece ("Politics Analysis", "Hot Take"). Not
 # "Second Opinion" or "Double Take", which name columns as headlines do.
 _KICKER_RE = re.compile(r"[\w'’-]{1,30}\s+(?:analysis|perspective|commentary)|hot\s+take", re.I)
@@ -52,14 +55,15 @@ _KICKER_RE = re.compile(r"[\w'’-]{1,30}\s+(?:analysis|perspective|commentary)|
 
 def is_label(text: str) -> bool:
     """A line that introduces or stamps what follows: a label ("TERRY GROSS, HOST:"), a kicker
-    ("WorldViews Analysis") or a date stamp ("Updated: July 15, 2018 @ 6:15 am", "8:00 AM
-    ET"). It never names an article."""
+    ("WorldViews Analysis"), a byline, or date stamps ("Updated: July 15, 2018 @ 6:15 am",
+    "4:38 PM ET Fri, 13 July 2018 | 01:42"). It never names an article."""
     stripped = text.strip()
     # A lead-in sentence ("Here are five highlights from the trip:") is longer than a label.
     return (
         (stripped.endswith(":") and words(stripped) <= _LABEL_MAX_WORDS)
         or _KICKER_RE.fullmatch(stripped) is not None
-        or is_dateline(stripped)
+        or _BYLINE_RE.match(stripped) is not None
+        or all(map(is_dateline, stripped.split(" | ")))
     )
 
 

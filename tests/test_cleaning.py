@@ -537,6 +537,7 @@ def test_credits_and_widgets_above_a_headline_are_never_the_title(
         ("1:52 pm CDT, Friday, May 31, 2019", "2019-05-31"),
         ("AP June 1, 2018, 10:35 PM", "2018-06-01"),
         ("Associated Press Monday, July 16, 2018", "2018-07-16"),
+        ("CBS News July 15, 2018, 9:21 AM", "2018-07-15"),
     ],
 )
 def test_a_date_stamp_above_a_headline_is_the_date(tmp_path: Path, stamp: str, day: str) -> None:
@@ -582,6 +583,8 @@ def test_the_labels_of_a_date_stamp_go_with_it(tmp_path: Path) -> None:
         "PowerPost Analysis",
         "PostEverything Perspective",
         "Hot Take",
+        "By Ann Lee - The Harbour Times - Sunday, July 15, 2018",
+        "4:38 PM ET Fri, 13 July 2018 | 01:42",
     ],
 )
 def test_a_label_or_time_stamp_is_never_the_title_and_stays_in_the_text(
@@ -625,6 +628,10 @@ MORE_STORY = (
         "Charley Gallay/Getty Images for Spotify",
         "hide caption",
         "% of readers think this story is Fact. Add your two cents.",
+        "Kremlin Pool Photo via Associated Press/file",
+        "AFP PHOTO / Lehtikuva / Ann Lee / Finland OUTANN LEE/AFP/Getty Images",
+        "Harbour.com no longer supports Internet Explorer 9 or earlier. Please upgrade your "
+        "browser. LEARN MORE »",
     ],
 )
 def test_credits_and_widgets_inside_the_story_are_removed(tmp_path: Path, line: str) -> None:
@@ -649,6 +656,8 @@ def test_credits_and_widgets_inside_the_story_are_removed(tmp_path: Path, line: 
         "(and/or the photo)",
         "Published works of the harbour master, a history",
         "Here are five highlights from the board's meeting:",
+        "By the numbers: ferries in the harbour this year",
+        "Learn more about the harbour's history at the museum",
     ],
 )
 def test_story_lines_that_look_like_credits_or_labels_are_kept(tmp_path: Path, line: str) -> None:
