@@ -732,6 +732,7 @@ def test_a_photos_caption_is_never_the_title_and_stays_in_the_text(
         "NEW YORK (Reuters) - ",
         "GLASGOW, Scotland (AP) — ",
         "NEW YORK, May 30 (Reuters) - ",
+        "London (AFP) – ",
     ],
 )
 def test_a_title_from_the_lead_leaves_its_dateline_out(tmp_path: Path, dateline: str) -> None:
