@@ -28,6 +28,7 @@ from brief_reader.lines import ends_sentence as _ends_sentence
 from brief_reader.lines import hard_wrap_width as _hard_wrap_width
 from brief_reader.lines import is_short_label as _is_short_label
 from brief_reader.lines import words as _words
+from brief_reader.outlets import outlet_name
 from brief_reader.titles import (
     GENERIC_HEADINGS,
     derive_title,
@@ -437,10 +438,20 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
     _strip_navigation(lines, meta)
     kept = [line for line in lines if not line.removed and re.search(r"[^\W\d_]", line.text)]
 
-    # A masthead ("The Boston Globe" above a bostonglobe.com story) names the outlet, not the story.
-    if kept and meta.source and _is_masthead(kept[0].text, meta.source):
-        meta.source = meta.source if " " in meta.source else kept[0].text.strip()
-        kept = kept[1:]
+    # A masthead ("The Boston Globe" above a bostonglobe.com story) names the outlet, not the
+    # story; it may stand below a menu's label ("Sections").
+    masthead = next(
+        (
+            i
+            for i, line in enumerate(kept[:_MASTHEAD_LINES])
+            if meta.source and _is_masthead(line.text, meta.source)
+        ),
+        None,
+    )
+    if masthead is not None and meta.source:
+        if " " not in meta.source:
+            meta.source = kept[masthead].text.strip()
+        del kept[masthead]
 
     # Page chrome above the story ("Congratulations!", a weather widget) is neither its title
     # nor its text. Only short lines (or a widget's template with a blank in it) go: a lead
@@ -451,6 +462,7 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
     kept = kept[chrome:]
 
     # The title: given by the format, else the first line if it reads as a headline.
+    titled_by_format = meta.title is not None
     if kept and meta.title and _same_text(kept[0].text, meta.title):
         kept = kept[1:]
     elif meta.title is None and kept:
@@ -494,6 +506,9 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
     parts = _drop_empty_sections(parts)
     if meta.title is None:
         meta.title = derive_title(parts)
+    if meta.title is not None and not titled_by_format:
+        # "Europe |Trump Meets Putin": the page's section before its headline.
+        meta.title = _SECTION_BEFORE_TITLE_RE.sub("", meta.title, count=1) or meta.title
     return Cleaned(meta, parts)
 
 
@@ -525,6 +540,11 @@ def _reads_as_label(text: str) -> bool:
     return lower < 0.4 * len(words)
 
 
+_MASTHEAD_LINES = 3  # the masthead is among the page's first lines
+# A section's name and a bar before a headline: "Europe |", "Opinion | ".
+_SECTION_BEFORE_TITLE_RE = re.compile(r"^[A-Z][\w&'’-]*(?: [A-Z&][\w&'’-]*){0,2} ?\| ?(?=\S)")
+
+
 def _is_masthead(line: str, source: str) -> bool:
     """Whether `line` is the outlet's own name, as its source field or web domain spells it."""
 
@@ -533,11 +553,14 @@ def _is_masthead(line: str, source: str) -> bool:
         return re.sub(r"[^a-z0-9]", "", text)
 
     name = letters(line)
-    if not name or _words(line) > 6:
+    # A name as a masthead sets it: "(CNN)" opens a dateline.
+    if not name or _words(line) > 6 or not line.strip()[:1].isalnum():
         return False
     host = source.casefold().split("/")[0].removeprefix("www.")
     label = host.rsplit(".", 2)[-2] if host.count(".") >= 1 else host
-    return name in (letters(source), letters(label), letters(host))
+    # The outlet's known name for its domain: "The New York Times" above a nytimes.com story.
+    known = outlet_name(source) or ""
+    return name in (letters(source), letters(label), letters(host), letters(known))
 
 
 def _same_text(a: str, b: str) -> bool:

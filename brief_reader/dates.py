@@ -138,7 +138,8 @@ _NUMERIC_STAMP_RE = re.compile(
     rf"{_NUMERIC_DAY}(?:{_NUMERIC_TIME})?|[\w&/-]{{1,30}}\s+{_NUMERIC_DAY}{_NUMERIC_TIME}",
     re.IGNORECASE,
 )
-# An outlet's name before its stamp's month: "CBS News July 15, 2018, 9:21 AM".
+# An outlet's name before its stamp's month, and the time after it: "CBS News July 15, 2018,
+# 9:21 AM".
 _OUTLET_BEFORE_DAY_RE = re.compile(
     rf"^(?-i:[A-Z][\w.&'’-]*)(?:\s+(?-i:[A-Z][\w.&'’-]*)){{0,2}}\s+(?=(?:{MONTH_PATTERN})\b)",
     re.IGNORECASE,
@@ -161,11 +162,13 @@ def dateline_day(text: str) -> str | None:
     if len(text) > _DATELINE_MAX_CHARS:
         return None
     line = _DATELINE_LABEL_RE.sub("", " ".join(text.split()))
-    return (
-        parse_date(line)
-        or parse_date(_LEADING_TIME_RE.sub("", line))
-        or parse_date(_OUTLET_BEFORE_DAY_RE.sub("", line, count=1))
-    )
+    day = parse_date(line) or parse_date(_LEADING_TIME_RE.sub("", line))
+    if day is None:
+        after_outlet = _OUTLET_BEFORE_DAY_RE.sub("", line, count=1)
+        # A stamp has its time ("Pearl Harbor December 7, 1941" is a headline).
+        if after_outlet != line and _TRAILING_TIME_RE.search(after_outlet):
+            day = parse_date(after_outlet)
+    return day
 
 
 def is_dateline(text: str) -> bool:

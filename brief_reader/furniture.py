@@ -55,7 +55,8 @@ _FURNITURE_PATTERN = r"""^(?:
     (?:your\ |this\ )?(?:browser|site)\ (?:no\ longer\ supports\ internet\ explorer|
         javascript\ is\ (?:disabled|required))\b{rest:80}|
     javascript\ is\ (?:disabled|required)\b{rest:80}|
-    [\w.-]{1,30}\ no\ longer\ supports\ internet\ explorer\b{rest:60}|learn\ more\ ?»?|
+    [\w-]{1,30}\.[\w.-]{1,30}\ no\ longer\ supports\ internet\ explorer\b{rest:60}|
+    learn\ more\ ?»?|
     facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|threads|bluesky|telegram|flipboard|
     follow\ us\b[^.!?]{0,60}|share\ (?:this|on|via)\b[^.!?]{0,60}|share|tweet|email|print|
     comments?|(?:tap|click)\ here\b{rest:80}|advertisement|sponsored(?:\ content)?|ad|
@@ -72,7 +73,7 @@ _FURNITURE_PATTERN = r"""^(?:
     (?:image|photo|picture)\ (?:credit|source):.{0,100}|
     (?:image|photo|picture)s?:\s*(?:(?:getty(?:\ images)?|ap|afp|reuters|epa|shutterstock)\b
         (?:\ ?/\ ?{names})?|courtesy\b[^.!?]{0,60})|
-    (?:ap|afp|reuters|epa)\ photo\b[^.!?]{0,120}|
+    (?:ap|afp|reuters|epa)\ photo\b[^.!?]{0,60}|(?:ap|afp|reuters|epa)\ photo\ ?/[^.!?]{0,120}|
     (?:{names}\ )?(?:pool\ )?photo\ via\ (?:ap|associated\ press|getty\ images|reuters|afp)
         (?:/file)?|(?:ap|afp|reuters|epa)\ ?/\ ?file(?:\ \d{4})?|
     [^.!?]{1,60}/\ ?(?:[^.!?/]{1,30}/)?(?:getty\ images|afp|ap|associated\ press|

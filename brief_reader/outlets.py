@@ -138,18 +138,21 @@ _WIRE_PATTERN = (
 )
 # "HELSINKI (AP) —", "(Reuters) -", "MOSCOW, July 15 (AFP) -"
 _DATELINE_RE = re.compile(rf"\(({_WIRE_PATTERN})\)\s*[—–-]")
-# A story's opening dateline: its city, perhaps a region, and the wire, then a dash ("HELSINKI
-# (AP) — ", "London (AFP) – ", "NEW YORK, May 30 (Reuters) - "); without the wire, a city in
-# capitals ("AUSTIN, Texas — ", "UKRAINE—") with no dot, and a capital after the dash ("U.S. -
-# Russia relations", "NATO — the alliance" open no dateline).
+# A story's opening dateline: its city in capitals, perhaps a region, and its source, then a
+# dash ("HELSINKI (AP) — ", "WASHINGTON (CNN) - ", "NEW YORK, May 30 (Reuters) - "); a city in
+# lower case with a wire ("London (AFP) – "); without a source, a city in capitals ("AUSTIN,
+# Texas — ", "UKRAINE—") with no dot, and a capital after the dash ("U.S. - Russia
+# relations", "NATO — the alliance" open no dateline).
 # (Not "FILE - In this photo", an agency's caption; not "DVD-RW", a word with a hyphen.)
 _CITY = r"(?!FILE\b)[A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+){0,3}"
 # (A region, or the day: "AUSTIN, Texas", "NEW YORK, May 30 (Reuters)".)
 _REGION = r"(?:, [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,2}(?: \d{1,2})?)?"
 _DASH = r"(?: [—–-]{1,2} |[—–] ?)"
 _OPENING_DATELINE_RE = re.compile(
-    rf"(?:(?!FILE\b)[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){{0,3}}{_REGION} \(({_WIRE_PATTERN})\) ?"
-    rf"[—–-]{{1,2}} ?|{_CITY}{_REGION}{_DASH}(?=[A-Z\"“‘']))"
+    rf"(?:(?!FILE\b)[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){{0,3}}{_REGION} \([^()]{{1,40}}\) ?"
+    rf"[—–-]{{1,2}} ?"
+    rf"|[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){{0,3}}{_REGION} \(({_WIRE_PATTERN})\) ?[—–-]{{1,2}} ?"
+    rf"|{_CITY}{_REGION}{_DASH}(?=[A-Z\"“‘']))"
 )
 
 

@@ -153,6 +153,6 @@ def word_spans(text: str) -> tuple[list[str], list[int], list[int]]:
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'"})
 
 
-def counted(n: int, noun: str) -> str:
-    """`n` and its noun, plural when `n` is not one ("1 outlet", "3 outlets")."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`n` and its noun, plural when `n` is not one ("1 outlet", "3 outlets", "2 stories")."""
+    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"

@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 
 from brief_reader.article import BlockKind
-from brief_reader.dates import is_dateline, states_when
+from brief_reader.dates import MONTH_PATTERN, is_dateline, states_when
 from brief_reader.furniture import is_page_chrome
 from brief_reader.lines import Line, first_sentence, looks_like_heading, sentence_ends, words
 from brief_reader.outlets import dateline_end, find_credit
 
 _TITLE_MAX_WORDS = 30
 _LABEL_MAX_WORDS = 6
-_BYLINE_MAX_WORDS = 14
+_BYLINE_MAX_WORDS = 20
 
 
 # Section headings outlets put above a summary or a part of the story: never an article's title.
@@ -45,9 +45,15 @@ def is_generic_heading(text: str) -> bool:
 _TRAILING_MARKS_RE = re.compile(r"[\s?!.:](?<![\s?!.:]{2})[\s?!.:]*$")
 
 
-# A byline: "By Emily Tillett CBS News July 15, 2018", "By: Jeff Risdon | July 14, 2018" (not
-# "By the numbers: ...", a headline).
-_BYLINE_RE = re.compile(r"By:?\s+[A-Z]")
+# A byline: "By" and a few capitalised names, then the line's end, a comma, a bar, a dash or a
+# number ("By Emily Tillett CBS News July 15, 2018", "By: Jeff Risdon | July 14"). Not "By the
+# numbers", "By George!", "By Royal Appointment: ...", "By Tuesday evening, ...".
+_BYLINE_RE = re.compile(
+    rf"By:?\s+(?!(?:{MONTH_PATTERN}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|christmas)\b)"
+    r"(?-i:[A-Z])[\w.'’-]*(?:\s+(?:and\s+)?(?-i:[A-Z])[\w.'’-]*){0,5}"
+    r"(?:\s*$|\s*[,|]|\s+[-–—]\s|\s+\d)",
+    re.IGNORECASE,
+)
 # A kicker: a section's name and the kind of piece ("Politics Analysis", "Hot Take"). Not
 # "Second Opinion" or "Double Take", which name columns as headlines do.
 _KICKER_RE = re.compile(r"[\w'’-]{1,30}\s+(?:analysis|perspective|commentary)|hot\s+take", re.I)
@@ -62,7 +68,7 @@ def is_label(text: str) -> bool:
     return (
         (stripped.endswith(":") and words(stripped) <= _LABEL_MAX_WORDS)
         or _KICKER_RE.fullmatch(stripped) is not None
-        or _BYLINE_RE.match(stripped) is not None
+        or (words(stripped) <= _BYLINE_MAX_WORDS and _BYLINE_RE.match(stripped) is not None)
         or all(map(is_dateline, stripped.split(" | ")))
     )
 

@@ -473,13 +473,11 @@ STAMP_STORY = (
 )
 
 
-def read_row(tmp_path: Path, *pieces: str) -> Article:
+def read_row(tmp_path: Path, *pieces: str, publisher: str = "harbour.example") -> Article:
     """The article of one dataset row whose text is `pieces` (joined as scrapes join them)."""
     path = tmp_path / "rows.csv"
     text = " ### ".join(pieces).replace('"', '""')
-    path.write_text(
-        f'id,publisher,scrape_time,text\n1,harbour.example,,"{text}"\n', encoding="utf-8"
-    )
+    path.write_text(f'id,publisher,scrape_time,text\n1,{publisher},,"{text}"\n', encoding="utf-8")
     articles = read_file(path, path.name)
     assert len(articles) == 1
     return articles[0]
@@ -658,6 +656,8 @@ def test_credits_and_widgets_inside_the_story_are_removed(tmp_path: Path, line: 
         "Here are five highlights from the board's meeting:",
         "By the numbers: ferries in the harbour this year",
         "Learn more about the harbour's history at the museum",
+        "Microsoft no longer supports Internet Explorer 10, and millions are at risk",
+        "AP photo editor Ann Lee wins a prize for her pictures of the harbour floods in Texas",
     ],
 )
 def test_story_lines_that_look_like_credits_or_labels_are_kept(tmp_path: Path, line: str) -> None:
@@ -680,6 +680,10 @@ def test_prose_after_a_kickers_definition_is_kept(tmp_path: Path) -> None:
         "Remembering 9/11/01",
         "Second Opinion",
         "Double Take",
+        "Pearl Harbor December 7, 1941",
+        "By George! Harbour wins the regatta again",
+        "By Royal Appointment: the tailors of the harbour",
+        "By Christmas, the harbour will reopen",
     ],
 )
 def test_headlines_close_to_a_byline_caption_stamp_or_kicker_are_titles(
@@ -733,6 +737,7 @@ def test_a_photos_caption_is_never_the_title_and_stays_in_the_text(
         "GLASGOW, Scotland (AP) — ",
         "NEW YORK, May 30 (Reuters) - ",
         "London (AFP) – ",
+        "WASHINGTON (CNN) - ",
     ],
 )
 def test_a_title_from_the_lead_leaves_its_dateline_out(tmp_path: Path, dateline: str) -> None:
@@ -747,3 +752,36 @@ def test_a_wire_byline_above_the_lead_is_not_the_title(tmp_path: Path) -> None:
     )
     assert article.title == STAMP_STORY.split(",")[0]
     assert article.credit == "Associated Press"
+
+
+def test_a_lead_opening_with_by_and_a_day_gives_the_title(tmp_path: Path) -> None:
+    """ "By Tuesday evening, ..." opens a sentence; a byline is names."""
+    lead = "By Tuesday evening, rescuers had pulled 40 people from the harbour, officials said."
+    assert read_row(tmp_path, lead, MORE_STORY).title == lead.rstrip(".")
+
+
+def test_an_outlets_known_name_above_its_story_is_the_masthead(tmp_path: Path) -> None:
+    article = read_row(
+        tmp_path, "The New York Times", HEADLINE, STAMP_STORY, publisher="nytimes.com"
+    )
+    assert article.title == HEADLINE
+
+
+def test_a_masthead_below_a_menus_label_is_not_the_title(tmp_path: Path) -> None:
+    article = read_row(
+        tmp_path, "Sections", "The New York Times", HEADLINE, STAMP_STORY, publisher="nytimes.com"
+    )
+    assert article.title == HEADLINE
+    assert "The New York Times" not in article.body
+
+
+def test_a_wires_name_in_brackets_is_no_masthead(tmp_path: Path) -> None:
+    """ "(CNN)" opens CNN's dateline: it stays in the text and the outlet stays the domain."""
+    article = read_row(tmp_path, HEADLINE, "(CNN)", STAMP_STORY, publisher="cnn.com")
+    assert article.source == "cnn.com"
+
+
+def test_a_sections_name_before_the_headline_is_left_out_of_the_title(tmp_path: Path) -> None:
+    assert read_row(tmp_path, f"Europe |{HEADLINE}", STAMP_STORY).title == HEADLINE
+    headline_with_wire = "Ferries return to the harbour after weeks of repairs | Reuters"
+    assert read_row(tmp_path, headline_with_wire, STAMP_STORY).title == headline_with_wire

@@ -66,7 +66,8 @@ def run_brief(args: argparse.Namespace, ctx: Context) -> int:
     write_atomically(target, text)
     if not ctx.quiet:
         sys.stderr.write(
-            f"brief-reader: wrote the brief of {len(brief.stories)} stories to {target}\n"
+            f"brief-reader: wrote the brief of {counted(len(brief.stories), 'story', 'stories')} "
+            f"to {target}\n"
         )
     return 0
 

@@ -78,7 +78,7 @@ def _print_human(
         _print_group(number, group, by_id, width)
     if len(result.stories) > 1:
         out()
-        out(f"{len(result.stories)} stories:")
+        out(f"{counted(len(result.stories), 'story', 'stories')}:")
         for story in result.stories:
             out(f"  {story.id}  {counted(len(story.articles), 'article')}  {story.name}")
 

@@ -254,7 +254,7 @@ class BriefView(ScrollView, can_focus=True):
         articles = len(outlet.articles)
         facts = len(brief.facts)
         meta = f"  · {articles} article{'s' if articles != 1 else ''}"
-        meta += f" · states {brief.stated(outlet.name)} of {facts} facts"
+        meta += f" · states {brief.stated(outlet.name)} of {counted(facts, 'fact')}"
         if outlet.first:
             meta += f" · {outlet.first}"
         out: list[tuple[Piece, ...]] = [
