@@ -119,6 +119,8 @@ def test_a_different_text_under_a_removed_articles_name_inherits_nothing(
     status, out, _ = run(capsys, "notes")
     assert status == 0 and "no longer in the library; last seen as" in out
     assert "bridge.txt" in out and "check the cost" in out
+    # Its passage is not said to be missing from a text no longer read.
+    assert "not in the current text" not in out
     status, out, _ = run(capsys, "notes", str(fresh["id"]), "--json")
     assert status == 0 and json.loads(out)["annotations"] == []
 

@@ -316,12 +316,14 @@ def run_notes(args: argparse.Namespace, ctx: Context) -> int:
         head = f"  [{entry['id']}]"
         if entry["quote"] is not None:
             quote = " ".join(entry["quote"].split())
-            where = (
-                "orphan: not in the current text"
-                if entry["orphan"]
-                else (f"{entry['start']}-{entry['end']}")
-            )
-            out(f"{head} “{quote}” ({where})")
+            if current not in titles:
+                # The article is not among those read: where its passage stands is not known.
+                where = ""
+            elif entry["orphan"]:
+                where = " (orphan: not in the current text)"
+            else:
+                where = f" ({entry['start']}-{entry['end']})"
+            out(f"{head} “{quote}”{where}")
             head = "     "
         for line in (entry["note"] or "").splitlines() or [""]:
             if line or entry["quote"] is None:
