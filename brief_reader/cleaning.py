@@ -507,9 +507,18 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
     if meta.title is None:
         meta.title = derive_title(parts)
     if meta.title is not None and not titled_by_format:
-        # "Europe |Trump Meets Putin": the page's section before its headline.
-        meta.title = _SECTION_BEFORE_TITLE_RE.sub("", meta.title, count=1) or meta.title
+        meta.title = _headline_only(meta.title, meta.source)
     return Cleaned(meta, parts)
+
+
+def _headline_only(title: str, source: str | None) -> str:
+    """The headline of a title line, without the page's section before it ("Europe |Trump
+    Meets Putin") or the outlet's name after it ("... summit | Miami Herald")."""
+    title = _SECTION_BEFORE_TITLE_RE.sub("", title, count=1) or title
+    headline, bar, site = title.rpartition(" | ")
+    if bar and headline.strip() and source and _is_masthead(site, source):
+        return headline.strip()
+    return title
 
 
 def _drop_empty_sections(parts: list[tuple[BlockKind, str]]) -> list[tuple[BlockKind, str]]:

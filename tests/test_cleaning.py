@@ -785,3 +785,13 @@ def test_a_sections_name_before_the_headline_is_left_out_of_the_title(tmp_path: 
     assert read_row(tmp_path, f"Europe |{HEADLINE}", STAMP_STORY).title == HEADLINE
     headline_with_wire = "Ferries return to the harbour after weeks of repairs | Reuters"
     assert read_row(tmp_path, headline_with_wire, STAMP_STORY).title == headline_with_wire
+
+
+def test_the_outlets_name_after_the_headline_is_left_out_of_the_title(tmp_path: Path) -> None:
+    """A page's title line often ends with its site's name ("... | Miami Herald")."""
+    article = read_row(
+        tmp_path, f"{HEADLINE} | Miami Herald", STAMP_STORY, publisher="miamiherald.com"
+    )
+    assert article.title == HEADLINE
+    other = read_row(tmp_path, f"{HEADLINE} | Reuters", STAMP_STORY, publisher="miamiherald.com")
+    assert other.title == f"{HEADLINE} | Reuters"
