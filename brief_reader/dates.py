@@ -35,6 +35,8 @@ _MONTHS = {
 MONTH_PATTERN = "|".join(sorted(_MONTHS, key=len, reverse=True))
 # A weekday, in full or short ("Tuesday", "Tues", "Tue").
 _WEEKDAY_NAME = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?"
+# A weekday in full ("Tuesday").
+WEEKDAY_PATTERN = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
 _WEEKDAY = rf"(?:{_WEEKDAY_NAME}\.?,?\s+)?"
 _ISO_RE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
 _SLASH_ISO_RE = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
@@ -61,7 +63,7 @@ _WHEN_DAY = (
     rf"(?:{_WEEKDAY_NAME}\.?,?\s*)?"
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTH_PATTERN})\.?"
     rf"|(?:{MONTH_PATTERN})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?)(?:,?\s+\d{{4}})?"
-    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d{4}-\d{2}-\d{2}"
+    rf"|{WEEKDAY_PATTERN}|\d{{4}}-\d{{2}}-\d{{2}}"
 )
 _ZONE = r"(?:\s*\(?(?:GMT|BST|UTC|CES?T|[ECMP][SD]?T)\)?)"
 _WHEN_CLOCK = (

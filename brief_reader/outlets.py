@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from brief_reader.dates import WEEKDAY_PATTERN
+
 __all__ = ["credit_name", "find_credit", "outlet_key", "outlet_name"]
 
 # Wire services and their spellings: each alias (folded, no "the") to one credit name.
@@ -180,7 +182,7 @@ _LINE_RE = re.compile(
 _SHORT_RE = re.compile(
     rf"(?:^|,\s*|\bby\s+|\s[-–—|]\s*)({_WIRE_PATTERN})\b\s*"
     r"(?:[|•—–,-]|$|\w*\s*Writer|(?:Published|Updated|Posted)\b"
-    r"|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"
+    rf"|{WEEKDAY_PATTERN}\b"
     r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\w*\.?\s+\d)",
     re.IGNORECASE,
 )

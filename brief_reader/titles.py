@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from brief_reader.article import BlockKind
-from brief_reader.dates import MONTH_PATTERN, is_dateline, states_when
+from brief_reader.dates import MONTH_PATTERN, WEEKDAY_PATTERN, is_dateline, states_when
 from brief_reader.furniture import is_page_chrome
 from brief_reader.lines import Line, first_sentence, looks_like_heading, sentence_ends, words
 from brief_reader.outlets import dateline_end, find_credit
@@ -49,7 +49,7 @@ _TRAILING_MARKS_RE = re.compile(r"[\s?!.:](?<![\s?!.:]{2})[\s?!.:]*$")
 # number ("By Emily Tillett CBS News July 15, 2018", "By: Jeff Risdon | July 14"). Not "By the
 # numbers", "By George!", "By Royal Appointment: ...", "By Tuesday evening, ...".
 _BYLINE_RE = re.compile(
-    rf"By:?\s+(?!(?:{MONTH_PATTERN}|(?:mon|tues|wednes|thurs|fri|satur|sun)day|christmas)\b)"
+    rf"By:?\s+(?!(?:{MONTH_PATTERN}|{WEEKDAY_PATTERN}|christmas)\b)"
     r"(?-i:[A-Z])[\w.'’-]*(?:\s+(?:and\s+)?(?-i:[A-Z])[\w.'’-]*){0,5}"
     r"(?:\s*$|\s*[,|]|\s+[-–—]\s|\s+\d)",
     re.IGNORECASE,
