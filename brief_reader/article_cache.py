@@ -206,6 +206,19 @@ class ArticleCache:
         except (ValueError, TypeError, KeyError, IndexError, RecursionError):
             return None  # an entry that is not what this version writes: read the file again
 
+    def holds_exactly(self, files: Iterable[tuple[str, int, int]]) -> bool:
+        """Whether the cache holds each of `files` (path, mtime_ns, size) as it is now, and
+        no other file: a load would then come from it alone, without reading or forgetting."""
+        if self.added or self.removed:
+            return False
+        seen = 0
+        for key, mtime_ns, size in files:
+            entry = self.entries.get(key)
+            if entry is None or entry[0] != mtime_ns or entry[1] != size:
+                return False
+            seen += 1
+        return seen == len(self.entries)
+
     def put(self, key: str, mtime_ns: int, size: int, articles: list[Article]) -> None:
         """Remember the articles read from the file at `key` (its path)."""
         self.added[key] = (mtime_ns, size, list(articles))

@@ -201,12 +201,23 @@ def read_library_file(library_file: LibraryFile) -> list[Article]:
     return read_file(library_file.path, library_file.identity)
 
 
+class NotCached(Exception):
+    """A load asked to come from the article cache alone would have to read or forget a file."""
+
+
 def _load_files(
     files: Sequence[LibraryFile],
     errors: list[ReadError],
     progress: Callable[[int, int], None] | None = None,
     cache: ArticleCache | None = None,
+    cached_only: bool = False,
 ) -> LoadResult:
+    if cached_only and (
+        cache is None
+        or errors
+        or not cache.holds_exactly((f.location, f.mtime_ns, f.size) for f in files)
+    ):
+        raise NotCached
     result = LoadResult(errors=errors, files=list(files))
     seen_ids: set[str] = set()
     for done, library_file in enumerate(files, start=1):
@@ -216,6 +227,8 @@ def _load_files(
             else None
         )
         if articles is None:
+            if cached_only:
+                raise NotCached
             try:
                 articles = read_library_file(library_file)
             except ReadError as error:
@@ -234,6 +247,8 @@ def _load_files(
             progress(done, len(files))
     if cache is not None:
         cache.keep_only({f.location for f in files})
+        if cached_only and cache.changed:
+            raise NotCached
         cache.save()
     result.articles = canonicalise_credits(result.articles)
     return result
@@ -243,10 +258,13 @@ def load_paths(
     paths: Sequence[Path],
     progress: Callable[[int, int], None] | None = None,
     cache_dir: Path | None = None,
+    cached_only: bool = False,
 ) -> LoadResult:
     """Read the given files and folders (instead of the library); a missing path is an error.
 
-    With `cache_dir`, unchanged files come from a cache kept for this set of paths.
+    With `cache_dir`, unchanged files come from a cache kept for this set of paths; with
+    `cached_only` too, NotCached is raised instead of reading a file, forgetting one, or
+    reporting one that cannot be listed (the cache is left as it is).
     """
     files: list[LibraryFile] = []
     errors: list[ReadError] = []
@@ -262,7 +280,7 @@ def load_paths(
         except OSError as error:
             errors.append(ReadError(path, _reason(error)))
     cache = ArticleCache.for_paths(cache_dir, list(paths)) if cache_dir is not None else None
-    return _load_files(files, errors, progress, cache)
+    return _load_files(files, errors, progress, cache, cached_only)
 
 
 def _reason(error: OSError) -> str:
@@ -299,14 +317,17 @@ class Library:
             out += _listed(root, None, None)
         return out
 
-    def load(self, progress: Callable[[int, int], None] | None = None) -> LoadResult:
+    def load(
+        self, progress: Callable[[int, int], None] | None = None, cached_only: bool = False
+    ) -> LoadResult:
         """Read every article of the library; unchanged files come from the article cache.
 
         The user's notes follow renamed files, and rows the user removed are left out (see
-        `AnnotationStore.follow`).
+        `AnnotationStore.follow`). With `cached_only`, NotCached is raised instead of reading
+        or forgetting a file.
         """
         cache = ArticleCache.open(self.paths.cache_dir)
-        result = _load_files(self.files(), [], progress, cache)
+        result = _load_files(self.files(), [], progress, cache, cached_only)
         result.articles = self._follow(result.articles)
         return result
 

@@ -6,6 +6,7 @@ bounded poll of the screen with a deadline, never a fixed pause.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
@@ -99,14 +100,15 @@ class Terminal:
         pytest.fail(f"the app did not end; the screen was:\n{self.screen()}")
 
 
-@pytest.fixture
-def terminal(home: Path, tmp_path: Path) -> Iterator[Terminal]:
-    """The app running in a 120x40 tmux pane with the test's BRIEF_READER_HOME."""
+@contextlib.contextmanager
+def _app_in_tmux(home: Path, tmp_path: Path, *args: str) -> Iterator[Terminal]:
+    """The installed app (with `args`) running in a 120x40 tmux pane with BRIEF_READER_HOME
+    `home`; the server is killed on the way out."""
     config = tmp_path / "tmux.conf"
     # No user config; keep the pane after the app ends so its exit status can be read;
     # pass Escape on at once.
     config.write_text("set -g remain-on-exit on\nset -s escape-time 0\n", encoding="utf-8")
-    status_file = tmp_path / "status"
+    status_file = tmp_path / f"status-{uuid.uuid4().hex[:8]}"
     term = Terminal(
         socket=f"brief-reader-test-{uuid.uuid4().hex[:12]}", session="app", status_file=status_file
     )
@@ -117,6 +119,7 @@ def terminal(home: Path, tmp_path: Path) -> Iterator[Terminal]:
             "TERM=xterm-256color",
             "COLORTERM=truecolor",
             _brief_reader(),
+            *args,
         ]
     )
     command = f"{app}; echo $? > {shlex.quote(str(status_file))}"
@@ -130,6 +133,13 @@ def terminal(home: Path, tmp_path: Path) -> Iterator[Terminal]:
         yield term
     finally:
         term.tmux("kill-server")
+
+
+@pytest.fixture
+def terminal(home: Path, tmp_path: Path) -> Iterator[Terminal]:
+    """The app running in a 120x40 tmux pane with the test's BRIEF_READER_HOME."""
+    with _app_in_tmux(home, tmp_path) as term:
+        yield term
 
 
 def test_the_installed_app_in_a_terminal(terminal: Terminal, seed_articles: list[Article]) -> None:
@@ -178,3 +188,35 @@ def test_the_installed_app_in_a_terminal(terminal: Terminal, seed_articles: list
     # q quits: the process ends, with status 0.
     terminal.send("q")
     assert terminal.wait_until_ended() == "0"
+
+
+def test_every_start_shows_what_the_files_hold_now(home: Path, tmp_path: Path) -> None:
+    """A start on an unchanged folder comes from the cache (read as the app starts); a start
+    after a file changed, was added or went shows the files as they are."""
+    folder = tmp_path / "stories"
+    folder.mkdir()
+    (folder / "ferry.txt").write_text("Harbour ferry returns\n\nIt sailed.\n", encoding="utf-8")
+    (folder / "wall.txt").write_text("Council approves seawall\n\nIt passed.\n", encoding="utf-8")
+
+    def titles_on_screen(expected: list[str], absent: list[str]) -> None:
+        with _app_in_tmux(home, tmp_path, str(folder)) as term:
+            count = f"{len(expected)} articles"
+            screen = term.wait_for(
+                f"{count} listed",
+                lambda s: count in s and all(t in s for t in expected) and "Compare" in s,
+            )
+            assert not any(t in screen for t in absent), screen
+            term.send("q")
+            assert term.wait_until_ended() == "0"
+
+    titles_on_screen(["Harbour ferry returns", "Council approves seawall"], [])  # first start
+    titles_on_screen(["Harbour ferry returns", "Council approves seawall"], [])  # from cache
+    (folder / "ferry.txt").write_text("Harbour ferry delayed\n\nNot today.\n", encoding="utf-8")
+    (folder / "bridge.txt").write_text("Bridge reopens early\n\nCars cross.\n", encoding="utf-8")
+    titles_on_screen(
+        ["Harbour ferry delayed", "Council approves seawall", "Bridge reopens early"],
+        ["Harbour ferry returns"],
+    )
+    (folder / "wall.txt").unlink()
+    titles_on_screen(["Harbour ferry delayed", "Bridge reopens early"], ["Council approves"])
+    titles_on_screen(["Harbour ferry delayed", "Bridge reopens early"], ["Council approves"])

@@ -14,6 +14,7 @@ from pathlib import Path
 import brief_reader.tui.app
 import pytest
 from brief_reader.tui.cli import main
+from brief_reader.tui.prefetch import ForkedRead
 from conftest import SEEDS, RunCli
 
 
@@ -56,8 +57,10 @@ def test_a_text_of_one_short_line_is_an_article(cli: RunCli, tmp_path: Path) -> 
 def test_brief_reader_path_opens_the_app_on_that_path(monkeypatch: pytest.MonkeyPatch) -> None:
     opened: list[list[Path]] = []
 
-    def fake_run_app(paths: object, inputs: list[Path]) -> int:
+    def fake_run_app(paths: object, inputs: list[Path], prefetch: ForkedRead | None = None) -> int:
         opened.append(list(inputs))
+        if prefetch is not None:  # the reading forked as the app starts is not left behind
+            prefetch.collect()
         return 0
 
     monkeypatch.setattr(brief_reader.tui.app, "run_app", fake_run_app)

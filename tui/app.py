@@ -21,6 +21,8 @@ from brief_reader.paths import Paths
 from brief_reader.settings import Settings, load_settings, save_theme
 
 if TYPE_CHECKING:
+    from brief_reader.tui.prefetch import ForkedRead
+
     from brief_reader.library import LoadResult
 
 
@@ -206,9 +208,16 @@ def make_app(
     return BriefReaderApp(paths, settings, inputs, articles=articles, find_shared=find_shared)
 
 
-def run_app(paths: Paths, inputs: Sequence[Path] = (), settings: Settings | None = None) -> int:
-    """Run the app in the terminal until the user quits."""
+def run_app(
+    paths: Paths,
+    inputs: Sequence[Path] = (),
+    settings: Settings | None = None,
+    prefetch: ForkedRead | None = None,
+) -> int:
+    """Run the app in the terminal until the user quits; `prefetch` is the library's reading
+    started before the app was (see `tui.prefetch`)."""
     app = make_app(paths, inputs, settings=settings)
+    app.prefetch = prefetch
     # What exists now (the modules, the app) lasts as long as the app: it is left out of Python's
     # full garbage collections, which at start-up walked it again and again (a sixth of the
     # CPU time to the first screen).

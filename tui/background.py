@@ -28,6 +28,7 @@ from brief_reader.paths import Paths
 
 if TYPE_CHECKING:
     from brief_reader.search.passages import SharedPassages
+    from brief_reader.tui.prefetch import ForkedRead
 
     from brief_reader.library import LoadResult
 
@@ -53,6 +54,7 @@ class BackgroundWork(App[None]):
     find_shared_enabled: bool
     _loaded: LoadResult | None
     _read_ahead: ReadAhead | None = None
+    prefetch: ForkedRead | None = None
     _annotations_tried = False
     _cancel: threading.Event
     _heavy_work: HeavyWork
@@ -113,13 +115,16 @@ class BackgroundWork(App[None]):
         self.call_from_thread(self._after_load)
 
     def _read(self, progress: Callable[[int, int], None]) -> LoadResult:
-        """The articles of the PATHS given, else of the library (any thread)."""
+        """The articles of the PATHS given, else of the library (any thread): those a child
+        process read from the cache as the app started (`tui.prefetch`), if it could."""
         # Imported here: the reading stack is not needed to draw the first screen.
         from brief_reader.library import Library, load_paths
 
+        prefetch, self.prefetch = self.prefetch, None
+        result = prefetch.collect() if prefetch is not None else None
         if self.inputs:
-            return load_paths(self.inputs, progress, cache_dir=self.paths.cache_dir)
-        result = Library(self.paths).load(progress)
+            return result or load_paths(self.inputs, progress, cache_dir=self.paths.cache_dir)
+        result = result or Library(self.paths).load(progress)
         self._loaded = result
         return result
 

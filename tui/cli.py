@@ -156,9 +156,13 @@ def _run_app(args: argparse.Namespace, ctx: object) -> int:
     # The app turns it back on once that screen is drawn (`BriefReaderApp._start`).
     gc.disable()
     try:
+        # The library's cache is read in a child process while Textual is imported here.
+        from brief_reader.tui.prefetch import ForkedRead
+
+        prefetch = ForkedRead.start(ctx.paths, ctx.inputs)
         from brief_reader.tui.app import run_app
 
-        return run_app(ctx.paths, ctx.inputs)
+        return run_app(ctx.paths, ctx.inputs, prefetch=prefetch)
     finally:
         gc.enable()
 
