@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from operator import attrgetter
@@ -227,6 +228,28 @@ def stored_article(values: dict[str, Any], body: str, flat: Any) -> StoredArticl
         state["_path_text"] = state.pop("path")
     state["_stored"] = (body, flat)
     return article
+
+
+def packed(articles: Sequence[Article]) -> list[dict[str, Any] | Article]:
+    """Articles in a form `unpacked` turns back into them, cheap to pickle (to hand a library
+    to another process): a stored article as its state (nothing of it decoded), any other
+    as itself."""
+    return [a.__getstate__() if type(a) is StoredArticle else a for a in articles]
+
+
+def unpacked(items: Sequence[dict[str, Any] | Article]) -> list[Article]:
+    """The articles of `packed`; TypeError when an item is neither form."""
+    articles: list[Article] = []
+    for item in items:
+        if type(item) is dict:
+            article = _new_object(StoredArticle)
+            article.__dict__.update(item)
+            articles.append(article)
+        elif isinstance(item, Article):
+            articles.append(item)
+        else:
+            raise TypeError("not an article")
+    return articles
 
 
 def article_id(identity: str) -> str:

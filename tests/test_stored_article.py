@@ -31,7 +31,9 @@ from brief_reader.article import (
     BlockKind,
     StoredArticle,
     blocks_of,
+    packed,
     stored_article,
+    unpacked,
 )
 from brief_reader.library import Library, load_paths
 from brief_reader.paths import Paths
@@ -215,6 +217,26 @@ def test_a_stored_article_sent_to_another_process_reads_the_same(paths: Paths) -
     assert body == stored.body == TEXT
     assert paragraphs == stored.paragraphs == [TEXT]
     assert title == fresh.title
+
+
+def test_articles_packed_for_another_process_come_back_the_same(paths: Paths) -> None:
+    """As a library read as the app starts is handed over (tui/prefetch.py): stored articles,
+    one with a damaged body and one already read, beside an article read from its file."""
+    library, fresh = _one_article(paths)
+    fields_json, _ = _stored_row(paths)
+    _write_row(paths, fields_json, "\x1b]0;pwned\x07It\x1b[2J sailed.\x9b31m")
+    [damaged] = library.load().articles
+    [read] = library.load().articles
+    assert read.paragraphs == [TEXT]
+    items = [damaged, read, fresh]
+    back = unpacked(pickle.loads(pickle.dumps(packed(items))))
+    assert [type(a) for a in back] == [StoredArticle, StoredArticle, Article]
+    assert back == items
+    for before, after in zip(items, back, strict=True):
+        assert after.body == before.body == TEXT
+        assert after.blocks == before.blocks and after.path == before.path
+    with pytest.raises(TypeError):
+        unpacked([("not", "an article")])  # type: ignore[list-item]
 
 
 # --- threads ------------------------------------------------------------------------------

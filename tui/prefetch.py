@@ -4,19 +4,20 @@ The app's first screen waits for the articles (see `tui.background.ReadAhead`). 
 thread, a big library's cache (2,225 articles: listing, a stat per file, decoding) takes the
 interpreter from Textual as the app is built, and the first frame waits for both in turn. A
 child process forked before Textual is imported does that reading on another core at the same
-time, and hands the articles over through a pipe: the app only unpacks them.
+time, and hands the articles over in a file in memory: the app only unpacks them.
 
 The child reads only what the cache holds. When a file would have to be read or forgotten (a new
 library, a changed file), it hands over nothing and the app reads as before. The pickle it
-sends comes from this process's own child through a pipe made for it, never from a file.
+sends comes from this process's own child, in a file made for it that has no name (no other
+process can open it), never from a file on disk.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pickle
 import sys
+import tempfile
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,13 +34,7 @@ class ForkedRead:
 
     def __init__(self, pid: int, fd: int) -> None:
         self._pid = pid
-        self._payload = b""
-        # Drains the pipe as the child writes (a pipe holds little): the child is done by the
-        # time the app asks, and the bytes are here.
-        self._thread = threading.Thread(
-            target=self._receive, args=(fd,), name="prefetch", daemon=True
-        )
-        self._thread.start()
+        self._fd = fd
 
     @classmethod
     def start(cls, paths: Paths, inputs: Sequence[Path] = ()) -> ForkedRead | None:
@@ -51,45 +46,52 @@ class ForkedRead:
         if threading.active_count() > 1:
             return None
         try:
-            read_fd, write_fd = os.pipe()
+            fd = _anonymous_file()
         except OSError:
             return None
         try:
             pid = os.fork()
         except OSError:
-            os.close(read_fd)
-            os.close(write_fd)
+            os.close(fd)
             return None
         if pid == 0:  # the child
-            os.close(read_fd)
-            _child(paths, list(inputs), write_fd)
-        os.close(write_fd)
-        return cls(pid, read_fd)
-
-    def _receive(self, fd: int) -> None:
-        try:
-            with open(fd, "rb") as pipe:
-                self._payload = pipe.read()
-        except OSError:
-            self._payload = b""
-        finally:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self._pid, 0)
+            _child(paths, list(inputs), fd)
+        return cls(pid, fd)
 
     def collect(self) -> LoadResult | None:
         """The articles the child read, once it is done; None when it read nothing (a file to
-        read) or failed."""
-        from brief_reader.library import LoadResult
+        read) or failed. Called once, from any thread."""
+        from brief_reader.article import unpacked
+        from brief_reader.library import LibraryFile, LoadResult
 
-        self._thread.join()
-        payload, self._payload = self._payload, b""
+        try:
+            with open(self._fd, "rb") as handed_over:
+                _, status = os.waitpid(self._pid, 0)
+                if os.waitstatus_to_exitcode(status) != 0:
+                    return None
+                handed_over.seek(0)  # the child wrote through the same open file
+                payload = handed_over.read()
+        except OSError:
+            return None
         if not payload:
             return None
         try:
-            result = pickle.loads(payload)
+            items, files = pickle.loads(payload)
+            articles = unpacked(items)
         except Exception:
             return None
-        return result if isinstance(result, LoadResult) else None
+        if not all(type(f) is LibraryFile for f in files):
+            return None
+        return LoadResult(articles=articles, files=list(files))
+
+
+def _anonymous_file() -> int:
+    """A file in memory with no name, for the child to write into: a pipe holds little, and
+    the app would have to drain it (taking the interpreter from the start-up) as it fills."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("brief-reader-prefetch", os.MFD_CLOEXEC)
+    with tempfile.TemporaryFile() as handle:  # a file with no name, where there is none
+        return os.dup(handle.fileno())
 
 
 def _child(paths: Paths, inputs: list[Path], fd: int) -> None:
@@ -97,6 +99,7 @@ def _child(paths: Paths, inputs: list[Path], fd: int) -> None:
     leave at once: never through the parent's exit handlers or its terminal."""
     status = 1
     try:
+        from brief_reader.article import packed
         from brief_reader.library import Library, NotCached, load_paths
 
         try:
@@ -107,9 +110,11 @@ def _child(paths: Paths, inputs: list[Path], fd: int) -> None:
         except NotCached:
             status = 0
         else:
-            payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            with open(fd, "wb", closefd=False) as pipe:
-                pipe.write(payload)
+            # Cached articles go as their stored state: pickled objects cost four times more.
+            handed = (packed(result.articles), result.files)
+            payload = pickle.dumps(handed, protocol=pickle.HIGHEST_PROTOCOL)
+            with open(fd, "wb", closefd=False) as handed_over:
+                handed_over.write(payload)
             status = 0
     except BaseException:  # anything at all: the app reads the library itself
         pass
