@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -25,6 +24,7 @@ from typing import Any
 
 from brief_reader import __version__
 from brief_reader.article import Article, flat_blocks, stored_article
+from brief_reader.paths import article_cache_file
 from brief_reader.sanitize import UNSAFE_FIELD
 
 # Bump when reading or cleaning changes what an article holds: old entries are then ignored.
@@ -135,9 +135,14 @@ class ArticleCache:
         return bool(self.added or self.removed)
 
     @classmethod
-    def open(cls, cache_dir: Path, name: str = "articles") -> ArticleCache:
-        """The cache `name` in `cache_dir`, with what it held (nothing if it cannot be read)."""
-        cache = cls(cache_dir / f"{name}{SUFFIX}")
+    def open(cls, cache_dir: Path) -> ArticleCache:
+        """The library's cache in `cache_dir`, with what it held (nothing if it cannot be
+        read)."""
+        return cls._at(article_cache_file(cache_dir))
+
+    @classmethod
+    def _at(cls, location: Path) -> ArticleCache:
+        cache = cls(location)
         cache._load()
         return cache
 
@@ -147,9 +152,8 @@ class ArticleCache:
 
         One file per set of paths; only the `keep` most recently used such files are kept.
         """
-        key = "\0".join(sorted(str(root.absolute()) for root in roots))
-        digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
-        folder = cache_dir / "paths"
+        location = article_cache_file(cache_dir, roots)
+        folder = location.parent
         with contextlib.suppress(OSError):
             for legacy in folder.glob(f"*{_LEGACY_SUFFIX}"):
                 legacy.unlink(missing_ok=True)
@@ -158,7 +162,7 @@ class ArticleCache:
             )
             for old in others[keep:]:
                 old.unlink(missing_ok=True)
-        return cls.open(folder, digest)
+        return cls._at(location)
 
     def _connect(self) -> sqlite3.Connection:
         # A cache: no waiting on another process, no fsync (a torn file is damage, and

@@ -8,9 +8,11 @@ never touch the real user's files.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib.util
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,3 +99,13 @@ def seeds_dir() -> Path:
             if candidate.is_dir():
                 return candidate
     return Path(__file__).resolve().parent.parent / "seeds"
+
+
+def article_cache_file(cache_dir: Path, roots: Sequence[Path] = ()) -> Path:
+    """The article cache (SQLite) of the library, or of the files and folders `roots` named on
+    the command line: one of its own per set of them, in `cache_dir`."""
+    if not roots:
+        return cache_dir / "articles.sqlite3"
+    key = "\0".join(sorted(str(root.absolute()) for root in roots))
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+    return cache_dir / "paths" / f"{digest}.sqlite3"

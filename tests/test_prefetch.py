@@ -28,10 +28,13 @@ _SCRIPT = """
 import json, os, sys, threading
 from pathlib import Path
 from brief_reader.paths import resolve_paths
+from brief_reader.tui import prefetch
 from brief_reader.tui.prefetch import ForkedRead
 
-home, busy, *inputs = sys.argv[1:]
-if busy == "busy":
+home, mode, *inputs = sys.argv[1:]
+if mode != "small":
+    prefetch.FORK_MIN_BYTES = 0  # these libraries are small: forked all the same
+if mode == "busy":
     stop = threading.Event()
     threading.Thread(target=stop.wait, daemon=True).start()
 forked = ForkedRead.start(resolve_paths(Path(home)), [Path(p) for p in inputs])
@@ -55,10 +58,11 @@ print(json.dumps({"forked": True, "articles": articles, "files": files,
 """
 
 
-def _prefetch(home: Path, *inputs: Path, busy: bool = False) -> dict[str, Any]:
-    """What a child process forked as the app starts hands over, read in a process of its own."""
+def _prefetch(home: Path, *inputs: Path, mode: str = "-") -> dict[str, Any]:
+    """What a child process forked as the app starts hands over, read in a process of its own;
+    `mode` "busy" runs a thread first, "small" keeps the size under which nothing is forked."""
     done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT, str(home), "busy" if busy else "-", *map(str, inputs)],
+        [sys.executable, "-c", _SCRIPT, str(home), mode, *map(str, inputs)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -120,9 +124,8 @@ def test_paths_given_come_from_their_own_cache(home: Path, paths: Paths, tmp_pat
 
 def test_a_new_library_is_left_to_the_app(home: Path, paths: Paths) -> None:
     _library(paths)
-    handed = _prefetch(home)
-    assert handed["forked"] and handed["articles"] is None and not handed["children_left"]
-    assert _cache_bytes(paths) == {}, "the child writes no cache"
+    assert _prefetch(home) == {"forked": False}, "nothing cached: no child"
+    assert _cache_bytes(paths) == {}
 
 
 @pytest.mark.parametrize("change", ["edited", "added", "removed"])
@@ -149,12 +152,26 @@ def test_a_library_that_changed_is_left_to_the_app(home: Path, paths: Paths, cha
     assert ("Council approves seawall" in titles) == (change != "removed")
 
 
-def test_a_child_that_fails_leaves_the_reading_to_the_app(home: Path, tmp_path: Path) -> None:
-    handed = _prefetch(home, tmp_path / "no such folder")
+def test_a_child_that_fails_leaves_the_reading_to_the_app(
+    home: Path, paths: Paths, tmp_path: Path
+) -> None:
+    folder = tmp_path / "given"
+    folder.mkdir()
+    (folder / "a.txt").write_text(FILES["harbour.txt"], encoding="utf-8")
+    load_paths([folder], cache_dir=paths.cache_dir)
+    (folder / "a.txt").unlink()
+    folder.rmdir()  # cached, then gone: the child's listing fails
+    handed = _prefetch(home, folder)
     assert handed["forked"] and handed["articles"] is None and not handed["children_left"]
+
+
+def test_a_small_library_is_read_without_a_child(home: Path, paths: Paths) -> None:
+    library = _library(paths)
+    library.load()
+    assert _prefetch(home, mode="small") == {"forked": False}
 
 
 def test_no_child_is_forked_while_threads_run(home: Path, paths: Paths) -> None:
     library = _library(paths)
     library.load()
-    assert _prefetch(home, busy=True) == {"forked": False}
+    assert _prefetch(home, mode="busy") == {"forked": False}

@@ -23,10 +23,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from brief_reader.paths import Paths
+from brief_reader.paths import Paths, article_cache_file
 
 if TYPE_CHECKING:
     from brief_reader.library import LoadResult
+
+
+# A smaller cache (a few hundred articles) is read in the app's own thread in less time than a
+# child takes to start and hand it over.
+FORK_MIN_BYTES = 1 << 20
 
 
 class ForkedRead:
@@ -38,12 +43,19 @@ class ForkedRead:
 
     @classmethod
     def start(cls, paths: Paths, inputs: Sequence[Path] = ()) -> ForkedRead | None:
-        """Fork a child that reads the library (or `inputs`) from its cache; None where a fork
-        is not safe: no `fork` (Windows), macOS (whose system libraries forbid it), or a
-        process already running threads (a fork copies only the thread that calls it)."""
+        """Fork a child that reads the library (or `inputs`) from its cache; None where that
+        gains nothing (no cache, or a small one) and where a fork is not safe: no `fork`
+        (Windows), macOS (whose system libraries forbid it), or a process already running
+        threads (a fork copies only the thread that calls it)."""
         if not hasattr(os, "fork") or sys.platform == "darwin":
             return None
         if threading.active_count() > 1:
+            return None
+        try:
+            cached = article_cache_file(paths.cache_dir, inputs).stat().st_size
+        except OSError:
+            return None  # nothing cached: the app reads the files
+        if cached < FORK_MIN_BYTES:
             return None
         try:
             fd = _anonymous_file()
