@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import html
+import re
 from dataclasses import dataclass
 
 from brief_reader.sanitize import strip_controls
@@ -112,3 +114,18 @@ def _detect(data: bytes) -> str | None:
     if best is None or best.encoding in ("utf_8", "ascii"):
         return None
     return str(best.encoding)
+
+
+# A character reference as web pages write one, whole: with its semicolon (HTML also reads
+# "&not" in "&nothing", which a text never means).
+_REFERENCE_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def character_references(text: str) -> str:
+    """Text with the HTML character references that text pasted from a web page keeps
+    ("Pel&#233;", "&pound;1m", "AT&amp;T") read as the characters they stand for; a name HTML
+    does not know stays as written. What they stand for is checked like any text after this
+    (a reference to a control character is taken out with the others)."""
+    if "&" not in text:
+        return text
+    return _REFERENCE_RE.sub(lambda found: html.unescape(found.group()), text)

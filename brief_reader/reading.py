@@ -27,7 +27,7 @@ from brief_reader.datasets import (
     jsonl_rows,
 )
 from brief_reader.dates import normalise_date
-from brief_reader.decoding import BinaryContentError, decode
+from brief_reader.decoding import BinaryContentError, character_references, decode
 from brief_reader.errors import ReadError
 from brief_reader.formats import DATASET_SUFFIXES, MAX_ARTICLE_BYTES
 from brief_reader.outlets import find_credit
@@ -85,10 +85,13 @@ def _read_articles(path: Path, identity: str) -> list[Article]:
     elif suffix in (".md", ".markdown") or text.startswith("---\n"):
         notes: list[str] = []
         meta, body_text = _from_markdown(text, notes)
+        # Markdown reads character references as their characters (CommonMark does too).
+        body_text = character_references(body_text)
         warnings = (*warnings, *notes)
         markdown = True
     else:
-        meta, body_text, markdown = Metadata(), text, False
+        # Plain text pasted from a web page keeps its references ("Pel&#233;").
+        meta, body_text, markdown = Metadata(), character_references(text), False
     article = _build(path, identity, None, body_text, meta, markdown, warnings)
     if article is None:
         raise ReadError(path, "no article text left after cleaning")

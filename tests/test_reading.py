@@ -590,3 +590,24 @@ def test_the_news_events_datasets_read(name: str) -> None:
         assert "###" not in article.body
         assert article.source
         assert article.date is not None and article.date.startswith(("2018-", "2019-"))
+
+
+# Character references that text pasted from web pages keeps (25 files of the BBC set have
+# them: "Pel&#233;", "&#163;1.8m").
+_REFERENCES = (
+    "&#163;1.8m fine for Pel&#233;&#x27;s club\n\n"
+    "AT&amp;T and R&D; said &lt;no&gt; to Barnes &noble. Caf&eacute; owners &madeup; agreed.\n"
+    "A reference to a terminal command &#27;[31m is never one.\n"
+)
+
+
+@pytest.mark.parametrize("name", ["pasted.txt", "pasted.md"])
+def test_character_references_in_pasted_text_read_as_characters(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text(_REFERENCES, encoding="utf-8")
+    article = read_one(path)
+    assert article.title == "£1.8m fine for Pelé's club"
+    assert article.paragraphs[0] == (
+        "AT&T and R&D; said <no> to Barnes &noble. Café owners &madeup; agreed."
+    )
+    assert "\x1b" not in article.body and "[31m is never one." in article.body
