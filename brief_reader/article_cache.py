@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable
@@ -38,6 +39,9 @@ _FIELDS = tuple(f for f in dataclasses.fields(Article) if f.name not in ("body",
 _STAMP = "{}:{}:{}".format(
     CACHE_VERSION, __version__, ",".join(f"{f.name}={f.type}" for f in dataclasses.fields(Article))
 )
+# The same in short: what reading makes of a file. Other caches of what was read (the search
+# index's stamp of each file) end with it, so a change of reading is read again everywhere.
+READING_STAMP = hashlib.blake2b(_STAMP.encode("utf-8"), digest_size=4).hexdigest()
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS stamp (value TEXT NOT NULL);

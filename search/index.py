@@ -52,6 +52,7 @@ from brief_reader.search.vocabulary import Vocabulary
 from whoosh.query import Every
 
 from brief_reader.article import Article
+from brief_reader.article_cache import READING_STAMP
 from brief_reader.paths import Paths
 
 UPDATING = "the search index is being updated; results may be incomplete"
@@ -82,6 +83,12 @@ class LibraryFileLike(Protocol):
     def size(self) -> int:
         """Size in bytes."""
         ...
+
+
+def _file_stamp(library_file: LibraryFileLike) -> str:
+    """What a library file is indexed as: its time and size, and what reading makes of a file
+    (a new version that reads files otherwise re-indexes them, as it re-reads them)."""
+    return f"{library_file.mtime_ns}:{library_file.size}:{READING_STAMP}"
 
 
 def article_stamp(article: Article) -> str:
@@ -173,7 +180,7 @@ class SearchIndex:
         index holds exactly what the load gave (ids included). A file none came from is read.
         """
         if articles is None:
-            wanted = {f.identity: (f"{f.mtime_ns}:{f.size}", f) for f in library_files}
+            wanted = {f.identity: (_file_stamp(f), f) for f in library_files}
             return self._update(wanted, read, progress, cancel)
         by_path: dict[str, list[Article]] = {}
         for article in articles:
@@ -182,7 +189,7 @@ class SearchIndex:
         for f in library_files:
             found = by_path.get(str(f.path))
             source = Preread(f, tuple(found) if found else None)
-            preread[f.identity] = (f"{f.mtime_ns}:{f.size}", source)
+            preread[f.identity] = (_file_stamp(f), source)
         return self._update(preread, PrereadReader(read), progress, cancel)
 
     def index_articles(

@@ -11,15 +11,19 @@ from pathlib import Path
 from typing import Any
 
 import brief_reader.search.annotating
+import brief_reader.search.index
 import brief_reader.search.sync
 import pytest
 from brief_reader.search.annotating import annotation_source, indexed_annotations
 from brief_reader.search.index import SearchIndex
 from brief_reader.search.parallel import Helper
+from brief_reader.search.results import SyncReport
 from brief_reader.search.schema import INDEX_NAME, build_schema
 from brief_reader.search.storage import IndexFolder
 from whoosh.filedb.filestore import FileStorage
 
+import brief_reader.article_cache
+import brief_reader.reading
 from brief_reader.annotations import AnnotationStore
 from brief_reader.article import Article
 from brief_reader.library import Library, LibraryFile, read_library_file
@@ -251,3 +255,37 @@ def test_a_planted_index_never_runs_code(paths: Paths, tmp_path: Path) -> None:
     report = index.sync(library.files(), read_library_file)
     assert report.rebuilt and not marker.exists()
     assert index.search("herons").total == 3 and index.search("planted").total == 0
+
+
+def test_a_new_way_of_reading_files_re_indexes_them(
+    paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index built by a version that read files otherwise (here: one that left character
+    references as written) is brought to what the files read as now, though no file changed."""
+    folder = paths.articles_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "goal.txt").write_text(
+        "Pel&#233; scores again\n\nPel&#233; scored twice for Santos on Sunday.\n",
+        encoding="utf-8",
+    )
+    (folder / "ferry.txt").write_text("Ferry returns\n\nThe ferry sailed.\n", encoding="utf-8")
+
+    def load_and_sync() -> SyncReport:
+        loaded = Library(paths).load()
+        index = SearchIndex(paths, parallel=False)
+        return index.sync(loaded.files, Reads(), articles=loaded.articles)
+
+    with monkeypatch.context() as then:
+        then.setattr(brief_reader.reading, "character_references", lambda text: text)
+        then.setattr(brief_reader.article_cache, "_STAMP", "an earlier version")
+        then.setattr(brief_reader.search.index, "READING_STAMP", "earlier")
+        load_and_sync()
+        assert SearchIndex(paths).search("Santos").hits[0].title == "Pel&#233; scores again"
+    # The same files, read now.
+    assert load_and_sync().files_indexed == 2
+    [hit] = SearchIndex(paths).search("Santos").hits
+    assert hit.title == "Pelé scores again"
+    assert SearchIndex(paths).search("Pelé").total == 1
+    # And an unchanged library is left as it is.
+    again = load_and_sync()
+    assert (again.files_indexed, again.files_unchanged) == (0, 2)
