@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import html
+import html.entities
 import re
 from dataclasses import dataclass
 
@@ -118,14 +119,44 @@ def _detect(data: bytes) -> str | None:
 
 # A character reference as web pages write one, whole: with its semicolon (HTML also reads
 # "&not" in "&nothing", which a text never means).
-_REFERENCE_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_REFERENCE_RE = re.compile(
+    r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));"
+)
+# Markdown's inline code ("`&amp;`"), whose references are text as written: a run of
+# backticks, then anything up to a run as long, inside one paragraph.
+_CODE_SPAN_RE = re.compile(r"(`+)(?!`)(?:(?!\n[ \t]*\n).)*?(?<!`)\1(?!`)", re.DOTALL)
 
 
-def character_references(text: str) -> str:
+def _character(found: re.Match[str]) -> str:
+    """The character a reference stands for; the reference itself when it stands for none: a
+    name HTML does not know ("&section;", though HTML reads "&sect" at its start), no code
+    point at all, NUL or half of a surrogate pair."""
+    decimal, hexadecimal, name = found.groups()
+    if name is not None:
+        return html.entities.html5.get(f"{name};", found.group())
+    number = int(decimal) if decimal is not None else int(hexadecimal, 16)
+    if number == 0 or number > 0x10FFFF or 0xD800 <= number <= 0xDFFF:
+        return found.group()
+    # As HTML reads them: "&#150;" is the dash Windows code pages put there, not a control.
+    return html.unescape(found.group())
+
+
+def character_references(text: str, markdown: bool = False) -> str:
     """Text with the HTML character references that text pasted from a web page keeps
-    ("Pel&#233;", "&pound;1m", "AT&amp;T") read as the characters they stand for; a name HTML
-    does not know stays as written. What they stand for is checked like any text after this
-    (a reference to a control character is taken out with the others)."""
+    ("Pel&#233;", "&pound;1m", "AT&amp;T") read as the characters they stand for. What is
+    not one stays as written: a name HTML does not know, a number that is no character, and
+    in `markdown` inline code ("`&amp;`"), as CommonMark reads it. What they stand for is
+    checked like any text after this (a reference to a control character is taken out with
+    the others)."""
     if "&" not in text:
         return text
-    return _REFERENCE_RE.sub(lambda found: html.unescape(found.group()), text)
+    if not markdown or "`" not in text:
+        return _REFERENCE_RE.sub(_character, text)
+    pieces: list[str] = []
+    last = 0
+    for code in _CODE_SPAN_RE.finditer(text):
+        pieces.append(_REFERENCE_RE.sub(_character, text[last : code.start()]))
+        pieces.append(code.group())
+        last = code.end()
+    pieces.append(_REFERENCE_RE.sub(_character, text[last:]))
+    return "".join(pieces)

@@ -85,8 +85,9 @@ def _read_articles(path: Path, identity: str) -> list[Article]:
     elif suffix in (".md", ".markdown") or text.startswith("---\n"):
         notes: list[str] = []
         meta, body_text = _from_markdown(text, notes)
-        # Markdown reads character references as their characters (CommonMark does too).
-        body_text = character_references(body_text)
+        # Markdown reads character references as their characters, outside inline code (as
+        # CommonMark does). The front matter is YAML, whose values are as written.
+        body_text = character_references(body_text, markdown=True)
         warnings = (*warnings, *notes)
         markdown = True
     else:

@@ -611,3 +611,28 @@ def test_character_references_in_pasted_text_read_as_characters(tmp_path: Path, 
         "AT&T and R&D; said <no> to Barnes &noble. Café owners &madeup; agreed."
     )
     assert "\x1b" not in article.body and "[31m is never one." in article.body
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "notes.md"])
+def test_what_only_looks_like_a_reference_stays_as_written(tmp_path: Path, name: str) -> None:
+    # HTML would read "&sect" at the start of "&section;", and "&#0;" as a replacement sign.
+    text = "&section; 3 &copyright; &notes; &ltd; &#0; &#9999999; &#xD800; and Pel&#233;."
+    path = tmp_path / name
+    path.write_text(f"Field names in the new form\n\n{text}\n", encoding="utf-8")
+    article = read_one(path)
+    assert article.paragraphs == [text.replace("Pel&#233;", "Pelé")]
+
+
+def test_inline_code_in_markdown_keeps_its_references(tmp_path: Path) -> None:
+    path = tmp_path / "escaping.md"
+    path.write_text(
+        "# Escaping for the web\n\nWrite `&amp;` for &amp; and ``a &lt; b`` for a &lt; b.\n\n"
+        "A lone ` mark, then &amp;.\n\nThe next paragraph's `&gt;` for &gt;.\n",
+        encoding="utf-8",
+    )
+    article = read_one(path)
+    assert article.title == "Escaping for the web"
+    assert "`&amp;` for & and" in article.body and "a &lt; b`` for a < b." in article.body
+    # A code span ends in its paragraph: a lone mark opens none.
+    assert "A lone ` mark, then &." in article.body
+    assert "The next paragraph's `&gt;` for >." in article.body
