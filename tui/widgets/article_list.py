@@ -220,7 +220,7 @@ class ArticleList(CursorList):
     def render_line(self, y: int) -> Strip:
         line = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.frame_style
         row, part = divmod(line, ROW_HEIGHT)
         if row >= len(self._rows):
             return Strip.blank(width, base)

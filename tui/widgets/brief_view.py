@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from brief_reader.search.brief import Fact, Outlet, StoryBrief, short_name
 from brief_reader.tui.widgets.coverage import FIRST, KIND_CLASSES, glyph, legible, text_style
+from brief_reader.tui.widgets.palette import FrameStyled
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -55,7 +56,7 @@ def _wrapped(text: str, width: int, lines: int) -> list[str]:
     return wrapped
 
 
-class BriefView(ScrollView, can_focus=True):
+class BriefView(FrameStyled, ScrollView, can_focus=True):
     """A story's facts (ranked) and outlets; Enter opens a fact's outlets side by side."""
 
     BINDINGS = [
@@ -294,7 +295,7 @@ class BriefView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.frame_style
         if index >= len(self._lines):
             return Strip.blank(width, base)
         strip = self._cache.get(index)
@@ -311,7 +312,7 @@ class BriefView(ScrollView, can_focus=True):
         return style
 
     def _render_pieces(self, line: _Line, width: int) -> Strip:
-        text = Text(style=self.rich_style, no_wrap=True, end="")
+        text = Text(style=self.frame_style, no_wrap=True, end="")
         for piece, name in line.pieces:
             text.append(piece, self._style(name))
         text.truncate(width, overflow="ellipsis", pad=True)
@@ -320,7 +321,7 @@ class BriefView(ScrollView, can_focus=True):
             focused = self.has_focus
             text.stylize(Style(bgcolor=cursor.bgcolor if focused else None, bold=not focused))
             text.stylize(Style(bgcolor=cursor.bgcolor), 0, 2)
-        return legible(text, self.rich_style, self.app.console)
+        return legible(text, self.frame_style, self.app.console)
 
     def notify_style_update(self) -> None:
         """A theme or style change: the cached lines hold old colours."""

@@ -9,7 +9,12 @@ dozens of outlets is drawn a screen at a time (Line API, with a cache cleared on
 from __future__ import annotations
 
 from brief_reader.search.brief import Fact, Outlet, StoryBrief, short_name
-from brief_reader.tui.widgets.palette import MUTED_CONTRAST, contrast_ratio, readable
+from brief_reader.tui.widgets.palette import (
+    MUTED_CONTRAST,
+    FrameStyled,
+    contrast_ratio,
+    readable,
+)
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -80,7 +85,7 @@ def glyph(kind: str | None) -> str:
     return GLYPHS.get(kind or "", ABSENT)
 
 
-class CoverageMatrix(ScrollView, can_focus=True):
+class CoverageMatrix(FrameStyled, ScrollView, can_focus=True):
     """Facts (rows) by outlets (columns); Enter opens the passage under the cursor."""
 
     BINDINGS = [
@@ -187,7 +192,7 @@ class CoverageMatrix(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.frame_style
         # Line 0 is the header row, which stays at the top.
         index = -1 if y == 0 else self.scroll_offset.y + y - 1
         if self.brief is None or index >= self._rows + 1 + len(self.brief.outlets):
@@ -215,7 +220,7 @@ class CoverageMatrix(ScrollView, can_focus=True):
     def _header(self, width: int) -> Text:
         assert self.brief is not None
         label = self._label_width(width)
-        text = Text(style=self.rich_style, no_wrap=True, end="")
+        text = Text(style=self.frame_style, no_wrap=True, end="")
         facts = len(self.brief.facts)
         text.append(f"{'fact':>3} outlets".ljust(label)[:label], self._style("brief--muted"))
         cell = self._cell_width()
@@ -231,7 +236,7 @@ class CoverageMatrix(ScrollView, can_focus=True):
     def _column_key(self, column: int) -> Text:
         """Under the rows, what each column is: the outlet, what it states, what it omits."""
         assert self.brief is not None
-        text = Text(style=self.rich_style, no_wrap=True, end="")
+        text = Text(style=self.frame_style, no_wrap=True, end="")
         if column < 0:
             return text
         outlet = self.brief.outlets[column]
@@ -253,7 +258,7 @@ class CoverageMatrix(ScrollView, can_focus=True):
         assert self.brief is not None
         fact = self.brief.facts[index]
         label = self._label_width(width)
-        text = Text(style=self.rich_style, no_wrap=True, end="")
+        text = Text(style=self.frame_style, no_wrap=True, end="")
         head = f"{index + 1:>3} {fact.outlets:>3}  "
         flat = " ".join(fact.text.split())
         room = max(label - len(head) - 1, 1)

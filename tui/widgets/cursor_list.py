@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from brief_reader.tui.widgets.palette import (
     MUTED_CONTRAST,
+    FrameStyled,
     RestyleCheck,
     readable,
     resolved_style,
@@ -48,7 +49,7 @@ def cursor_bindings(prefix: str, noun: str, select: str) -> list[Binding]:
     ]
 
 
-class CursorList(ScrollView, can_focus=True):
+class CursorList(FrameStyled, ScrollView, can_focus=True):
     """Items, one of them under the cursor; a subclass lays them out and draws their lines."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -112,7 +113,7 @@ class CursorList(ScrollView, can_focus=True):
         strip = self._cache.get(key)
         if strip is None:
             strip = self._cache[key] = draw()
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_offsets(
+        return strip.crop_extend(scroll_x, scroll_x + width, self.frame_style).apply_offsets(
             scroll_x, line
         )
 
@@ -124,7 +125,7 @@ class CursorList(ScrollView, can_focus=True):
         """
         if cursor is not None:
             text.stylize(Style(bgcolor=cursor.bgcolor, bold=cursor.bold))
-        return Strip(text.render(self.app.console)).apply_style(self.rich_style)
+        return Strip(text.render(self.app.console)).apply_style(self.frame_style)
 
     def on_cursor(self, style: Style, cursor: Style | None) -> Style:
         """`style` (muted text), kept readable on the cursor's background when it is there."""

@@ -9,7 +9,13 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from brief_reader.tui.widgets.palette import Palette, RestyleCheck, build_palette, resolved_style
+from brief_reader.tui.widgets.palette import (
+    FrameStyled,
+    Palette,
+    RestyleCheck,
+    build_palette,
+    resolved_style,
+)
 from brief_reader.tui.widgets.reader_layout import Line, layout_lines, sentence_spans
 from rich.style import Style
 from rich.text import Text
@@ -45,7 +51,7 @@ class Highlight:
     in_front: bool = False
 
 
-class ReaderView(ScrollView, can_focus=True):
+class ReaderView(FrameStyled, ScrollView, can_focus=True):
     """One article, wrapped to the width, with highlights, a sentence cursor and notes marks."""
 
     BINDINGS = [
@@ -322,7 +328,7 @@ class ReaderView(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.frame_style
         if index >= len(self._lines):
             return Strip.blank(width, base)
         strip = self._cache.get(index)

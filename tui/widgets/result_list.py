@@ -165,7 +165,7 @@ class ResultList(CursorList):
         width = self.scrollable_content_region.width
         self._lay_out(self._text_width(width))
         line = self.scroll_offset.y + y
-        base = self.rich_style
+        base = self.frame_style
         if line >= len(self._layout):
             return Strip.blank(width, base)
         index, part = self._layout[line]
