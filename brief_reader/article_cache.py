@@ -31,7 +31,6 @@ from brief_reader.sanitize import UNSAFE_FIELD
 # Bump when reading or cleaning changes what an article holds: old entries are then ignored.
 # A change to the Article's fields changes the stamp by itself.
 CACHE_VERSION = 7
-SUFFIX = ".sqlite3"
 # The format this cache replaced: never read, removed when the cache is written.
 _LEGACY_SUFFIX = ".pickle"
 
@@ -162,7 +161,7 @@ class ArticleCache:
             for legacy in folder.glob(f"*{_LEGACY_SUFFIX}"):
                 legacy.unlink(missing_ok=True)
             others = sorted(
-                folder.glob(f"*{SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True
+                folder.glob(f"*{location.suffix}"), key=lambda p: p.stat().st_mtime, reverse=True
             )
             for old in others[keep:]:
                 old.unlink(missing_ok=True)
@@ -206,11 +205,11 @@ class ArticleCache:
         added = self.added.get(key)
         if added is not None:
             return added[2] if added[0] == mtime_ns and added[1] == size else None
-        entry = self.entries.get(key)
-        if entry is None or entry[0] != mtime_ns or entry[1] != size:
+        rows = self._stored(key, mtime_ns, size)
+        if rows is None:
             return None
         try:
-            return [decode(row) for row in entry[2]]
+            return [decode(row) for row in rows]
         except (ValueError, TypeError, KeyError, IndexError, RecursionError):
             return None  # an entry that is not what this version writes: read the file again
 
@@ -221,11 +220,17 @@ class ArticleCache:
             return False
         seen = 0
         for key, mtime_ns, size in files:
-            entry = self.entries.get(key)
-            if entry is None or entry[0] != mtime_ns or entry[1] != size:
+            if self._stored(key, mtime_ns, size) is None:
                 return False
             seen += 1
         return seen == len(self.entries)
+
+    def _stored(self, key: str, mtime_ns: int, size: int) -> list[_Row] | None:
+        """The stored rows of the file at `key`, if it has not changed since they were stored."""
+        entry = self.entries.get(key)
+        if entry is None or entry[0] != mtime_ns or entry[1] != size:
+            return None
+        return entry[2]
 
     def put(self, key: str, mtime_ns: int, size: int, articles: list[Article]) -> None:
         """Remember the articles read from the file at `key` (its path)."""

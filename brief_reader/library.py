@@ -247,8 +247,6 @@ def _load_files(
             progress(done, len(files))
     if cache is not None:
         cache.keep_only({f.location for f in files})
-        if cached_only and cache.changed:
-            raise NotCached
         cache.save()
     result.articles = canonicalise_credits(result.articles)
     return result
