@@ -27,6 +27,7 @@ from textual.app import App
 from textual.worker import get_current_worker
 
 from brief_reader.article import Article
+from brief_reader.text import counted
 
 if TYPE_CHECKING:
     from brief_reader.search.passages import SharedPassages, Story
@@ -250,9 +251,7 @@ def _finished(feed: FeedActivity, report: FetchReport | None, subscribed: bool) 
     _flush(feed)
     new = len(report.saved)
     feeds = len(report.results)
-    text = f"Fetched {feeds} feed{'s' if feeds != 1 else ''}: {new} new article" + (
-        "s" if new != 1 else ""
-    )
+    text = f"Fetched {counted(feeds, 'feed')}: {counted(new, 'new article')}"
     app.notify(text, markup=False, timeout=5)
     failed = report.failed
     if failed:

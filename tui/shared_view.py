@@ -18,6 +18,7 @@ from brief_reader.tui.widgets.palette import KIND_WORDS, PALETTE_SIZE, assign_co
 from brief_reader.tui.widgets.reader import Highlight, ReaderView
 
 from brief_reader.article import Article
+from brief_reader.text import counted
 
 ArticleLookup = Callable[[str], Article | None]
 _KIND_RANK = {"verbatim": 0, "near": 1, "paraphrase": 2}
@@ -210,7 +211,7 @@ def sharing_text(
     )
     more = len({g.id for _, g, _ in found}) - 1
     if more:
-        text += f" (+{more} more fact{'s' if more > 1 else ''} in this sentence)"
+        text += f" (+{counted(more, 'more fact')} in this sentence)"
     return text
 
 
@@ -270,9 +271,9 @@ def describe_group(
         parts.append(f"{name(key)} {KIND_WORDS.get(kinds[key], kinds[key])}")
     unnamed = Counter(KIND_WORDS.get(kinds[k], kinds[k]) for k in rest if k not in named)
     if unnamed:
-        counted = ", ".join(f"{n} {word}" for word, n in unnamed.most_common())
-        parts.append(f"and {sum(unnamed.values())} more ({counted})")
-    return f"{count} outlet{'s' if count != 1 else ''}: " + ", ".join(parts)
+        told = ", ".join(f"{n} {word}" for word, n in unnamed.most_common())
+        parts.append(f"and {sum(unnamed.values())} more ({told})")
+    return f"{counted(count, 'outlet')}: " + ", ".join(parts)
 
 
 # --- stories in the library ---------------------------------------------------------------

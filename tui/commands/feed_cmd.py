@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from brief_reader.tui.commands import Context, add_json_argument, out, print_json, warn
 
 from brief_reader.errors import BriefReaderError
+from brief_reader.text import counted
 
 if TYPE_CHECKING:
     from brief_reader.feeds.store import FeedStore
@@ -132,7 +133,7 @@ def run_feed_import(args: argparse.Namespace, ctx: Context) -> int:
             added += created
     known = len(outlines) - added
     tail = f" ({known} already subscribed)" if known else ""
-    out(f"imported {added} feed{'s' if added != 1 else ''} from {args.file.name}{tail}")
+    out(f"imported {counted(added, 'feed')} from {args.file.name}{tail}")
     if not outlines:
         warn(f"{args.file}: no feeds in this OPML file")
         return 1
@@ -152,7 +153,7 @@ def run_feed_export(args: argparse.Namespace, ctx: Context) -> int:
         sys.stdout.write(to_opml(feeds))
         return 0
     write_atomically(args.output, to_opml(feeds))
-    out(f"wrote {len(feeds)} feed{'s' if len(feeds) != 1 else ''} to {args.output}")
+    out(f"wrote {counted(len(feeds), 'feed')} to {args.output}")
     return 0
 
 

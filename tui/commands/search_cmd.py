@@ -31,6 +31,7 @@ from brief_reader.tui.commands import (
 
 from brief_reader.errors import BriefReaderError
 from brief_reader.library import Library, read_library_file
+from brief_reader.text import counted
 
 EXAMPLES = """\
 query language (Whoosh's):
@@ -123,7 +124,7 @@ def _report(report: SyncReport, from_library: bool) -> None:
     if report.errors and from_library:
         # PATHS already had their read errors printed by ctx.articles().
         count = len(report.errors)
-        warn(f"{count} file{'s' if count != 1 else ''} could not be read: {report.errors[0]}")
+        warn(f"{counted(count, 'file')} could not be read: {report.errors[0]}")
 
 
 def run_search(args: argparse.Namespace, ctx: Context) -> int:

@@ -18,6 +18,8 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
+from brief_reader.text import counted
+
 if TYPE_CHECKING:
     from brief_reader.search.index import SearchIndex
     from brief_reader.search.results import SearchResults
@@ -169,7 +171,7 @@ class SearchScreen(BriefScreen[Opened | None]):
             self._summary("")
             return
         self._stems = results.stems
-        parts = [f"{results.total} result{'s' if results.total != 1 else ''} for {query!r}"]
+        parts = [f"{counted(results.total, 'result')} for {query!r}"]
         if results.notice:
             parts.append(results.notice)
         if not results.hits and results.suggestion:

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from brief_reader.article import Article
+from brief_reader.text import counted
 
 ROW_HEIGHT = 2
 STORY_INDENT = "  "  # articles stand under their story's heading
@@ -42,9 +43,9 @@ class StorySection:
     def summary(self) -> str:
         """The heading's second line: outlets, articles (shown of all), first – last date."""
         shown = len(self.articles)
-        total = f"{self.total} article{'s' if self.total != 1 else ''}"
+        total = counted(self.total, "article")
         count = total if shown == self.total else f"{shown} of {total}"
-        parts = [f"{self.outlets} outlet{'s' if self.outlets != 1 else ''}", count]
+        parts = [counted(self.outlets, "outlet"), count]
         if self.first:
             span = self.first[:10]
             if self.last and self.last[:10] != span:

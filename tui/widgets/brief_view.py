@@ -254,7 +254,7 @@ class BriefView(FrameStyled, ScrollView, can_focus=True):
         assert brief is not None
         articles = len(outlet.articles)
         facts = len(brief.facts)
-        meta = f"  · {articles} article{'s' if articles != 1 else ''}"
+        meta = f"  · {counted(articles, 'article')}"
         meta += f" · states {brief.stated(outlet.name)} of {counted(facts, 'fact')}"
         if outlet.first:
             meta += f" · {outlet.first}"
