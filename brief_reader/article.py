@@ -10,7 +10,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from brief_reader.sanitize import UNSAFE_TEXT, clean_text
+from brief_reader.sanitize import UNSAFE_FIELD, UNSAFE_TEXT, clean_field, clean_text
 
 
 class BlockKind(StrEnum):
@@ -86,8 +86,15 @@ class Article:
 
     @property
     def location(self) -> str:
-        """The file, with the row for a dataset, as shown to the user."""
-        return f"{self.path}#{self.row}" if self.row is not None else str(self.path)
+        """The file, with the row for a dataset, as shown to the user (and in `--json`).
+
+        A file's name is untrusted text too: one holding a newline, an escape sequence or a
+        bidi override is shown with them taken out (`clean_field`), as every other field is.
+        """
+        shown = str(self.path)
+        if UNSAFE_FIELD.search(shown):
+            shown = clean_field(shown) or "?"
+        return f"{shown}#{self.row}" if self.row is not None else shown
 
     def to_json(self, *, with_body: bool = False) -> dict[str, Any]:
         """The article as DESIGN.md's machine-readable shape."""

@@ -8,6 +8,7 @@ changed without reading anything.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -129,6 +130,9 @@ def _article_entries(root: str, errors: list[ReadError] | None) -> Iterator[os.D
             name = entry.name
             if name.startswith("."):
                 continue
+            if not name.isascii() and not _utf8_name(name):
+                report(entry.path, NOT_UTF8_NAME)
+                continue
             try:
                 is_dir = entry.is_dir()
                 if not is_dir and entry.is_symlink():
@@ -171,6 +175,22 @@ def _listed(
         else:
             identity = _identity(Path(name), root)
         yield LibraryFile(name, root, identity, info.st_mtime_ns, info.st_size)
+
+
+NOT_UTF8_NAME = "its name is not UTF-8 text (rename the file to read it)"
+
+
+def _utf8_name(name: str) -> bool:
+    """Whether a name the file system gave is UTF-8 text.
+
+    Python hands over the bytes of any other name as lone surrogates, which no id, index, store
+    or terminal can take as text: such a file is reported, not read.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _identity(path: Path, root: Path) -> str:
@@ -270,15 +290,36 @@ def load_paths(
         path = Path(given)
         if not path.exists() and not path.is_symlink():
             raise NotFoundError(f"{path}: no such file or folder")
+    for path in _distinct(paths):
         try:
             if path.is_dir():
                 files += _listed(path, errors, errors)
+            elif not _utf8_name(str(path)):
+                errors.append(ReadError(path, NOT_UTF8_NAME))
             else:
                 files.append(_stat_file(path, path.parent))
         except OSError as error:
             errors.append(ReadError(path, _reason(error)))
     cache = ArticleCache.for_paths(cache_dir, list(paths)) if cache_dir is not None else None
     return _load_files(files, errors, progress, cache, cached_only)
+
+
+def _distinct(paths: Sequence[Path]) -> list[Path]:
+    """The given paths, each file read once: a path given again (`x.txt ./x.txt`), or inside a
+    folder also given (`d d/tech`), is left out, so no article is read twice and found to share
+    everything with itself."""
+    kept: list[tuple[Path, Path]] = []
+    for given in map(Path, paths):
+        try:
+            real = given.resolve()
+        except (OSError, RuntimeError):
+            real = given.absolute()
+        if any(real == other or other in real.parents for _, other in kept):
+            continue
+        # A folder given after one inside it takes its place.
+        kept = [(p, other) for p, other in kept if real not in other.parents]
+        kept.append((given, real))
+    return [p for p, _ in kept]
 
 
 def _reason(error: OSError) -> str:
@@ -358,7 +399,14 @@ class Library:
             path = Path(given)
             if not path.exists():
                 raise NotFoundError(f"{path}: no such file or folder")
-            candidates = list(walk(path)) if path.is_dir() else [path]
+            if path.is_dir():
+                # What cannot be walked (a symlink loop, a name that is not text) is reported.
+                candidates = list(walk(path, report.errors))
+            elif not _utf8_name(str(path)):
+                report.errors.append(ReadError(path, NOT_UTF8_NAME))
+                continue
+            else:
+                candidates = [path]
             for candidate in candidates:
                 try:
                     articles = read_file(candidate, candidate.name)
@@ -375,8 +423,7 @@ class Library:
                 try:
                     ensure_private_dir(self.paths.data_dir)
                     target_dir.mkdir(parents=True, exist_ok=True)
-                    target = _free_name(target_dir, candidate.name)
-                    _copy_atomic(candidate, target)
+                    target = _copy_atomic(candidate, target_dir, candidate.name)
                 except OSError as error:
                     raise BriefReaderError(
                         f"{target_dir}: cannot write to the library ({_reason(error)})"
@@ -434,28 +481,60 @@ def _file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _free_name(folder: Path, name: str) -> Path:
-    target = folder / name
+def _free_names(folder: Path, name: str) -> Iterator[Path]:
+    """`name` in `folder`, then `stem-2.suffix`, `stem-3.suffix`... (whether taken or not)."""
+    yield folder / name
     stem, suffix = Path(name).stem, Path(name).suffix
     counter = 2
-    while target.exists():
-        target = folder / f"{stem}-{counter}{suffix}"
+    while True:
+        yield folder / f"{stem}-{counter}{suffix}"
         counter += 1
-    return target
 
 
-def _copy_atomic(source: Path, target: Path) -> None:
-    """Copy through a temporary file and a rename, so a crash never leaves half an article."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".adding-")
+def _copy_atomic(source: Path, folder: Path, name: str) -> Path:
+    """Copy `source` into `folder` under `name`, or the first free name after it; the copy's path.
+
+    The copy is written to a temporary file, then given its name by a hard link, which fails
+    when the name is taken: a crash never leaves half an article, and two adds at once never
+    write over each other's file (a check for a free name, then a rename, could).
+    """
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".adding-")
     try:
         with os.fdopen(fd, "wb") as out, source.open("rb") as src:
             shutil.copyfileobj(src, out)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, target)
-    except BaseException:
+        for target in _free_names(folder, name):
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                continue
+            except OSError as error:
+                if error.errno not in _NO_HARD_LINKS:
+                    raise
+                if _claim(target):
+                    os.replace(tmp, target)
+                    return target
+                continue
+            return target
+        raise AssertionError("unreachable: names never run out")
+    finally:
         Path(tmp).unlink(missing_ok=True)
-        raise
+
+
+# A file system without hard links (FAT, some network shares) says so with one of these.
+_NO_HARD_LINKS = frozenset(
+    {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.ENOSYS}
+)
+
+
+def _claim(target: Path) -> bool:
+    """Create `target` empty if no file has its name (in one step); whether it was free."""
+    try:
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return False
+    return True
 
 
 def find_article(articles: Sequence[Article], ref: str) -> Article:
@@ -472,7 +551,10 @@ def find_article(articles: Sequence[Article], ref: str) -> Article:
     if not matches:
         raise NotFoundError(f"no article with id {ref!r} (see `brief-reader list`)")
     listed = ", ".join(a.id for a in matches[:5])
-    raise NotFoundError(f"id prefix {ref!r} matches {len(matches)} articles: {listed}")
+    more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
+    raise NotFoundError(
+        f"id prefix {ref!r} matches {len(matches)} articles: {listed}{more} (give more of the id)"
+    )
 
 
 def canonicalise_credits(articles: list[Article]) -> list[Article]:

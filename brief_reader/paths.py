@@ -106,6 +106,7 @@ def article_cache_file(cache_dir: Path, roots: Sequence[Path] = ()) -> Path:
     the command line: one of its own per set of them, in `cache_dir`."""
     if not roots:
         return cache_dir / "articles.sqlite3"
-    key = "\0".join(sorted(str(root.absolute()) for root in roots))
-    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+    # As the file system's bytes: a folder's name need not be UTF-8 text.
+    key = b"\0".join(sorted(os.fsencode(root.absolute()) for root in roots))
+    digest = hashlib.blake2b(key, digest_size=8).hexdigest()
     return cache_dir / "paths" / f"{digest}.sqlite3"
