@@ -17,7 +17,7 @@ from typing import Any
 from brief_reader.article import Article
 from brief_reader.errors import BriefReaderError, NotFoundError
 from brief_reader.paths import Paths
-from brief_reader.sanitize import for_terminal
+from brief_reader.sanitize import clean_field, for_terminal
 
 Runner = Callable[[argparse.Namespace, "Context"], int]
 
@@ -123,6 +123,12 @@ def out(text: str = "") -> None:
     sys.stdout.write(for_terminal(text) + "\n")
 
 
+def shown_name(path: object) -> str:
+    """A file's name or path on one line of output: a name is untrusted text, and one holding a
+    newline or an escape sequence must not forge or colour the lines printed around it."""
+    return clean_field(str(path)) or "?"
+
+
 def warn(message: str) -> None:
     """Print a one-line warning on stderr."""
     sys.stderr.write("brief-reader: " + for_terminal(message).replace("\n", " ") + "\n")
@@ -137,5 +143,6 @@ __all__ = [
     "check_text",
     "out",
     "print_json",
+    "shown_name",
     "warn",
 ]

@@ -11,6 +11,7 @@ from brief_reader.tui.commands import (
     add_paths_argument,
     out,
     print_json,
+    shown_name,
     warn,
 )
 
@@ -19,6 +20,7 @@ from brief_reader.errors import BriefReaderError
 from brief_reader.library import Library
 from brief_reader.paths import seeds_dir
 from brief_reader.settings import load_settings
+from brief_reader.text import counted
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -124,10 +126,9 @@ def run_add(args: argparse.Namespace, ctx: Context) -> int:
         return run_add_urls(args, ctx)
     report = Library(ctx.paths).add([Path(s) for s in args.sources])
     for path, count in report.added:
-        plural = "article" if count == 1 else "articles"
-        out(f"added {path.name} ({count} {plural})")
+        out(f"added {shown_name(path.name)} ({counted(count, 'article')})")
     for path in report.skipped:
-        out(f"skipped {path} (already in the library)")
+        out(f"skipped {shown_name(path)} (already in the library)")
     for error in report.errors:
         warn(f"not added: {error}")
     if report.errors and not report.added and not report.skipped:
@@ -145,9 +146,10 @@ def run_remove(args: argparse.Namespace, ctx: Context) -> int:
     for article in targets:
         path = library.remove(article)
         if article.row is not None:
-            out(f"hid row {article.row} of {path.name} (the file and its other rows are kept)")
+            name = shown_name(path.name)
+            out(f"hid row {article.row} of {name} (the file and its other rows are kept)")
         else:
-            out(f"removed {path.name}")
+            out(f"removed {shown_name(path.name)}")
     return 0
 
 

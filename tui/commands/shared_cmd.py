@@ -13,6 +13,7 @@ from brief_reader.tui.commands import (
     add_paths_argument,
     out,
     print_json,
+    shown_name,
 )
 
 from brief_reader.article import Article
@@ -55,7 +56,7 @@ def run_shared(args: argparse.Namespace, ctx: Context) -> int:
 def _label(article: Article) -> str:
     """How a source is named in a listing: outlet and title."""
     # The credited origin is not the outlet: an unnamed outlet is shown by its file.
-    outlet = article.source or article.path.name
+    outlet = article.source or shown_name(article.path.name)
     return f"{outlet} / {article.title}" if article.title else outlet
 
 
