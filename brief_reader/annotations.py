@@ -352,7 +352,7 @@ class AnnotationStore:
         """Add tags to an article; returns all its tags now."""
         clean = normalize_tags(tags)
         now = utc_now()
-        with self._write("the tags") as conn:
+        with self._write("the tagging") as conn:
             conn.executemany(
                 "INSERT OR IGNORE INTO article_tag (article_id, tag, created) VALUES (?, ?, ?)",
                 [(article_id, t, now) for t in clean],
@@ -405,7 +405,7 @@ class AnnotationStore:
             known = identity.known_articles(conn)
             change = identity.plan(articles, known, identity.ids_with_user_data(conn))
         if not change.empty and self.read_only is None:
-            with self._write("the articles' identities") as conn:
+            with self._write("the update of the articles' identities") as conn:
                 # Again inside the transaction: another process may have done it meanwhile.
                 known = identity.known_articles(conn)
                 change = identity.plan(articles, known, identity.ids_with_user_data(conn))

@@ -128,13 +128,23 @@ def _hashtags(tags: tuple[str, ...] | list[str]) -> str:
 def _tags_given(args: argparse.Namespace) -> list[str]:
     """The TAGs given, refusing anything that is not a word (a path above all)."""
     for tag in args.tags:
-        if Path(tag).exists():
+        normalize_tag(tag)  # an empty, spaced, slashed or overlong tag says so first
+        if _names_a_path(tag):
             raise BriefReaderError(
-                f"{tag!r} is a file or folder, not a tag (tags are words); "
+                f"{tag!r} is also a file or folder here: to tag with it, write it #{tag}; "
                 f"to read articles from it, give --in {tag}"
             )
-        normalize_tag(tag)
     return list(args.tags)
+
+
+def _names_a_path(tag: str) -> bool:
+    """Whether `tag`, as typed, names a file or folder (the user may have meant PATHS)."""
+    if tag.startswith("#"):
+        return False
+    try:
+        return Path(tag).exists()
+    except (OSError, ValueError):
+        return False
 
 
 def run_tag(args: argparse.Namespace, ctx: Context) -> int:
