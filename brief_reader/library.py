@@ -304,6 +304,11 @@ def load_paths(
     return _load_files(files, errors, progress, cache, cached_only)
 
 
+def _write_reason(error: OSError) -> str:
+    """Why a write failed, in the system's words ("Read-only file system", "No space left")."""
+    return error.strerror or type(error).__name__
+
+
 def _distinct(paths: Sequence[Path]) -> list[Path]:
     """The given paths, each file read once: a path given again (`x.txt ./x.txt`), or inside a
     folder also given (`d d/tech`), is left out, so no article is read twice and found to share
@@ -426,7 +431,7 @@ class Library:
                     target = _copy_atomic(candidate, target_dir, candidate.name)
                 except OSError as error:
                     raise BriefReaderError(
-                        f"{target_dir}: cannot write to the library ({_reason(error)})"
+                        f"{target_dir}: cannot write to the library ({_write_reason(error)})"
                     ) from None
                 existing.add(digest)
                 report.added.append((target, len(articles)))
@@ -460,7 +465,7 @@ class Library:
         try:
             path.unlink()
         except OSError as error:
-            raise BriefReaderError(f"{path}: cannot be removed ({_reason(error)})") from None
+            raise BriefReaderError(f"{path}: cannot be removed ({_write_reason(error)})") from None
         return path
 
 

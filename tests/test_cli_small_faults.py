@@ -4,10 +4,12 @@ empty and overlong tags, and an id prefix that matches more articles than the me
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from collections import Counter
 from pathlib import Path
 
-from conftest import RunCli
+from conftest import RunCli, brief_reader_command
 
 
 def one_line(text: str) -> str:
@@ -67,3 +69,32 @@ def test_an_id_prefix_matching_many_articles_says_how_many_it_leaves_out(
     err = one_line(shown.stderr)
     assert f"matches {count} articles" in err
     assert f"and {count - 5} more" in err
+
+
+def test_a_home_that_is_a_file_is_said_once_for_every_command(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.write_text("not a folder", encoding="utf-8")
+    for args in (["list"], ["notes"], ["feed", "list"], ["search", "harbour"], ["paths"]):
+        done = run_installed("--home", str(home), *args)
+        assert done.returncode == 2, args
+        assert "the home folder is a file, not a folder" in one_line(done.stderr), args
+    assert home.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_an_empty_home_is_refused_not_taken_as_the_current_folder(tmp_path: Path) -> None:
+    done = run_installed("--home", "", "add", str(an_article(tmp_path / "given")), cwd=tmp_path)
+    assert done.returncode == 2
+    assert "--home" in done.stderr and "give a folder" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["given"]
+
+
+def run_installed(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "BRIEF_READER_HOME"}
+    return subprocess.run(
+        [*brief_reader_command(), *args],
+        capture_output=True,
+        text=True,
+        env=dict(env, NO_COLOR="1"),
+        cwd=cwd,
+        timeout=120,
+    )

@@ -69,7 +69,7 @@ def _base_parser() -> tuple[argparse.ArgumentParser, Subparsers]:
     parser.add_argument("--version", action="version", version=f"brief-reader {__version__}")
     parser.add_argument(
         "--home",
-        type=Path,
+        type=_home_folder,
         metavar="DIR",
         help="keep all per-user data (library, notes, index, settings) under DIR "
         "(also BRIEF_READER_HOME)",
@@ -191,6 +191,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.home is not None:
         os.environ["BRIEF_READER_HOME"] = str(args.home)
+    home_fault = _home_fault(args.home)
+    if home_fault is not None:
+        warn(home_fault)
+        return 2
     paths = resolve_paths(args.home)
     run = getattr(args, "run", _run_app)
     inputs = list(getattr(args, "paths", None) or [])
@@ -217,6 +221,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         warn(f"{where}{error.strerror or error}")
         status = 1
     return status
+
+
+def _home_folder(text: str) -> Path:
+    """The `--home` folder; an empty name (a shell variable left unset) is refused rather than
+    taken as the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give a folder (an empty name would be the current one)")
+    return Path(text)
+
+
+def _home_fault(home: Path | None) -> str | None:
+    """Why the home folder (`--home`, else `BRIEF_READER_HOME`) cannot be one, if it cannot: a
+    file of that name is there. Said up front, as each store would fail on it in words of its
+    own ("Not a directory", "File exists")."""
+    chosen = home if home is not None else os.environ.get("BRIEF_READER_HOME") or None
+    if chosen is None:
+        return None
+    path = Path(chosen).expanduser()
+    if path.exists() and not path.is_dir():
+        return f"{path}: the home folder is a file, not a folder (give --home a folder)"
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover
