@@ -13,6 +13,7 @@ an unknown field) is searched as its plain words, with a one-line notice saying 
 
 from __future__ import annotations
 
+import datetime
 import re
 from bisect import bisect_left
 from collections.abc import Callable
@@ -126,7 +127,8 @@ def _problem(text: str) -> str | None:
         # Whoosh's parser tries its patterns from each character of a word: on a pasted run of
         # thousands it took seconds (time growing with the square of the word).
         return "a word too long"
-    outside = _QUOTED_RE.sub(" ", text)
+    # Phrases blanked out, their length kept: what follows a field name is where it was.
+    outside = _QUOTED_RE.sub(lambda phrase: "_" * len(phrase.group()), text)
     for opening, closing in ("()", "[]", "{}"):
         depth = 0
         for char in outside:
@@ -142,7 +144,48 @@ def _problem(text: str) -> str | None:
         name = match.group(1)
         if name not in QUERY_FIELDS:
             return f"no field '{name}:' (fields: {', '.join(sorted(set(QUERY_FIELDS) - {'text'}))})"
+        if not outside[match.end() :].strip() or outside[match.end()].isspace():
+            return f"nothing after '{name}:'"
     return None
+
+
+_DATE_RE = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?")
+
+
+def _date_problem(q: wq.Query) -> str | None:
+    """Why a `date:` term or range of a parsed query can match no article, if it cannot: a
+    value that is no date (`date:2026-13`, `date:yesterday`), or a range that runs backwards.
+    Said in a notice, as "No matches" alone would read as "no article of that date"."""
+    if isinstance(q, wq.Term) and q.fieldname == "date":
+        return _not_a_date(str(q.text))
+    if isinstance(q, wq.TermRange) and q.fieldname == "date":
+        for end in (q.start, q.end):
+            if end is not None and (problem := _not_a_date(str(end))) is not None:
+                return problem
+        # An end of a month or a year stands for its last day ("2026-07" is up to 2026-07-31).
+        if q.start is not None and q.end is not None and str(q.start) > _last(str(q.end)):
+            return f"the date range runs backwards ({q.start} to {q.end})"
+        return None
+    for child in q.children():
+        if (problem := _date_problem(child)) is not None:
+            return problem
+    return None
+
+
+def _last(end: str) -> str:
+    return end if len(end) >= _FULL_DATE else end + _WIDEN
+
+
+def _not_a_date(value: str) -> str | None:
+    if _DATE_RE.fullmatch(value) is not None:
+        try:
+            if len(value) == _FULL_DATE:
+                datetime.date.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return None
+    return f"date:{value} is not a date (dates are YYYY, YYYY-MM or YYYY-MM-DD)"
 
 
 def words_query(text: str) -> wq.Query:
@@ -194,7 +237,7 @@ def parse(text: str, parser: QueryParser) -> ParsedQuery:
         return ParsedQuery(
             text, fallback, f"query not understood ({reason}); searched for its words instead"
         )
-    return ParsedQuery(text, _widen_dates(q))
+    return ParsedQuery(text, _widen_dates(q), _date_problem(q))
 
 
 def suggest(text: str, vocabulary: Vocabulary, frequency: Callable[[str], int]) -> str | None:

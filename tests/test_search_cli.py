@@ -92,7 +92,7 @@ def test_zero_hits_offers_a_suggestion(search: Callable[..., Result]) -> None:
     assert json.loads(out)["suggestion"] == "qoder"
 
 
-@pytest.mark.parametrize("query", ['"unclosed', "(qoder OR", "nosuchfield:x", "[", "AND"])
+@pytest.mark.parametrize("query", ['"unclosed', "(qoder OR", "nosuchfield:x", "[qoder", "AND"])
 def test_malformed_queries_give_a_line_not_a_traceback(
     search: Callable[..., Result], query: str
 ) -> None:

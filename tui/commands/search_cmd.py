@@ -127,13 +127,16 @@ def _report(report: SyncReport, from_library: bool) -> None:
         warn(f"{counted(count, 'file')} could not be read: {report.errors[0]}")
 
 
+NOTHING_TO_SEARCH = 'nothing to search for: give words, e.g. brief-reader search "bans"'
+
+
 def run_search(args: argparse.Namespace, ctx: Context) -> int:
     """Search, then print the hits (or DESIGN.md's JSON with --json)."""
     if args.limit < 1:
         raise BriefReaderError("--limit must be 1 or more")
     check_text(args.query)
     if not args.query.strip():
-        raise BriefReaderError('nothing to search for: give words, e.g. brief-reader search "bans"')
+        raise BriefReaderError(NOTHING_TO_SEARCH)
     with _index_location(ctx) as location:
         index, report = _sync(ctx, location)
         _report(report, not ctx.inputs)
@@ -149,6 +152,9 @@ def run_search(args: argparse.Namespace, ctx: Context) -> int:
         kept = [hit for hit in results.hits if hit.id not in hidden]
         gone = len(results.hits) - len(kept)
         results = dataclasses.replace(results, hits=kept, total=results.total - gone)
+    if results.notice == "nothing to search for":
+        # Punctuation alone ("-", a lone quote) is as empty as no query at all.
+        raise BriefReaderError(NOTHING_TO_SEARCH)
     if results.notice:
         warn(results.notice)
     if args.json:
