@@ -49,8 +49,11 @@ def _store_or_say(screen: Screen[Any]) -> AnnotationStore | None:
 def _refresh(screen: Screen[Any], article: Article) -> None:
     state = state_of(screen)
     store = state.annotations
+    # The user's tags and fixes as they are now, on the article as its file has it: applied on
+    # top of the article shown, a tag just removed would stay.
+    as_read = state.as_read.get(article.id, article)
     try:
-        updated = store.apply_overrides([article])[0] if store is not None else article
+        updated = store.apply_overrides([as_read])[0] if store is not None else article
     except BriefReaderError:
         updated = article
     state.replace_article(updated)
@@ -252,8 +255,16 @@ def _delete(screen: Screen[Any], article: Article, chosen: ResolvedAnnotation) -
         screen.notify("Note deleted.", timeout=2)
         _refresh(screen, article)
 
-    what = "this note" if chosen.annotation.note else "this tagged passage"
-    screen.app.push_screen(ConfirmDialog(f"Delete {what}? This cannot be undone."), done)
+    annotation = chosen.annotation
+    what = "this note" if annotation.note else "this tagged passage"
+    # The note itself, so the user sees which one goes.
+    shown = " ".join((annotation.note or annotation.quote or "").split())
+    if len(shown) > 80:
+        shown = shown[:79].rstrip() + "…"
+    question = f"Delete {what}? This cannot be undone."
+    if shown:
+        question = f"Delete {what}?\n“{shown}”\nThis cannot be undone."
+    screen.app.push_screen(ConfirmDialog(question), done)
 
 
 def default_export_path() -> Path:

@@ -138,7 +138,7 @@ class BackgroundWork(App[None]):
                 severity="warning",
                 markup=False,
             )
-        self.state.set_articles(articles)
+        self.state.set_articles(articles, as_read=result.articles)
         # Through the queue, after the worker's last `Progressed`: set directly, it could come
         # first and the last count would stay on screen.
         self.post_message(Progressed("Reading articles", 0, 0))

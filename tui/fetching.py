@@ -230,7 +230,7 @@ def _flush(feed: FeedActivity) -> None:
     # One article per id, the last version saved (a feed may list one item twice).
     fresh = [a for a in {a.id: a for a in arrived}.values() if a.id not in known]
     if fresh:
-        state.set_articles([*state.articles, *fresh])
+        state.set_articles([*state.articles, *fresh], as_read=[*state.as_read.values(), *fresh])
         feed.app.post_message(ArticlesArrived())
 
 

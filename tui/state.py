@@ -93,6 +93,9 @@ class AppState:
         # not the user's library: then nothing is added to the library or its index.
         self.library_given = library_given or articles is not None
         self.articles: list[Article] = list(articles) if articles is not None else []
+        # The articles as their files have them, before the user's tags and fixes were applied
+        # (by id): the user's changes are applied to these again, never on top of themselves.
+        self.as_read: dict[str, Article] = {}
         # Whether the articles are read (given articles count as read).
         self.loaded = articles is not None
         self.shared: SharedPassages | None = None
@@ -174,8 +177,11 @@ class AppState:
 
     # --- changing (UI thread only) -------------------------------------------------------
 
-    def set_articles(self, articles: list[Article]) -> None:
-        """The articles are read (or re-read)."""
+    def set_articles(self, articles: list[Article], as_read: list[Article] | None = None) -> None:
+        """The articles are read (or re-read); `as_read`, when the user's tags and fixes were
+        applied to them, the articles as their files have them."""
+        if as_read is not None:
+            self.as_read = {a.id: a for a in as_read}
         self.articles = articles
         self.loaded = True
         self._publish(ArticlesChanged)

@@ -17,6 +17,8 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Checkbox, Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from brief_reader.annotations import TagError, normalize_tag
+
 
 class LastWordSuggester(Suggester):
     """Completes the last word typed from the user's existing tags."""
@@ -45,7 +47,13 @@ class TagInput(Input):
     BINDINGS = [Binding("tab", "complete", "Complete the tag", show=False, id="tags.complete")]
 
     def __init__(self, value: str, known_tags: list[str], **kwargs: Any) -> None:
-        super().__init__(value, suggester=LastWordSuggester(known_tags), **kwargs)
+        # The tags there are, then a space: typing adds a tag after them. (Selected on focus,
+        # as an Input is by default, the first key typed would replace them all.)
+        value = value + " " if value.strip() else value
+        super().__init__(
+            value, suggester=LastWordSuggester(known_tags), select_on_focus=False, **kwargs
+        )
+        self.cursor_position = len(value)
 
     def action_complete(self) -> None:
         """Take the suggested tag (and a space for the next one), else move focus on."""
@@ -219,16 +227,28 @@ class TagDialog(ModalScreen[TagResult | None]):
                 yield Static(
                     Text("“" + self.quote[:200] + "”", style="italic"), classes="dialog-hint"
                 )
+            yield Static("", id="tag-error", classes="dialog-hint")
             yield Static(Text("Enter saves · Escape cancels"), classes="dialog-hint")
 
     def on_mount(self) -> None:
+        self.query_one("#tag-error", Static).display = False
         self.query_one("#tag-input", Input).focus()
 
     @on(Input.Submitted, "#tag-input")
     def _submitted(self, event: Input.Submitted) -> None:
+        tags = event.value.split()
+        for tag in tags:
+            try:
+                normalize_tag(tag)
+            except TagError as error:
+                # Stay open with what was typed, so the one bad tag can be mended.
+                shown = self.query_one("#tag-error", Static)
+                shown.update(Text(str(error), style="bold"))
+                shown.display = True
+                return
         boxes = self.query("#tag-passage")
         passage = bool(boxes) and self.query_one("#tag-passage", Checkbox).value
-        self.dismiss(TagResult(event.value.split(), passage))
+        self.dismiss(TagResult(tags, passage))
 
     def action_cancel(self) -> None:
         """Close without changing tags."""
@@ -337,6 +357,17 @@ class NotesChoice:
     index: int
 
 
+class NotesList(OptionList):
+    """The notes of the notes panel, moved through with j k g G as every list of the app is."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Next note", show=False, id="notes.next"),
+        Binding("k", "cursor_up", "Previous note", show=False, id="notes.previous"),
+        Binding("g", "first", "First note", show=False, id="notes.first"),
+        Binding("G", "last", "Last note", show=False, id="notes.last"),
+    ]
+
+
 class NotesPanel(ModalScreen[NotesChoice | None]):
     """The article's annotations: Enter jumps to one, e edits it, d deletes it."""
 
@@ -356,7 +387,7 @@ class NotesPanel(ModalScreen[NotesChoice | None]):
         with Vertical(id="notes-box", classes="dialog"):
             yield Static(Text("Notes on: " + self.title_text, style="bold"), classes="dialog-title")
             if self.rows:
-                yield OptionList(*[Option(row) for row in self.rows], id="notes-list")
+                yield NotesList(*[Option(row) for row in self.rows], id="notes-list")
                 yield Static(
                     Text("Enter jumps to it · e edits · d deletes · Escape closes"),
                     classes="dialog-hint",
