@@ -24,7 +24,7 @@ from brief_reader.article import Article, article_id
 from brief_reader.cleaning import Metadata
 from brief_reader.decoding import BinaryContentError, decode
 from brief_reader.errors import ReadError
-from brief_reader.feeds.http import FetchError, HttpClient, Response, is_web_url
+from brief_reader.feeds.http import FetchError, HttpClient, Response, check_url
 from brief_reader.reading import from_html, read_file
 from brief_reader.sanitize import clean_field as safe_field
 from brief_reader.sanitize import clean_text
@@ -80,12 +80,19 @@ def clean_field(value: Any, limit: int = 300) -> str | None:
     return text or None
 
 
-def clean_link(value: Any) -> str | None:
-    """An item's or feed's link when it is an http(s) URL; anything else is dropped."""
-    text = clean_field(value, limit=2000)
-    if text is None or not is_web_url(text) or " " in text:
-        return None
-    return text
+def read_link(value: Any) -> tuple[str | None, str | None]:
+    """A link found in a feed or an OPML file: (the http(s) URL, None) when it is one, else
+    (None, why it is refused); (None, None) when there is no link at all.
+
+    Taken as given or refused, never cleaned: an address with a control character or a space
+    removed is another address, which the feed never named.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None, None
+    try:
+        return check_url(value), None
+    except FetchError as error:
+        return None, error.reason
 
 
 def html_to_text(fragment: str) -> str:
@@ -152,6 +159,8 @@ class Item:
     outlet: str | None  # the feed's name
     feed_url: str | None = None
     guid: str | None = None
+    # Why the link the item gives was refused (not http or https, a control character...).
+    link_refused: str | None = None
 
 
 @dataclass
@@ -213,6 +222,8 @@ def save_item(
             meta, body = extract_page(response)
         except FetchError as error:
             problem = error.reason
+    elif item.link_refused:
+        problem = f"link refused: {item.link_refused}"
     else:
         problem = "the item has no link"
     target = article_file(articles_dir, folder, item.key)

@@ -31,7 +31,14 @@ from brief_reader.feeds.articles import (
     item_key,
     save_item,
 )
-from brief_reader.feeds.http import FetchError, HttpClient, Response, check_url
+from brief_reader.feeds.http import (
+    FetchError,
+    HttpClient,
+    Response,
+    check_url,
+    resolve_url,
+    shown_url,
+)
 from brief_reader.feeds.parse import ParsedFeed, parse_feed
 from brief_reader.feeds.schedule import HostScheduler
 from brief_reader.feeds.store import Feed, FeedStore
@@ -58,13 +65,16 @@ class FeedResult:
     saved: list[Saved] = field(default_factory=list)
     # One line per item that could not be saved at all (no page, no text in the feed).
     item_errors: list[str] = field(default_factory=list)
+    # What the feed gave that was left out (a site link that is no address).
+    notes: list[str] = field(default_factory=list)
     unfinished: int = 0
 
     @property
     def name(self) -> str:
         """The feed as named in messages: its title and address."""
         title = self.title or self.feed.title
-        return f"{title} ({self.feed.url})" if title else self.feed.url
+        url = shown_url(self.feed.url)
+        return f"{title} ({url})" if title else url
 
     def to_json(self) -> dict[str, Any]:
         """Per-feed result for `fetch --json`."""
@@ -226,6 +236,7 @@ def _feed_arrived(
         result.moved_to = response.permanent_url
     if parsed is not None:
         result.title = parsed.title
+        result.notes = list(parsed.notes)
     if error is None and parsed is not None and parsed.problem:
         error = parsed.problem
     if error == "cancelled":
@@ -298,6 +309,10 @@ def _finish(
     )
 
 
+# Statuses by which a server says there is nothing at an address (not that it is down).
+_NOT_THERE = frozenset({404, 410})
+
+
 @dataclass
 class Subscribed:
     """What `subscribe` did."""
@@ -306,19 +321,23 @@ class Subscribed:
     created: bool
     # Why the address could not be checked as a feed now (it is subscribed all the same).
     problem: str | None = None
+    # The server answered that nothing is at the address (404, 410), rather than being down.
+    not_found: bool = False
 
 
 def subscribe(store: FeedStore, url: str, *, client: HttpClient | None = None) -> Subscribed:
     """Subscribe to the feed at `url`, checked by fetching it once (items are saved by fetch).
 
     A web page that names its feed (`<link rel="alternate">`) subscribes to that feed; one that
-    names none is refused. An address that cannot be fetched now (a server down, an error, a
-    broken feed) is subscribed all the same, and the problem returned.
+    names none, or names one by an address that is refused, is refused. An address that cannot
+    be fetched now (a server down, an error, a broken feed) is subscribed all the same, and the
+    problem returned: a subscription outlives a site's bad day.
     """
     url = check_url(url)
     http = client or HttpClient()
     title: str | None = None
     problem: str | None = None
+    not_found = False
     try:
         response = http.get(url, accept=FEED_ACCEPT)
         url = response.permanent_url or url
@@ -335,15 +354,19 @@ def subscribe(store: FeedStore, url: str, *, client: HttpClient | None = None) -
         problem = parsed.problem
     except FetchError as error:
         problem = error.reason
+        not_found = error.status in _NOT_THERE
     finally:
         if client is None:
             http.close()
     feed, created = store.add(url, title)
-    return Subscribed(feed, created, problem)
+    return Subscribed(feed, created, problem, not_found)
 
 
 def _discover(response: Response) -> str | None:
-    """The first feed a web page names in `<link rel="alternate" type="...rss/atom...">`."""
+    """The first feed a web page names in `<link rel="alternate" type="...rss/atom...">`.
+
+    A BriefReaderError when the page names feeds only by addresses that are refused.
+    """
     if "html" not in response.content_type:
         return None
     try:
@@ -352,16 +375,19 @@ def _discover(response: Response) -> str | None:
         root = lxml.html.document_fromstring(response.body)
     except Exception:  # not HTML after all
         return None
+    refused: FetchError | None = None
     for link in root.xpath("//link[@rel='alternate'][@href]"):
         kind = (link.get("type") or "").lower()
         if "rss" in kind or "atom" in kind:
-            from urllib.parse import urljoin
-
-            candidate = urljoin(response.final_url, link.get("href", ""))
             try:
-                return check_url(candidate)
-            except FetchError:
-                continue
+                return resolve_url(response.final_url, link.get("href", ""))
+            except FetchError as error:
+                refused = refused or error
+    if refused is not None:
+        raise BriefReaderError(
+            f"{response.url}: the page names its feed as {shown_url(refused.url)}, which is"
+            f" refused ({refused.reason})"
+        )
     return None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import urllib3
 from brief_reader import __version__
 from brief_reader.errors import BriefReaderError
 from brief_reader.feeds.schedule import HostKey, host_key
+from brief_reader.text import counted
 
 USER_AGENT = f"brief-reader/{__version__} (+https://pypi.org/project/brief-reader/)"
 MAX_BYTES = 8 * 1024 * 1024
@@ -31,15 +33,30 @@ MAX_REDIRECTS = 5
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
 _CHUNK = 64 * 1024
+# Longer than any address a site hands out; a bound on what is stored and shown.
+MAX_URL_CHARS = 8192
+# What may surround an address as written (a pasted line, an XML attribute): trimmed, not refused.
+_ENDS = " \t\r\n"
+# ASCII characters that end or quote an address where one is written (quotes, angle brackets,
+# backtick), or that parsers read differently (a backslash is a slash to browsers, not to
+# urllib): RFC 3986 allows none of them.
+_NOT_IN_URL = frozenset('"<>\\`')
+# Unicode's noncharacters but those ending in FFFE or FFFF (tested apart): no text holds them.
+_NONCHARACTERS = range(0xFDD0, 0xFDF0)
 
 
 class FetchError(BriefReaderError):
-    """A URL could not be fetched; `reason` is short ("HTTP 404", "timed out")."""
+    """A URL could not be fetched; `reason` is short ("HTTP 404", "timed out").
 
-    def __init__(self, url: str, reason: str) -> None:
+    `status` is the HTTP status when the server answered with an error. The message shows the
+    address quoted, its hidden characters escaped, when it holds what no address may hold.
+    """
+
+    def __init__(self, url: str, reason: str, status: int | None = None) -> None:
         self.url = url
         self.reason = reason
-        super().__init__(f"{url}: {reason}")
+        self.status = status
+        super().__init__(f"{shown_url(url)}: {reason}")
 
 
 @dataclass
@@ -79,27 +96,98 @@ class Response:
         return None
 
 
+def _refused_char(ch: str) -> str | None:
+    """What `ch` is, when no address may hold it (None when one may)."""
+    code = ord(ch)
+    if 0x21 <= code < 0x7F:
+        return f"{ch!r}" if ch in _NOT_IN_URL else None
+    name = f"U+{code:04X}"
+    if ch.isspace():
+        return f"a space, {name}" if ch == " " else f"whitespace, {name}"
+    if code < 0x21 or 0x7F <= code <= 0x9F:
+        return f"a control character, {name}"
+    category = unicodedata.category(ch)
+    if category == "Cf":  # bidi overrides, zero-width spaces and joiners, soft hyphens
+        return f"an invisible formatting character, {name}"
+    if category == "Cs" or code in _NONCHARACTERS or (code & 0xFFFE) == 0xFFFE:
+        return f"a code point that is not a character, {name}"
+    return None
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be an address to store, fetch or show; None when it can be.
+
+    Control characters, spaces, invisible formatting and bidi characters make two addresses
+    look the same while they differ (or hide what one says), and XML refuses some of them, so an
+    address holding one is refused, never cleaned into another address. Spaces and line breaks
+    around an address are not part of it.
+    """
+    text = url.strip(_ENDS)
+    if len(text) > MAX_URL_CHARS:
+        return f"longer than {counted(MAX_URL_CHARS, 'character')}"
+    for ch in text:
+        what = _refused_char(ch)
+        if what is not None:
+            return f"it holds {what}"
+    return None
+
+
+def escape_url(url: str) -> str:
+    """`url` with every character an address may not hold percent-encoded (as UTF-8).
+
+    For addresses stored before they were checked: written out this way they read back as an
+    address (`url_problem` finds nothing), the one a client would request.
+    """
+    return "".join(
+        "".join(f"%{byte:02X}" for byte in ch.encode("utf-8", "surrogatepass"))
+        if _refused_char(ch)
+        else ch
+        for ch in url
+    )
+
+
+def shown_url(url: str, limit: int = 300) -> str:
+    """`url` as put in a message: as it is, or quoted with its hidden characters escaped."""
+    if url_problem(url) is None:
+        return url
+    text = repr(url)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def check_url(url: str) -> str:
-    """`url` if it is an absolute http(s) URL with a host; a FetchError otherwise."""
+    """`url` if it is an absolute http(s) URL with a host; a FetchError otherwise.
+
+    Checked as given, before any parsing: `urlsplit` silently drops tabs and newlines and
+    leading control characters, so the address stored would not be the one given.
+    """
+    text = url.strip(_ENDS)
+    problem = url_problem(text)
+    if problem is not None:
+        raise FetchError(url, f"not a valid address: {problem}")
     try:
-        parts = urlsplit(url.strip())
+        parts = urlsplit(text)
         host, _ = parts.hostname, parts.port
     except ValueError as error:  # "http://[::1", a port out of range
         raise FetchError(url, f"not a valid address ({error})") from None
-    if parts.scheme.lower() not in ("http", "https"):
-        raise FetchError(url, "only http and https addresses can be fetched")
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        other = f", not {scheme}:" if scheme else ""
+        raise FetchError(url, f"only http and https addresses can be fetched{other}")
     if not host:
         raise FetchError(url, "no host in the address")
-    return url.strip()
+    return text
 
 
-def is_web_url(text: str) -> bool:
-    """True when `text` is an http(s) URL (what `add URL` and `feed add` take)."""
-    try:
-        check_url(text)
-    except FetchError:
-        return False
-    return True
+def resolve_url(base: str, reference: str) -> str:
+    """The checked absolute address `reference` names (a redirect, a link), relative to `base`.
+
+    The reference is checked before it is joined: joining drops tabs and newlines silently.
+    """
+    text = reference.strip(_ENDS)
+    problem = url_problem(text)
+    if problem is not None:
+        raise FetchError(reference, f"not a valid address: {problem}")
+    return check_url(urljoin(base, text))
 
 
 class HttpClient:
@@ -183,13 +271,13 @@ class HttpClient:
                 return response
             hops += 1
             if hops > self.max_redirects:
-                raise FetchError(url, f"more than {self.max_redirects} redirects")
+                too_many = counted(self.max_redirects, "redirect")
+                raise FetchError(url, f"more than {too_many}")
             permanent = permanent and status in _PERMANENT
-            target = urljoin(current, location)
             try:
-                current = check_url(target)
+                current = resolve_url(current, location)
             except FetchError as error:
-                raise FetchError(url, f"redirected to {target!r}: {error.reason}") from None
+                raise FetchError(url, f"redirected to {location!r}: {error.reason}") from None
 
     def _one(
         self, url: str, current: str, headers: dict[str, str], deadline: float
@@ -223,7 +311,7 @@ class HttpClient:
                 return status, None, Response(url, current, 304, b"", found)
             if status >= 400 or status < 200:
                 reason = f" {raw.reason}" if raw.reason else ""
-                raise FetchError(url, f"HTTP {status}{reason}")
+                raise FetchError(url, f"HTTP {status}{reason}", status)
             declared = found.get("content-length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:
                 raise FetchError(url, self._too_large())

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from brief_reader.feeds.articles import Item, clean_field, clean_link, html_to_text, item_key
+from brief_reader.feeds.articles import Item, clean_field, html_to_text, item_key, read_link
+from brief_reader.feeds.http import url_problem
 
 # Exceptions feedparser reports for documents it read well enough.
 _HARMLESS = ("CharacterEncodingOverride", "NonXMLContentType")
@@ -27,6 +28,8 @@ class ParsedFeed:
     site_url: str | None
     items: list[Item] = field(default_factory=list)
     problem: str | None = None
+    # What was left out of a feed read all the same (a site link that is no address).
+    notes: list[str] = field(default_factory=list)
 
 
 def parse_feed(
@@ -54,7 +57,11 @@ def parse_feed(
         if not info.get("title"):
             return ParsedFeed(None, None, [], problem)
     title = clean_field(info.get("title"))
-    site = clean_link(info.get("link"))
+    site, refused = read_link(info.get("link"))
+    notes = []
+    if refused and url_problem(str(info.get("link"))):
+        # Only an address that is no URL is worth a line: a feed's "link" is often a URN.
+        notes.append(f"the feed's site link is left out: {refused}")
     items: list[Item] = []
     seen: set[str] = set()
     for entry in entries[:limit]:
@@ -62,17 +69,11 @@ def parse_feed(
         if item is not None and item.key not in seen:
             seen.add(item.key)
             items.append(item)
-    return ParsedFeed(title, site, items, problem)
+    return ParsedFeed(title, site, items, problem, notes)
 
 
 def _item(entry: Any, feed_url: str, outlet: str | None) -> Item | None:
-    link = clean_link(entry.get("link"))
-    if link is None:
-        for candidate in entry.get("links", []):
-            if candidate.get("rel", "alternate") == "alternate":
-                link = clean_link(candidate.get("href"))
-                if link:
-                    break
+    link, refused = _entry_link(entry)
     guid = clean_field(entry.get("id"), limit=2000)
     text = _entry_text(entry)
     title = clean_field(entry.get("title"))
@@ -90,7 +91,24 @@ def _item(entry: Any, feed_url: str, outlet: str | None) -> Item | None:
         outlet=outlet,
         feed_url=feed_url,
         guid=guid,
+        link_refused=refused,
     )
+
+
+def _entry_link(entry: Any) -> tuple[str | None, str | None]:
+    """The item's link (its first alternate that is an http(s) address), or why the link it
+    gives is refused."""
+    candidates = [entry.get("link")]
+    for alternate in entry.get("links", []) or []:
+        if alternate.get("rel", "alternate") == "alternate":
+            candidates.append(alternate.get("href"))
+    refused: str | None = None
+    for candidate in candidates:
+        link, why = read_link(candidate)
+        if link is not None:
+            return link, None
+        refused = refused or why
+    return None, refused
 
 
 def _entry_text(entry: Any) -> str | None:

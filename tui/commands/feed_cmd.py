@@ -13,7 +13,7 @@ from brief_reader.errors import BriefReaderError
 from brief_reader.text import counted
 
 if TYPE_CHECKING:
-    from brief_reader.feeds.store import FeedStore
+    from brief_reader.feeds.store import Feed, FeedStore
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -72,7 +72,12 @@ def _store(ctx: Context) -> FeedStore:
 
 
 def run_feed_add(args: argparse.Namespace, ctx: Context) -> int:
-    """Subscribe to each URL, checking it once; problems are said but do not undo it."""
+    """Subscribe to each URL, checking it once; problems are said but do not undo it.
+
+    An address that is no http(s) URL, or a page that names no feed, is refused (exit 1). A feed
+    that cannot be had now is kept, as a site that is down comes back; a warning says so, and
+    how to undo it when the server says nothing is there (a mistyped address, most likely).
+    """
     from brief_reader.feeds.fetcher import subscribe
     from brief_reader.feeds.http import HttpClient
 
@@ -82,18 +87,30 @@ def run_feed_add(args: argparse.Namespace, ctx: Context) -> int:
             try:
                 done = subscribe(store, url, client=client)
             except BriefReaderError as error:
-                warn(str(error))
+                warn(f"not subscribed: {error}")
                 status = 1
                 continue
             name = f"{done.feed.title} ({done.feed.url})" if done.feed.title else done.feed.url
             out(f"{'subscribed to' if done.created else 'already subscribed to'} {name}")
             if done.problem:
-                warn(f"{done.feed.url}: {done.problem} (subscribed all the same)")
+                warn(_subscribe_warning(done.feed, done.problem, not_found=done.not_found))
     return status
+
+
+def _subscribe_warning(feed: Feed, problem: str, *, not_found: bool) -> str:
+    """The warning for a subscription whose feed could not be had when it was added."""
+    if not not_found:
+        return f"{feed.url}: {problem} (subscribed all the same)"
+    return (
+        f"{feed.url}: {problem}: there is no feed at this address now; subscribed all the same,"
+        f" and each fetch will report it (`brief-reader feed remove {feed.id}` undoes it)"
+    )
 
 
 def run_feed_list(args: argparse.Namespace, ctx: Context) -> int:
     """Print the subscriptions; DESIGN.md's JSON with --json."""
+    from brief_reader.feeds.http import shown_url
+
     with _store(ctx) as store:
         feeds = store.feeds()
     if args.json:
@@ -104,7 +121,8 @@ def run_feed_list(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     for f in feeds:
         fetched = f.fetched or "never fetched"
-        out(f"{f.id:>4}  {f.items:>5} items  {fetched:<20}  {f.title or '-'}  {f.url}")
+        items = counted(f.items, "item")
+        out(f"{f.id:>4}  {items:>11}  {fetched:<20}  {f.title or '-'}  {shown_url(f.url)}")
         if f.error:
             out(f"      last error: {f.error}")
     return 0
@@ -112,12 +130,15 @@ def run_feed_list(args: argparse.Namespace, ctx: Context) -> int:
 
 def run_feed_remove(args: argparse.Namespace, ctx: Context) -> int:
     """Unsubscribe from feeds named by address or id."""
+    from brief_reader.feeds.http import shown_url
+
     with _store(ctx) as store:
         targets = [store.find(ref) for ref in args.refs]
         for feed in targets:
             store.remove(feed)
-            kept = f" (its {feed.items} articles stay in the library)" if feed.items else ""
-            out(f"unsubscribed from {feed.title or feed.url}{kept}")
+            kept = f" (the library keeps its {counted(feed.items, 'article')})"
+            name = feed.title or shown_url(feed.url)
+            out(f"unsubscribed from {name}{kept if feed.items else ''}")
     return 0
 
 
@@ -125,7 +146,10 @@ def run_feed_import(args: argparse.Namespace, ctx: Context) -> int:
     """Subscribe to every feed of an OPML file (fetch them with `brief-reader fetch`)."""
     from brief_reader.feeds.opml import read_opml
 
-    outlines = read_opml(args.file)
+    found = read_opml(args.file)
+    outlines = found.outlines
+    for line in found.refused:
+        warn(f"{args.file.name}: not imported: {line}")
     added = 0
     with _store(ctx) as store:
         for outline in outlines:
@@ -182,6 +206,8 @@ def run_fetch(args: argparse.Namespace, ctx: Context) -> int:
     for result in report.results:
         if result.error:
             warn(f"feed {result.name}: {result.error}")
+        for note in result.notes:
+            warn(f"feed {result.name}: {note}")
         for line in result.item_errors:
             warn(f"feed {result.name}: item not saved: {line}")
         for saved in result.saved:
@@ -205,7 +231,8 @@ def run_fetch(args: argparse.Namespace, ctx: Context) -> int:
             state = "not modified" if result.not_modified else f"{len(result.saved)} new"
             moved = f" (moved to {result.moved_to})" if result.moved_to else ""
             out(f"{result.name}: {state}{moved}")
-        out(f"{len(report.saved)} new articles from {len(report.results)} feeds")
+        new = counted(len(report.saved), "new article")
+        out(f"{new} from {counted(len(report.results), 'feed')}")
     return 1 if report.failed else 0
 
 
@@ -217,10 +244,11 @@ def _show_progress(done: int, total: int, what: str) -> None:
 def run_add_urls(args: argparse.Namespace, ctx: Context) -> int:
     """`brief-reader add URL...`: save each web page's article; files given too are added."""
     from brief_reader.feeds.fetcher import add_page
-    from brief_reader.feeds.http import HttpClient, is_web_url
+    from brief_reader.feeds.http import HttpClient
 
-    urls = [str(s) for s in args.sources if is_web_url(str(s))]
-    files = [Path(s) for s in args.sources if not is_web_url(str(s))]
+    # Told apart as `add` tells them: an http(s) address that is refused is said to be one.
+    urls = [str(s) for s in args.sources if _names_web_page(str(s))]
+    files = [Path(s) for s in args.sources if not _names_web_page(str(s))]
     status = 0
     with _store(ctx) as store, HttpClient() as client:
         for url in urls:
@@ -237,3 +265,8 @@ def run_add_urls(args: argparse.Namespace, ctx: Context) -> int:
 
         status = max(status, run_add(argparse.Namespace(sources=files), ctx))
     return status
+
+
+def _names_web_page(source: str) -> bool:
+    """True when `add` was given an http(s) address (checked when it is fetched)."""
+    return source.lower().startswith(("http://", "https://"))
