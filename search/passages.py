@@ -123,7 +123,7 @@ from brief_reader.search.units import Prepared, prepare
 from brief_reader.article import Article, BlockKind
 from brief_reader.outlets import credit_name, find_credit, outlet_key, outlet_name
 
-CACHE_VERSION = 8  # 8: a photo's caption states no fact
+CACHE_VERSION = 9  # 9: a sentence an article repeats is shared where a group holds it
 FOOTPRINT = ".footprint"  # a result's footprint is cached beside it, under its key and this
 
 
@@ -413,8 +413,51 @@ def _finish(
     for group in groups:
         for p in group.passages:
             covered.setdefault(p.article, []).append((p.start, p.end))
+    _cover_repeats(prepared, covered)
     unique = {a.id: _uncovered(a, covered.get(a.id, [])) for a in articles}
     return SharedPassages(groups, stories, unique)
+
+
+def _cover_repeats(prepared: Prepared, covered: dict[str, list[tuple[int, int]]]) -> None:
+    """Add to `covered` (spans per article id) the other places an article says a covered
+    sentence again: a summary line over the body repeats its sentences, and a group holds one
+    of them. The repeat is shared too, not something the outlet alone says."""
+    sentences = prepared.sentences
+    for cls in prepared.classes:
+        if len(cls.sentences) == len(cls.articles):
+            continue  # no article says it twice (as nearly every class)
+        places: dict[int, list[tuple[int, int]]] = {}
+        for s in cls.sentences:
+            sentence = sentences[s]
+            places.setdefault(sentence.article, []).append((sentence.start, sentence.end))
+        for index, spans in places.items():
+            have = covered.get(prepared.articles[index].id)
+            if len(spans) > 1 and have:
+                have += _repeated_cover(prepared.articles[index].body, spans, have)
+
+
+def _repeated_cover(
+    body: str, spans: list[tuple[int, int]], covered: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The spans to cover in the repeats `spans` of one sentence, given what is `covered`: the
+    same stretch of each repeat that is covered in another (the whole repeat where the texts
+    differ, as in their quotes, and one of them is covered whole)."""
+    found: list[tuple[int, int]] = []
+    for start, end in spans:
+        for c_start, c_end in covered:
+            lo, hi = max(start, c_start), min(end, c_end)
+            if lo >= hi:
+                continue
+            text = body[start:end]
+            whole = lo == start and hi == end
+            for other_start, other_end in spans:
+                if other_start == start:
+                    continue
+                if body[other_start:other_end] == text:
+                    found.append((other_start + lo - start, other_start + hi - start))
+                elif whole:
+                    found.append((other_start, other_end))
+    return found
 
 
 _EDGE_JUNK = " \t\n,;:.-–—)]}\"'”’"
