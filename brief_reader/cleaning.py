@@ -380,6 +380,28 @@ def _domain(url: str) -> str:
     return host.removeprefix("www.")
 
 
+# A short line that states data: a rank ("10th League One"), a parenthesis ("WINNERS (once)"),
+# or a name and its value ("Animation - Brush Head"; an em dash sets off a clause instead, as in a
+# headline). Not a phone number ("Americas+1 212 318
+# 2000"): a page's contact menu lists those.
+_DATA_LINE_RE = re.compile(r"\b\d+(?:st|nd|rd|th)\b|\(\w|\w [-–] \w", re.I)
+_PHONE_RE = re.compile(r"\+\d|\d{2,4}(?:[ .-]\d{2,4}){2,}")
+
+
+def states_data(text: str) -> bool:
+    """Whether a short line states data (a rank, a parenthesis, a name and its value), as
+    rows of a table of results or a list of award winners do; a menu's entries seldom do."""
+    return _DATA_LINE_RE.search(text) is not None and _PHONE_RE.search(text) is None
+
+
+def _lists_data(lines: list[Line], run: list[int]) -> bool:
+    """Whether a run of short lines is a list of data (a table of results, a list of award
+    winners), not a menu: half or more of its lines state a number, a parenthesis or a name
+    and its value, which a menu's entries (section names) seldom do."""
+    data = sum(1 for i in run if states_data(lines[i].text))
+    return 2 * data >= len(run)
+
+
 def _states_detail(text: str) -> bool:
     """A short line stating a detail of the story: when (a day, a kick-off time) or who plays
     whom. Never a menu's entry, nor a heading."""
@@ -395,7 +417,7 @@ def _strip_navigation(lines: list[Line], meta: Metadata) -> list[str]:
     skipped = [0]  # lines already taken (bylines, share buttons) inside the current run
 
     def close_run() -> None:
-        if len(run) >= 2 and len(run) + skipped[0] >= 4:
+        if len(run) >= 2 and len(run) + skipped[0] >= 4 and not _lists_data(lines, run):
             for i in run:
                 lines[i].removed = True
                 texts.append(lines[i].text)
@@ -534,9 +556,29 @@ def _drop_empty_sections(parts: list[tuple[BlockKind, str]]) -> list[tuple[Block
         if kind is BlockKind.HEADING and _reads_as_label(text):
             following = parts[index + 1][0] if index + 1 < len(parts) else None
             if following is None or following is BlockKind.HEADING:
+                if _in_data_list(parts, index):
+                    out.append((BlockKind.PARAGRAPH, text))
                 continue
         out.append((kind, text))
     return out
+
+
+def _in_data_list(parts: list[tuple[BlockKind, str]], index: int) -> bool:
+    """Whether the heading at `index` is a row of a list of data: it and the headings around
+    it (three or more in a row) state data, half of them or more ("Drama - Featherboy",
+    "Animation - Brush Head"): the rows of a list, not captions of empty sections."""
+    lo = index
+    while lo > 0 and parts[lo - 1][0] is BlockKind.HEADING:
+        lo -= 1
+    hi = index + 1
+    while hi < len(parts) and parts[hi][0] is BlockKind.HEADING:
+        hi += 1
+    run = [text for _, text in parts[lo:hi]]
+    return (
+        len(run) >= 3
+        and states_data(parts[index][1])
+        and 2 * sum(map(states_data, run)) >= len(run)
+    )
 
 
 def _reads_as_label(text: str) -> bool:
