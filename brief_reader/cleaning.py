@@ -492,6 +492,7 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
         if (
             len(kept) > 1
             and not is_title_candidate(kept[0].text)
+            and _may_be_kicker(kept[0].text)
             and _words(kept[0].text) <= 3
             and looks_like_heading(kept[0].text)
             and is_title_candidate(kept[1].text)
@@ -500,7 +501,9 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
         ):
             kept = kept[1:]
         found = None
-        if not is_title_candidate(kept[0].text):
+        if not is_title_candidate(kept[0].text) and (
+            _words(kept[0].text) > 3 or _may_be_kicker(kept[0].text)
+        ):
             # A short line (a widget's label) above a headline is not the title either.
             found = headline_below_chrome(kept)
         if found is not None:
@@ -531,6 +534,17 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
     if meta.title is not None and not titled_by_format:
         meta.title = _headline_only(meta.title, meta.source)
     return Cleaned(meta, parts)
+
+
+_LONG_WORD_RE = re.compile(r"[^\W\d_][\w'’-]{3,}")
+
+
+def _may_be_kicker(text: str) -> bool:
+    """Whether a short line over a headline may be a section label or widget ("White House",
+    "Gold and Precious Metals", "Edit"): labels are capitalised word by word. A short line in
+    sentence case ("Prime minister's questions") is a headline of its own, though a question
+    under it reads like one too."""
+    return all(word[0].isupper() for word in _LONG_WORD_RE.findall(text))
 
 
 def _headline_only(title: str, source: str | None) -> str:

@@ -144,3 +144,35 @@ def test_menus_and_widgets_still_go(text: str, gone: list[str]) -> None:
     assert "closed the northern dock" in body
     for piece in gone:
         assert piece not in body, (piece, body)
+
+
+def test_a_short_headline_in_sentence_case_is_the_title_not_a_section_label(
+    tmp_path: Path,
+) -> None:
+    source = BBC / "politics" / "326.txt"
+    if not source.exists():
+        pytest.skip("the BBC data set is not beside the project")
+    copy = tmp_path / source.name
+    shutil.copyfile(source, copy)
+    article = load_paths([copy]).articles[0]
+    assert article.title == "Prime minister's questions"
+    assert article.body.startswith("So who, if anyone, is playing politics")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "Harbour news\n\nWho will pay for the new dock, and when?\n\n"
+            "The council met on Monday to discuss the cost of the northern dock.\n",
+            "Harbour news",
+        ),
+        (
+            "White House\n\nPresident Signs Harbour Funding Bill\n\n"
+            "The president signed the bill on Monday after a long debate in Congress.\n",
+            "President Signs Harbour Funding Bill",
+        ),
+    ],
+)
+def test_a_label_in_title_case_still_gives_way_to_the_headline(text: str, title: str) -> None:
+    assert clean(text).meta.title == title
