@@ -117,13 +117,13 @@ from brief_reader.search.paraphrase import (
 )
 from brief_reader.search.passage_cache import article_key, cache_key, read_cached, write_cached
 from brief_reader.search.rewording import reworded
-from brief_reader.search.stories import link_articles, story_id
+from brief_reader.search.stories import SMALL_LIBRARY, link_articles, story_id
 from brief_reader.search.units import Prepared, prepare
 
 from brief_reader.article import Article, BlockKind
 from brief_reader.outlets import credit_name, find_credit, outlet_key, outlet_name
 
-CACHE_VERSION = 9  # 9: a sentence an article repeats is shared where a group holds it
+CACHE_VERSION = 10  # 10: in a small library, a story is articles that share a passage
 FOOTPRINT = ".footprint"  # a result's footprint is cached beside it, under its key and this
 
 
@@ -302,6 +302,10 @@ def _compute(
     keys = [source_key(a) for a in articles]
     raw = cluster(prepared, edges, keys, story_of)
     stages.check()
+    if (len(articles) if library is None else library.articles) <= SMALL_LIBRARY:
+        # Few articles weigh no word as common or rare: two stories on different events look
+        # alike by their common words alone. A story here is articles that share a passage.
+        story_of = _sharing_stories(story_of, raw)
     result = _finish(prepared, raw, story_of, degree)
     result.footprint = footprint_of(
         prepared,
@@ -416,6 +420,20 @@ def _finish(
     _cover_repeats(prepared, covered)
     unique = {a.id: _uncovered(a, covered.get(a.id, [])) for a in articles}
     return SharedPassages(groups, stories, unique)
+
+
+def _sharing_stories(story_of: list[int], raw: list[RawGroup]) -> list[int]:
+    """Each article's story (an index standing for it), where an article that shares no
+    passage with another article of its story stands alone."""
+    sharing: set[int] = set()
+    for item in raw:
+        indices = {a for a, _, _ in item.passages}
+        for a in indices:
+            if any(story_of[b] == story_of[a] for b in indices if b != a):
+                sharing.add(a)
+    # Who stays keeps the story's index; who leaves gets one no story has (past the last).
+    size = len(story_of)
+    return [root if index in sharing else size + index for index, root in enumerate(story_of)]
 
 
 def _cover_repeats(prepared: Prepared, covered: dict[str, list[tuple[int, int]]]) -> None:
