@@ -11,7 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,8 @@ class _CsvRead:
 
     rows: list[dict[str, Any]]
     problems: list[tuple[str, str]]  # (line or lines, reason)
+    # What was read otherwise than a reader might think (a column named twice).
+    notes: list[str] = field(default_factory=list)
 
 
 def csv_rows(text: str, *, tab: bool, problems: list[str]) -> list[dict[str, Any]]:
@@ -82,6 +84,7 @@ def csv_rows(text: str, *, tab: bool, problems: list[str]) -> list[dict[str, Any
             other = _read_csv(text, sniffed)
             if not other.problems and _has_body_column(other):
                 best = other
+    problems += best.notes
     if best.problems:
         shown = ", ".join(
             f"{'lines' if '-' in where else 'line'} {where} ({reason})"
@@ -125,7 +128,7 @@ def _read_csv(text: str, dialect: type[csv.Dialect] | csv.Dialect) -> _CsvRead:
         if not any(field.strip() for field in fields):
             continue  # a blank line is not a row
         if header is None:
-            header = [name.strip().lower() for name in fields]
+            header = _distinct_names([name.strip().lower() for name in fields], result.notes)
             continue
         if len(fields) != len(header):
             reason = f"{len(fields)} fields, the header has {len(header)}"
@@ -136,6 +139,26 @@ def _read_csv(text: str, dialect: type[csv.Dialect] | csv.Dialect) -> _CsvRead:
     if header is None:
         result.problems.append(("1", "no header row"))
     return result
+
+
+def _distinct_names(names: list[str], notes: list[str]) -> list[str]:
+    """The header's column names, a name given twice numbered from its second time ("text",
+    "text 2"): a row read by name would otherwise keep only the last of them, and the first
+    column's text would be lost without a word. Each such column is named in `notes`."""
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for name in names:
+        count = seen[name] = seen.get(name, 0) + 1
+        if count == 1:
+            out.append(name)
+            continue
+        renamed = f"{name} {count}"
+        out.append(renamed)
+        notes.append(
+            f"the CSV names a column {name!r} twice: the first is read as {name!r}, "
+            f"the other as {renamed!r}"
+        )
+    return out
 
 
 def _lines(numbers: list[int]) -> str:

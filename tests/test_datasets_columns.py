@@ -1,0 +1,31 @@
+"""A dataset's columns read whole: a column named twice keeps both (the second under a number)
+and says so, instead of the last silently taking the first one's place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from brief_reader.library import load_paths
+
+
+def test_a_csv_naming_its_text_column_twice_reads_the_first_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "two.csv"
+    path.write_text(
+        "title,text,text\n"
+        "Harbour fire,A fire broke out at the harbour on Monday.,Crews worked through the night.\n",
+        encoding="utf-8",
+    )
+    loaded = load_paths([path])
+    assert not loaded.errors
+    (article,) = loaded.articles
+    assert article.body == "A fire broke out at the harbour on Monday."
+    assert any("names a column 'text' twice" in w and "'text 2'" in w for w in article.warnings), (
+        article.warnings
+    )
+
+
+def test_a_csv_with_distinct_columns_says_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "one.csv"
+    path.write_text("title,text\nHarbour fire,A fire broke out at the harbour.\n", encoding="utf-8")
+    (article,) = load_paths([path]).articles
+    assert article.warnings == ()
