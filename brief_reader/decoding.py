@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from brief_reader.sanitize import strip_controls
+from brief_reader.text import counted
 
 # Bytes that never appear in text files; a few of them in the first block means binary.
 _BINARY_SNIFF = 8192
@@ -43,8 +44,9 @@ def looks_binary(data: bytes) -> bool:
 def decode(data: bytes) -> Decoded:
     """Decode `data` as text, say how if it was not UTF-8; raise BinaryContentError if binary.
 
-    Order: a byte-order mark, strict UTF-8, then charset detection, then cp1252 (which maps
-    almost every byte, so old Windows files read as their authors meant).
+    Order: a byte-order mark, strict UTF-8, UTF-8 with a few bytes that are not (see
+    `_damaged_utf8`), then charset detection, then cp1252 (which maps almost every byte, so old
+    Windows files read as their authors meant).
     """
     for bom, encoding in (
         (codecs.BOM_UTF32_LE, "utf-32"),
@@ -64,6 +66,9 @@ def decode(data: bytes) -> Decoded:
         return Decoded(strip_controls(data.decode("utf-8")), "utf-8")
     except UnicodeDecodeError:
         pass
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return damaged
     guess = _detect(data)
     mostly_ascii = sum(1 for b in data[:65536] if b < 128) >= 0.97 * min(len(data), 65536)
     if guess is None or _is_latin(guess) or mostly_ascii:
@@ -84,6 +89,26 @@ def decode(data: bytes) -> Decoded:
             pass
     text = data.decode("cp1252", errors="replace")
     return Decoded(strip_controls(text), "cp1252", "not UTF-8; read as cp1252")
+
+
+# A byte that is not UTF-8, as the "surrogateescape" error handler gives it back.
+_UNREADABLE_BYTE_RE = re.compile("[\udc80-\udcff]")
+
+
+def _damaged_utf8(data: bytes) -> Decoded | None:
+    """`data` read as UTF-8, each byte that is not shown as U+FFFD, when the rest of it shows it
+    is UTF-8: more characters written as whole multi-byte UTF-8 sequences than bytes that are
+    not. A stray byte in a UTF-8 file (a cut, a bad copy) then costs that character alone,
+    not every accent and curly quote of the file read as mojibake. Text in a single-byte code
+    page (cp1252, Latin-1) almost never holds such sequences: its high bytes stand alone."""
+    escaped = data.decode("utf-8", "surrogateescape")
+    unreadable = len(escaped) - len(_UNREADABLE_BYTE_RE.sub("", escaped))
+    whole = len(escaped) - len(escaped.encode("ascii", "ignore")) - unreadable
+    if whole <= unreadable:
+        return None
+    text = data.decode("utf-8-sig", "replace")
+    note = f"{counted(unreadable, 'byte')} could not be read as UTF-8 (shown as \ufffd)"
+    return Decoded(strip_controls(text), "utf-8", note)
 
 
 _LATIN = ("cp125", "cp775", "cp85", "cp437", "latin", "iso8859", "mac_", "cp1006", "ascii")
@@ -122,9 +147,8 @@ def _detect(data: bytes) -> str | None:
 _REFERENCE_RE = re.compile(
     r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));"
 )
-# Markdown's inline code ("`&amp;`"), whose references are text as written: a run of
-# backticks, then anything up to a run as long, inside one paragraph.
-_CODE_SPAN_RE = re.compile(r"(`+)(?!`)(?:(?!\n[ \t]*\n).)*?(?<!`)\1(?!`)", re.DOTALL)
+# A backslash escape of Markdown: the "&" of "\&amp;" is a character, not a reference.
+_ESCAPE_OR_REFERENCE_RE = re.compile(r"\\[!-/:-@\[-`{-~]|" + _REFERENCE_RE.pattern)
 
 
 def _character(found: re.Match[str]) -> str:
@@ -144,19 +168,23 @@ def _character(found: re.Match[str]) -> str:
 def character_references(text: str, markdown: bool = False) -> str:
     """Text with the HTML character references that text pasted from a web page keeps
     ("Pel&#233;", "&pound;1m", "AT&amp;T") read as the characters they stand for. What is
-    not one stays as written: a name HTML does not know, a number that is no character, and
-    in `markdown` inline code ("`&amp;`"), as CommonMark reads it. What they stand for is
+    not one stays as written: a name HTML does not know, a number that is no character.
+
+    In `markdown` (read by `markdown_text.read_inline` first, so its code is escaped text) an
+    escaped "&" starts no reference, and a reference to a backslash comes out escaped: as
+    CommonMark reads them, a reference is a character, never an escape. What they stand for is
     checked like any text after this (a reference to a control character is taken out with
     the others)."""
     if "&" not in text:
         return text
-    if not markdown or "`" not in text:
+    if not markdown:
         return _REFERENCE_RE.sub(_character, text)
-    pieces: list[str] = []
-    last = 0
-    for code in _CODE_SPAN_RE.finditer(text):
-        pieces.append(_REFERENCE_RE.sub(_character, text[last : code.start()]))
-        pieces.append(code.group())
-        last = code.end()
-    pieces.append(_REFERENCE_RE.sub(_character, text[last:]))
-    return "".join(pieces)
+    return _ESCAPE_OR_REFERENCE_RE.sub(_markdown_character, text)
+
+
+def _markdown_character(found: re.Match[str]) -> str:
+    """A Markdown escape as written; a reference as its character, a backslash escaped."""
+    if found.group()[0] == "\\":
+        return found.group()
+    character = _character(found)
+    return "\\\\" if character == "\\" else character

@@ -30,6 +30,7 @@ from brief_reader.dates import normalise_date
 from brief_reader.decoding import BinaryContentError, character_references, decode
 from brief_reader.errors import ReadError
 from brief_reader.formats import DATASET_SUFFIXES, MAX_ARTICLE_BYTES
+from brief_reader.markdown_text import code_pieces, read_inline, unescape
 from brief_reader.outlets import find_credit
 from brief_reader.sanitize import clean_field, clean_text
 
@@ -42,12 +43,6 @@ from brief_reader.sanitize import clean_field, clean_text
 _MARKER = r"(?:(?<!\S)###(?!\S)|NEWLINE_CHAR|<br\s*/?>|\\n)"
 _PARAGRAPH_MARKERS = re.compile(rf"(?<!\s)\s*{_MARKER}(?:\s*{_MARKER})*\s*")
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-# A Markdown image or link: its text holds no bracket, its address no bracket or space.
-_MD_LINK_RE = re.compile(
-    r"!\[[^\][]*\]\([^)[\]]*\)|\[([^\][]+)\]\((?:[^)\s[\]]+)(?:\s+\"[^\"]*\")?\)"
-)
-# Bold text: never across its own closing marks.
-_MD_EMPHASIS_RE = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1")
 
 
 def read_file(path: Path, identity: str) -> list[Article]:
@@ -82,12 +77,10 @@ def _read_articles(path: Path, identity: str) -> list[Article]:
         return _read_dataset(text, path, identity, suffix, warnings)
     if suffix in (".html", ".htm", ".xhtml") or _looks_like_html(text):
         meta, body_text, markdown = from_html(text, path)
+        body_text = _markdown_text(body_text)
     elif suffix in (".md", ".markdown") or text.startswith("---\n"):
         notes: list[str] = []
         meta, body_text = _from_markdown(text, notes)
-        # Markdown reads character references as their characters, outside inline code (as
-        # CommonMark does). The front matter is YAML, whose values are as written.
-        body_text = character_references(body_text, markdown=True)
         warnings = (*warnings, *notes)
         markdown = True
     else:
@@ -173,8 +166,13 @@ def _build(
     one place every field is made safe to show (no control, escape or bidi-override characters).
     """
     hints = _safe_metadata(meta)
+    given = dataclasses.replace(hints)
     cleaned = clean(clean_text(text), hints, markdown=markdown)
-    body, blocks = assemble(cleaned.parts)
+    parts = cleaned.parts
+    if markdown:
+        parts = [(kind, unescape(part)) for kind, part in parts]
+        _unescape_found(cleaned.meta, given)
+    body, blocks = assemble(parts)
     if not body.strip():
         return None
     m = _safe_metadata(cleaned.meta)
@@ -197,6 +195,15 @@ def _build(
     )
 
 
+def _unescape_found(meta: Metadata, given: Metadata) -> None:
+    """Read the Markdown escapes of the fields that cleaning took from a Markdown text (a
+    title from its first heading, a source from its byline), not of those given with it."""
+    for name in ("title", "source", "credit", "url"):
+        value = getattr(meta, name)
+        if value and value != getattr(given, name):
+            setattr(meta, name, unescape(value))
+
+
 def _safe_metadata(meta: Metadata) -> Metadata:
     """`meta` with every field made safe to show (see `sanitize.clean_field`)."""
     return Metadata(
@@ -213,15 +220,21 @@ def _safe_metadata(meta: Metadata) -> Metadata:
 
 
 def _from_markdown(text: str, notes: list[str]) -> tuple[Metadata, str]:
-    """Front matter into metadata; links and emphasis to plain words; headings kept as `#`."""
+    """Front matter into metadata, the rest read by `_markdown_text`. The front matter is
+    YAML, whose values are as written."""
     meta = Metadata()
     match = _FRONT_MATTER_RE.match(text)
     if match:
         meta = _front_matter(match.group(1), notes)
         text = text[match.end() :]
-    text = _MD_LINK_RE.sub(lambda m: m.group(1) or "", text)
-    text = _MD_EMPHASIS_RE.sub(r"\2", text)
-    return meta, text
+    return meta, _markdown_text(text)
+
+
+def _markdown_text(markdown: str) -> str:
+    """Markdown's inline syntax read as text and its character references as characters (as
+    CommonMark reads them: not in code, not escaped); its backslash escapes stay until the
+    cleaning has read the blocks (headings, list items), then `_build` reads them."""
+    return character_references(read_inline(markdown), markdown=True)
 
 
 def _front_matter(block: str, notes: list[str]) -> Metadata:
@@ -314,15 +327,20 @@ def _drop_control_reference(match: re.Match[str]) -> str:
 
 
 def from_html(text: str, path: Path) -> tuple[Metadata, str, bool]:
-    """The article inside a web page, by trafilatura's extraction (text, headings, metadata)."""
+    """The article inside a web page as Markdown that reads as the page's text (headings,
+    lists, emphasis as Markdown), and its metadata, by trafilatura's extraction."""
     import trafilatura
 
     # The parser refuses a page with a character reference to a control character (`&#27;`)
     # and would lose the whole article: such references go here, as the raw bytes went.
     text = _CONTROL_REFERENCE_RE.sub(_drop_control_reference, text)
     try:
+        tree = trafilatura.load_html(text)
+        if tree is None:
+            raise ReadError(path, "no article text found in the HTML page")
+        _keep_ampersands(tree)
         body = trafilatura.extract(
-            text,
+            tree,
             output_format="markdown",
             include_comments=False,
             include_tables=False,
@@ -335,7 +353,9 @@ def from_html(text: str, path: Path) -> tuple[Metadata, str, bool]:
         # Not the extensive search: it takes a date from anywhere in the page, "© 2026" in
         # the footer included, and a made-up date is worse than none. Dates the page states
         # as dates (meta tags, <time>, "Published 4 March 2025") are still found.
-        found = trafilatura.extract_metadata(text, extensive=False)
+        found = trafilatura.extract_metadata(tree, extensive=False)
+    except ReadError:
+        raise
     except Exception as error:  # the extractor's own failures are many and undocumented
         raise ReadError(path, f"HTML could not be parsed ({type(error).__name__})") from None
     if not body or not body.strip():
@@ -347,8 +367,71 @@ def from_html(text: str, path: Path) -> tuple[Metadata, str, bool]:
         meta.date = normalise_date(found.date)
         meta.url = _one_line(found.url)
         meta.tags = [t for t in (found.tags or []) if t and " " not in t]
-    body = _MD_EMPHASIS_RE.sub(r"\2", body)
-    return meta, body, True
+    return meta, _page_markdown(body), True
+
+
+def _keep_ampersands(tree: Any) -> None:
+    """Write each "&" of the page's parsed text as "&amp;": trafilatura reads what it gives
+    (the article's text, a title taken from a heading) as HTML once more, which would make a
+    page showing "&amp;" show "&". Scripts are left as written (the HTML parser never read
+    them), and so are attributes (trafilatura takes addresses apart before that reading)."""
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.text and "&" in element.text and element.tag not in ("script", "style"):
+            element.text = element.text.replace("&", "&amp;")
+        if element.tail and "&" in element.tail:
+            element.tail = element.tail.replace("&", "&amp;")
+
+
+# What trafilatura escapes in a page's text: these characters wherever they stand (a run of
+# backslashes before one doubled, and one more), and a heading, quote or list marker at the
+# start of a paragraph or list item.
+_TRAFILATURA_ESCAPES = frozenset("*_`~[]<")
+_BLOCK_ESCAPE_RE = re.compile(
+    r"^(?:[ ]*(?:-|\d{1,9}\.)[ ])?[ ]{0,3}"
+    r"(?:(\\)(?=#{1,6}(?:[ \t]|$)|>|[-+](?:[ \t]|$))|\d{1,9}(\\)(?=[.)](?:[ \t]|$)))",
+    re.MULTILINE,
+)
+# In trafilatura's Markdown outside code: a run of backslashes and what follows it; its own
+# inline HTML for what Markdown has no syntax for; an ampersand that would start a reference.
+# The lookahead passes every other character at once.
+_PAGE_TEXT_RE = re.compile(
+    r"(?=[\\<&])(?:(\\+)(.?)|</?(?:sup|sub|u)>|&(?=#?[0-9A-Za-z]+;))", re.DOTALL
+)
+
+
+def _page_markdown(markdown: str) -> str:
+    """trafilatura's Markdown as CommonMark that reads as the page's text.
+
+    trafilatura escapes some punctuation of a page's text but no backslash of the page's
+    own that stands before anything else ("\\\\server", "a\\.b"), which CommonMark would read
+    as escapes: those are doubled. It leaves "&amp;" that the page shows as written, which
+    CommonMark would read as "&": escaped. Its <sup>, <sub> and <u> tags go, their text
+    stays. Code is left as it is (inside it a backslash is a backslash).
+    """
+    kept = {escape.start(escape.lastindex or 0) for escape in _BLOCK_ESCAPE_RE.finditer(markdown)}
+    pieces: list[str] = []
+    offset = 0
+    for piece, kind in code_pieces(markdown):
+        pieces.append(_page_prose(piece, offset, kept) if kind == "text" else piece)
+        offset += len(piece)
+    return "".join(pieces)
+
+
+def _page_prose(prose: str, offset: int, kept: set[int]) -> str:
+    """`_page_markdown` of a piece of prose that starts at `offset` of the Markdown; `kept`
+    holds the offsets of trafilatura's escapes of block markers."""
+
+    def as_commonmark(found: re.Match[str]) -> str:
+        run, after = found.group(1), found.group(2)
+        if run is None:
+            return "\\&" if found.group() == "&" else ""
+        if after in _TRAFILATURA_ESCAPES or (run == "\\" and offset + found.start() in kept):
+            return found.group()
+        return run * 2 + after
+
+    return _PAGE_TEXT_RE.sub(as_commonmark, prose)
 
 
 # --- Datasets -------------------------------------------------------------------------------
