@@ -25,6 +25,7 @@ from brief_reader.cleaning import Metadata
 from brief_reader.decoding import BinaryContentError, decode
 from brief_reader.errors import ReadError
 from brief_reader.feeds.http import FetchError, HttpClient, Response, check_url
+from brief_reader.markdown_text import escape_text, read_inline, unescape
 from brief_reader.reading import from_html, read_file
 from brief_reader.sanitize import clean_field as safe_field
 from brief_reader.sanitize import clean_text
@@ -228,7 +229,12 @@ def save_item(
         problem = "the item has no link"
     target = article_file(articles_dir, folder, item.key)
     outlet = clean_field(meta.source) or item.outlet or _host(item.link)
-    title = item.title or clean_field(meta.title) or _first_words(body or item.text) or "Untitled"
+    title = (
+        item.title
+        or clean_field(meta.title)
+        or _first_words(unescape(read_inline(body)) if body is not None else item.text)
+        or "Untitled"
+    )
     date = item.published or meta.date
     if body is not None:
         try:
@@ -239,7 +245,7 @@ def save_item(
     if not item.text:
         where = item.link or item.title or item.key
         raise FetchError(where, f"{problem}; the feed gives no text either")
-    text = f"{SUMMARY_MARKER}\n\n{item.text}"
+    text = f"{SUMMARY_MARKER}\n\n{_as_markdown(item.text)}"
     try:
         article = _write(target, folder, item, title, outlet, date, text, "summary")
     except ReadError as error:
@@ -301,6 +307,13 @@ def _write(
         blocks=article.blocks,
         tags=article.tags,
     )
+
+
+def _as_markdown(text: str) -> str:
+    """A feed's plain text as Markdown that reads back as that text (the article is a .md
+    file): "5 * 2", "snake_case" and "[sic]" are not syntax there, paragraphs stay."""
+    paragraphs = (" ".join(p.split()) for p in re.split(r"\n\s*\n", text))
+    return "\n\n".join(escape_text(p) for p in paragraphs if p)
 
 
 def _host(link: str | None) -> str | None:
