@@ -33,6 +33,7 @@ from brief_reader.formats import DATASET_SUFFIXES, MAX_ARTICLE_BYTES
 from brief_reader.markdown_text import code_pieces, read_inline, unescape
 from brief_reader.outlets import find_credit
 from brief_reader.sanitize import clean_field, clean_text
+from brief_reader.text import counted
 
 # The patterns below meet untrusted text, long lines included: each is written so that no
 # place is tried again from every character of a long run (a run of spaces, of "[" or of "**"),
@@ -105,7 +106,7 @@ def _read_dataset(
     else:
         rows = json_rows(text, path)
     try:
-        articles = _dataset_articles(rows, path, identity, warnings)
+        articles = _dataset_articles(rows, path, identity, warnings, problems)
     except ReadError as error:
         if problems:
             raise ReadError(path, "; ".join([error.reason, *problems])) from None
@@ -438,19 +439,26 @@ def _page_prose(prose: str, offset: int, kept: set[int]) -> str:
 
 
 def _dataset_articles(
-    rows: Iterable[Mapping[str, Any]], path: Path, identity: str, warnings: tuple[str, ...]
+    rows: Iterable[Mapping[str, Any]],
+    path: Path,
+    identity: str,
+    warnings: tuple[str, ...],
+    problems: list[str],
 ) -> list[Article]:
+    """One article per row with text; the rows with none are named in `problems`.
+
+    Each row's text is its first text column that holds any: a JSON file's records need not
+    all name it alike ("text" in some, "body" in others)."""
     articles: list[Article] = []
     seen_keys: set[str] = set()
-    body_column: str | None = None
+    any_column = False
+    empty: list[int] = []
     for number, row in enumerate(rows, start=1):
-        if body_column is None:
-            body_column = next((c for c in COLUMNS["body"] if c in row), None)
-            if body_column is None:
-                names = ", ".join(COLUMNS["body"][:4])
-                raise ReadError(path, f"no article text column (looked for {names})")
-        text = body_text(row.get(body_column))
+        columns = [c for c in COLUMNS["body"] if c in row]
+        any_column = any_column or bool(columns)
+        text = next((t for t in (body_text(row[c]) for c in columns) if t.strip()), "")
         if not text.strip():
+            empty.append(number)
             continue
         key = _one_line(
             next((row[c] for c in COLUMNS["row"] if row.get(c) not in (None, "")), None)
@@ -461,8 +469,18 @@ def _dataset_articles(
         meta = _metadata_from_mapping(row)
         text = _PARAGRAPH_MARKERS.sub("\n\n", text.strip())
         article = _build(path, identity, key, text, meta, False, warnings)
-        if article is not None:
-            articles.append(article)
+        if article is None:
+            empty.append(number)
+            continue
+        articles.append(article)
+    if not any_column:
+        names = ", ".join(COLUMNS["body"][:4])
+        raise ReadError(path, f"no article text column (looked for {names})")
     if not articles:
         raise ReadError(path, "no articles in the dataset")
+    if empty:
+        shown = ", ".join(map(str, empty[:10])) + (
+            f" and {len(empty) - 10} more" if len(empty) > 10 else ""
+        )
+        problems.append(f"{counted(len(empty), 'row')} with no article text, skipped: {shown}")
     return articles

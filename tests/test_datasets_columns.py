@@ -29,3 +29,33 @@ def test_a_csv_with_distinct_columns_says_nothing(tmp_path: Path) -> None:
     path.write_text("title,text\nHarbour fire,A fire broke out at the harbour.\n", encoding="utf-8")
     (article,) = load_paths([path]).articles
     assert article.warnings == ()
+
+
+def test_json_records_naming_their_text_differently_are_all_read(tmp_path: Path) -> None:
+    path = tmp_path / "mixed.json"
+    path.write_text(
+        '[{"title": "First record", "text": "The first record has a title and a text."},\n'
+        ' {"headline": "Second record", "body": "The second uses a headline and a body."},\n'
+        ' {"headline": "Third record", "content": "The third keeps its words in content."}]',
+        encoding="utf-8",
+    )
+    loaded = load_paths([path])
+    assert [a.title for a in loaded.articles] == ["First record", "Second record", "Third record"]
+    assert loaded.articles[1].body == "The second uses a headline and a body."
+    assert all(a.warnings == () for a in loaded.articles)
+
+
+def test_rows_with_no_text_are_named_not_dropped_in_silence(tmp_path: Path) -> None:
+    path = tmp_path / "gaps.csv"
+    path.write_text(
+        "title,text\n"
+        "Harbour fire,A fire broke out at the harbour on Monday.\n"
+        "Empty row,\n"
+        "Bridge vote,The council voted for the new bridge on Tuesday.\n"
+        "Blank text,   \n",
+        encoding="utf-8",
+    )
+    loaded = load_paths([path])
+    assert [a.title for a in loaded.articles] == ["Harbour fire", "Bridge vote"]
+    warned = [w for a in loaded.articles for w in a.warnings]
+    assert warned == ["2 rows with no article text, skipped: 2, 4"]
