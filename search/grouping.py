@@ -19,6 +19,7 @@ line repeating it. Each passage then gets its relation to its closest member of 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -181,6 +182,19 @@ def cluster(
         group = _group(prepared, fact, adjacency, source_keys, shared)
         if group is None:
             continue
+        attributions = [
+            k
+            for k, (a, start, end) in enumerate(group.passages)
+            if is_attribution(prepared.articles[a].body[start:end])
+        ]
+        if attributions:
+            # Who said it ("said Yukos chief executive Steven Theede."), alone, is no fact.
+            keep = [k for k in range(len(group.passages)) if k not in set(attributions)]
+            group.passages = [group.passages[k] for k in keep]
+            group.long = [group.long[k] for k in keep]
+            group.classes = [group.classes[k] for k in keep]
+            if len(group.passages) >= 2:
+                relate(prepared, group, adjacency, source_keys)
         stories = Counter(story_of[a] for a, _, _ in group.passages)
         if len(stories) > 1:
             # Across stories only long copies count: drop passages of other stories tied to the
@@ -198,6 +212,106 @@ def cluster(
     # The groups are made: what the classes kept for matching is not needed any more.
     prepared.forget_plain()
     return groups
+
+
+# What a clause naming who said something is made of, besides the names and titles (words
+# written with a capital inside it): the verb of saying, a role, and the words joining them.
+_ATTRIBUTION_WORDS = frozenset(
+    [
+        "said",
+        "says",
+        "told",
+        "tells",
+        "added",
+        "adds",
+        "according",
+        "to",
+        "wrote",
+        "writes",
+        "asked",
+        "noted",
+        "explained",
+        "argued",
+        "claimed",
+        "stated",
+        "a",
+        "an",
+        "the",
+        "of",
+        "at",
+        "for",
+        "from",
+        "with",
+        "and",
+        "in",
+        "on",
+        "by",
+        "who",
+        "his",
+        "her",
+        "their",
+        "its",
+        "chief",
+        "executive",
+        "officer",
+        "financial",
+        "operating",
+        "president",
+        "vice",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "director",
+        "managing",
+        "head",
+        "economist",
+        "analyst",
+        "analysts",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "secretary",
+        "minister",
+        "deputy",
+        "general",
+        "senior",
+        "junior",
+        "judge",
+        "founder",
+        "editor",
+        "correspondent",
+        "reporter",
+        "professor",
+        "researcher",
+        "lawyer",
+        "attorney",
+        "partner",
+        "member",
+        "leader",
+        "boss",
+        "official",
+        "officials",
+        "manager",
+        "governor",
+        "mayor",
+        "senator",
+        "representative",
+        "commissioner",
+    ]
+)
+_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def is_attribution(text: str) -> bool:
+    """Whether a passage only says who spoke or who someone is ("said Fiat chief executive
+    Sergio Marchionne.", "an economist at Natexis Banques Populaires."): after its first word,
+    a capitalised word is part of a name or title; every other word is one of saying, a role,
+    or a word joining them. Such a passage states no fact of its own."""
+    words = _WORD_RE.findall(text)
+    if not words or len(words) > 12:
+        return False
+    plain = [w.casefold() for i, w in enumerate(words) if i == 0 or not w[0].isupper()]
+    return all(w in _ATTRIBUTION_WORDS for w in plain)
 
 
 def _one_per_fact(

@@ -123,7 +123,7 @@ from brief_reader.search.units import Prepared, prepare
 from brief_reader.article import Article, BlockKind
 from brief_reader.outlets import credit_name, find_credit, outlet_key, outlet_name
 
-CACHE_VERSION = 10  # 10: in a small library, a story is articles that share a passage
+CACHE_VERSION = 11  # 11: who said it, alone, is no passage of a group
 FOOTPRINT = ".footprint"  # a result's footprint is cached beside it, under its key and this
 
 
