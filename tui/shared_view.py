@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from brief_reader.tui.widgets.article_list import StorySection
+from brief_reader.tui.widgets.footer import fit_words
 from brief_reader.tui.widgets.palette import KIND_WORDS, PALETTE_SIZE, assign_colours
 from brief_reader.tui.widgets.reader import Highlight, ReaderView
+from rich.text import Text
 
 from brief_reader.article import Article
 from brief_reader.text import counted
@@ -24,6 +26,8 @@ ArticleLookup = Callable[[str], Article | None]
 _KIND_RANK = {"verbatim": 0, "near": 1, "paraphrase": 2}
 # Outlets named one by one in the status line; the rest are counted by kind.
 NAMED_OUTLETS = 5
+# The most cells a title takes where it stands for an outlet of unknown name.
+TITLE_AS_OUTLET = 24
 
 
 def _extent(shared: Any, article_id: str) -> int:
@@ -148,8 +152,7 @@ def outlet_name(article: Article | None, article_id: str) -> str:
         return article_id
     if article.source:
         return article.source
-    title = article.title
-    return title if len(title) <= 24 else title[:23].rstrip() + "…"
+    return fit_words(Text(article.title), TITLE_AS_OUTLET).plain
 
 
 def _outlet_key(article: Article | None, article_id: str) -> str:

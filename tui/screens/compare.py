@@ -5,7 +5,7 @@ from __future__ import annotations
 from brief_reader.tui.screens.base import BriefScreen
 from brief_reader.tui.shared_view import highlights_for
 from brief_reader.tui.state import SharedPassagesFound
-from brief_reader.tui.widgets.footer import KeysFooter
+from brief_reader.tui.widgets.footer import FittedLine, KeysFooter
 from brief_reader.tui.widgets.header import ScreenHeader
 from brief_reader.tui.widgets.reader import Highlight, ReaderView
 from rich.text import Text
@@ -13,7 +13,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical
-from textual.widgets import Static
 
 # Narrower than this, panes stack one above the other instead of standing side by side.
 MIN_PANE_WIDTH = 38
@@ -37,6 +36,8 @@ class CompareScreen(BriefScreen[None]):
         self.article_ids = article_ids[:4]
         self.locked = True
         self._following = False
+        # Where the screen itself last scrolled a pane to, until that pane says it scrolled.
+        self._placed: dict[ReaderView, int] = {}
 
     def compose(self) -> ComposeResult:
         yield ScreenHeader()
@@ -49,9 +50,9 @@ class CompareScreen(BriefScreen[None]):
                         # Without an outlet, the title tells the panes apart.
                         label.append(article.source or article.title, style="bold")
                         label.append(f"  {article.date or ''}")
-                    yield Static(label, classes="pane-title")
+                    yield FittedLine(label, classes="pane-title")
                     yield ReaderView(article, id=f"pane-{index}")
-        yield Static("", id="status", markup=False)
+        yield FittedLine("", id="status", clauses=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -106,8 +107,7 @@ class CompareScreen(BriefScreen[None]):
             try:
                 for reader in self.readers():
                     if reader is not source and reader.article is not None:
-                        at = int(fraction * len(reader.article.body))
-                        reader.move_cursor_to(at, announce=False)
+                        self._place(reader, int(fraction * len(reader.article.body)))
             finally:
                 self._following = False
 
@@ -137,28 +137,79 @@ class CompareScreen(BriefScreen[None]):
                 # other facts that lie between two of its tellings).
                 peer = (found[0].start, found[0].end) if found else None
                 if move and peer is not None:
-                    reader.move_cursor_to(peer[0], announce=False)
+                    self._place(reader, peer[0])
                 if reader.peer_span != peer:
                     reader.peer_span = peer
                     reader.refresh_marks()
         finally:
             self._following = False
 
+    def _place(self, reader: ReaderView, offset: int) -> None:
+        """Put the cursor of a pane other than the focused one at body offset `offset`.
+
+        The pane scrolls to it at once, and its `Scrolled` reaches this screen only after: that
+        scroll is the screen's, not the user's, so it is remembered, never to be followed.
+        """
+        before = reader.scroll_offset.y
+        reader.move_cursor_to(offset, announce=False)
+        self._remember_placed(reader, before)
+
+    def _remember_placed(self, reader: ReaderView, before: int) -> None:
+        """Remember where this screen scrolled `reader` from `before`, if it scrolled at all."""
+        after = reader.scroll_offset.y
+        if after != before:
+            self._placed[reader] = after
+
+    def _placed_here(self, event: ReaderView.Scrolled) -> bool:
+        """Whether this scroll of a pane is the one this screen made when placing it."""
+        placed = self._placed.pop(event.reader, None)
+        top = max(event.reader.max_scroll_y, 1)
+        return placed is not None and placed == round(event.fraction * top)
+
     @on(ReaderView.Scrolled)
     def _scrolled(self, event: ReaderView.Scrolled) -> None:
-        """With scrolling locked, the other panes keep to the same place (mouse wheel too)."""
-        if not self.locked or self._following:
+        """With scrolling locked, the other panes keep to the same place (mouse wheel too).
+
+        A scroll this screen made, placing a pane at its counterpart of a passage, is not
+        followed: it would carry every other pane, the focused one too, off that passage.
+        """
+        if self._placed_here(event) or not self.locked or self._following:
             return
         for reader in self.readers():
             if reader is not event.reader:
-                reader.scroll_quietly(event.fraction)
+                self._follow(reader, event.fraction)
+
+    def _follow(self, reader: ReaderView, fraction: float) -> None:
+        """Scroll `reader` to `fraction` of the way down, as a pane locked to another.
+
+        The focused pane goes only so far as keeps the sentence under its cursor in view, when
+        it is in view: the status line speaks of that sentence, so the pane must show it (after
+        a resize, each pane scrolls to its own cursor, and those scrolls come here too).
+        """
+        span = reader.cursor_span
+        height = reader.scrollable_content_region.height
+        if not reader.has_focus or span is None or height <= 0:
+            reader.scroll_quietly(fraction)
+            return
+        top = reader.line_of_offset(span[0])
+        now = reader.scroll_offset.y
+        if not now <= top < now + height:
+            reader.scroll_quietly(fraction)  # the user scrolled it away: nothing to keep
+            return
+        bottom = max(reader.line_of_offset(max(span[1] - 1, span[0])), top)
+        lowest = max(min(bottom, top + height - 1) - height + 1, 0)
+        most = max(reader.max_scroll_y, 1)
+        target = min(max(round(fraction * most), lowest), top)
+        reader.scroll_quietly(target / most)
 
     def action_unique(self) -> None:
         """Dim what the sources share, so what each alone says stands out."""
         readers = self.readers()
         mode = not readers[0].unique_mode if readers else False
         for reader in readers:
-            reader.unique_mode = mode
+            before = reader.scroll_offset.y
+            reader.unique_mode = mode  # laid out again, each at its own cursor
+            self._remember_placed(reader, before)
         self.notify(
             "Showing what only each source says." if mode else "Showing shared passages.", timeout=2
         )
