@@ -98,3 +98,13 @@ def run_installed(*args: str, cwd: Path | None = None) -> subprocess.CompletedPr
         cwd=cwd,
         timeout=120,
     )
+
+
+def test_an_article_named_twice_is_removed_once(cli: RunCli, tmp_path: Path) -> None:
+    added = cli("add", str(an_article(tmp_path / "given")))
+    assert added.returncode == 0, added.stderr
+    article = json.loads(cli("list", "--json").stdout)["articles"][0]["id"]
+    done = cli("remove", article, article[:8])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "removed harbour.txt\n"
+    assert done.stderr == ""

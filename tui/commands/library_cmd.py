@@ -142,7 +142,8 @@ def run_remove(args: argparse.Namespace, ctx: Context) -> int:
     articles = library.load().articles
     from brief_reader.library import find_article
 
-    targets = [find_article(articles, ref) for ref in args.ids]
+    # One article named twice (by its id and a prefix of it, say) is removed once.
+    targets = list({a.id: a for a in (find_article(articles, ref) for ref in args.ids)}.values())
     for article in targets:
         path = library.remove(article)
         if article.row is not None:
