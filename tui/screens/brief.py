@@ -17,7 +17,7 @@ from brief_reader.tui.screens.compare import CompareScreen
 from brief_reader.tui.state import ArticlesChanged, SharedPassagesFound
 from brief_reader.tui.widgets.brief_view import BriefView, short
 from brief_reader.tui.widgets.coverage import ABSENT, FIRST, GLYPHS, CoverageMatrix
-from brief_reader.tui.widgets.footer import KeysFooter
+from brief_reader.tui.widgets.footer import FittedLine, KeysFooter
 from brief_reader.tui.widgets.header import ScreenHeader
 from brief_reader.tui.widgets.reader import ReaderView
 from textual import on
@@ -79,7 +79,7 @@ class StoryBriefScreen(BriefScreen[None]):
         yield BriefView(id="brief-list")
         yield CoverageMatrix(id="brief-matrix", classes="hidden")
         yield Static("", id="brief-detail", classes="hidden", markup=False)
-        yield Static("", id="status", markup=False)
+        yield FittedLine("", id="status", clauses=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:

@@ -8,7 +8,7 @@ from brief_reader.tui.screens.base import BriefScreen
 from brief_reader.tui.shared_view import highlights_for, shared_count, stories_of
 from brief_reader.tui.state import ArticlesChanged, SharedPassagesFound
 from brief_reader.tui.widgets.article_list import ArticleList
-from brief_reader.tui.widgets.footer import KeysFooter
+from brief_reader.tui.widgets.footer import FittedLine, KeysFooter
 from brief_reader.tui.widgets.header import ScreenHeader
 from brief_reader.tui.widgets.reader import ReaderView
 from brief_reader.tui.widgets.text_box import TextBox
@@ -16,12 +16,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from brief_reader.article import Article
 from brief_reader.text import fold
 
 SORTS = ("outlet", "date", "title", "shared")
+# What the filter box says while empty, longest first: the longest that fits the box is shown
+# (the list is 45% of the terminal: at 80 columns the box holds 30 characters).
+FILTER_HINTS = (
+    "filter: outlet, date, tag or title words (F1 help)",
+    "filter: outlet, date, tag or title words",
+    "filter: outlet, date, tag or words",
+    "outlet, date, tag or title words",
+    "outlet, date, tag or words",
+    "filter",
+)
 
 
 class LibraryScreen(BriefScreen[None]):
@@ -67,14 +77,10 @@ class LibraryScreen(BriefScreen[None]):
         yield ScreenHeader()
         with Horizontal(id="library-main"):
             with Vertical(id="list-pane"):
-                yield TextBox(
-                    placeholder="filter: outlet, date, tag or title words (F1 help)",
-                    id="filter",
-                    classes="hidden",
-                )
+                yield TextBox(placeholder=FILTER_HINTS[0], id="filter", classes="hidden")
                 yield ArticleList(id="articles")
             yield ReaderView(id="reader")
-        yield Static("", id="status", markup=False)
+        yield FittedLine("", id="status", clauses=True)
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -151,11 +157,19 @@ class LibraryScreen(BriefScreen[None]):
             marked=set(self.marked),
             keep=current.id if current is not None else None,
             stories=stories_of(shared, self._shown, self.state.articles) if self.by_story else None,
+            empty=self._nothing_shown(),
         )
         if not self._shown:
             self.query_one("#reader", ReaderView).show(None)
         self.sub_title = self._subtitle()
         self._show_current()
+
+    def _nothing_shown(self) -> str:
+        """What the list says when the filter leaves no article: the filter, and its way out."""
+        words = " ".join(self.filter_text.split())
+        if not words or self._shown:
+            return ""
+        return f"No article matches the filter “{words}”.\nEscape clears the filter."
 
     def _subtitle(self) -> str:
         total = len(self.state.articles)
@@ -319,8 +333,18 @@ class LibraryScreen(BriefScreen[None]):
     def action_filter(self) -> None:
         """Show the filter box (outlet:x, tag:x, date:2026-07 or words)."""
         box = self.query_one("#filter", Input)
+        self._fit_filter_hint()
         box.remove_class("hidden")
         box.focus()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_filter_hint)  # once the list has its new width
+
+    def _fit_filter_hint(self) -> None:
+        """The longest hint that the filter box shows whole at the list's width."""
+        box = self.query_one("#filter", Input)
+        room = self.query_one("#list-pane").size.width - box.styles.gutter.width - 1
+        box.placeholder = next((h for h in FILTER_HINTS if len(h) <= room), FILTER_HINTS[-1])
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

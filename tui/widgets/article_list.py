@@ -9,6 +9,7 @@ title (a word, not a colour alone), and a story's heading says how many of its a
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -102,6 +103,7 @@ class ArticleList(CursorList):
         self.marked: set[str] = set()
         self.unread: frozenset[str] = frozenset()
         self.counts_known = False
+        self.empty_text = ""  # what the list says when it shows no article
         # The rows top to bottom: an article's index, or -1 - i for the heading of story i.
         # Their lines are cached (see CursorList); a change of the rows' content clears them.
         self.sections: list[StorySection] | None = None
@@ -156,12 +158,15 @@ class ArticleList(CursorList):
         marked: set[str] | None = None,
         keep: str | None = None,
         stories: Sequence[StorySection] | None = None,
+        empty: str = "",
     ) -> None:
         """Show these articles; the cursor stays on `keep` when it is among them.
 
         With `stories`, the articles are shown under their stories, in the stories' order
-        (`articles` is then ignored: the sections hold them).
+        (`articles` is then ignored: the sections hold them). `empty` is what the list says
+        when there is no article to show (a line per paragraph, wrapped to the width).
         """
+        self.empty_text = empty
         if stories is not None:
             self.sections = list(stories)
             self.articles = [a for section in self.sections for a in section.articles]
@@ -223,6 +228,8 @@ class ArticleList(CursorList):
         width = self.scrollable_content_region.width
         base = self.frame_style
         row, part = divmod(line, ROW_HEIGHT)
+        if not self._rows and self.empty_text:
+            return self.cached_strip(line, False, lambda: self._render_empty_line(line, width))
         if row >= len(self._rows):
             return Strip.blank(width, base)
         entry = self._rows[row]
@@ -233,6 +240,20 @@ class ArticleList(CursorList):
         return self.cached_strip(
             line, entry == self.cursor, lambda: self._render_row_line(entry, part, width, base)
         )
+
+    def _render_empty_line(self, line: int, width: int) -> Strip:
+        """Line `line` of what the list says when it is empty: its first paragraph as a
+        title, the others muted."""
+        lines: list[tuple[str, str]] = []
+        for number, paragraph in enumerate(self.empty_text.split("\n")):
+            name = "article-list--title" if number == 0 else "article-list--facts"
+            lines += [(" " + part, name) for part in textwrap.wrap(paragraph, max(width - 2, 8))]
+        text = Text(style=self.frame_style, no_wrap=True, end="")
+        if line < len(lines):
+            words, name = lines[line]
+            text.append(words, self.style(name))
+        text.truncate(width, overflow="ellipsis", pad=True)
+        return self.strip_of(text)
 
     def _render_story_line(self, number: int, part: int, width: int, base: Style) -> Strip:
         assert self.sections is not None

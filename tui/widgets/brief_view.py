@@ -10,11 +10,13 @@ or the theme changes (Line API: a story of a thousand facts is never a thousand 
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from brief_reader.search.brief import Fact, Outlet, StoryBrief, short_name
+from brief_reader.search.brief import Fact, Outlet, StoryBrief, Telling, short_name
 from brief_reader.tui.widgets.coverage import FIRST, KIND_CLASSES, glyph, legible, text_style
 from brief_reader.tui.widgets.palette import FrameStyled
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -54,6 +56,33 @@ def _wrapped(text: str, width: int, lines: int) -> list[str]:
         wrapped = wrapped[:lines]
         wrapped[-1] = wrapped[-1][: max(width - 1, 1)].rstrip() + "…"
     return wrapped
+
+
+def _mark(telling: Telling) -> tuple[tuple[Piece, ...], int]:
+    """An outlet's mark on a fact (glyph, name, star if first) and the cells it takes."""
+    name = short(telling.outlet) + (FIRST if telling.first else "")
+    kind_class = KIND_CLASSES.get(telling.kind, "")
+    pieces = (
+        (glyph(telling.kind) + " ", kind_class),
+        (name, "brief--first" if telling.first else kind_class),
+        ("  ", ""),
+    )
+    return pieces, sum(cell_len(text) for text, _ in pieces)
+
+
+def _more(rest: Sequence[Telling], room: int) -> str | None:
+    """The count of the marks not shown, by kind when it fits in `room` cells ("+7 more
+    (5● 2○)"), or without ("+7 more"); None when neither fits."""
+    counts = " ".join(
+        f"{sum(1 for t in rest if t.kind == kind)}{glyph(kind)}"
+        for kind in KIND_CLASSES
+        if any(t.kind == kind for t in rest)
+    )
+    plain = f"+{len(rest)} more"
+    for label in (f"{plain} ({counts})" if counts else plain, plain):
+        if cell_len(label) <= room:
+            return label
+    return None
 
 
 class BriefView(FrameStyled, ScrollView, can_focus=True):
@@ -223,31 +252,42 @@ class BriefView(FrameStyled, ScrollView, can_focus=True):
         return out
 
     def _mark_lines(self, fact: Fact, width: int) -> list[tuple[Piece, ...]]:
-        """One mark per outlet (glyph, name, star if first), wrapped, the rest counted."""
+        """One mark per outlet (glyph, name, star if first), wrapped; those that do not fit
+        are counted at the end of the last line ("+7 more (5● 2○)"), which keeps room for it."""
         room = width - INDENT - 1
-        rows: list[list[Piece]] = [[(" " * INDENT, "")]]
+        marks = [_mark(telling) for telling in fact.tellings]
+        rows: list[list[int]] = [[]]
         used = 0
-        for shown, telling in enumerate(fact.tellings):
-            name = short(telling.outlet) + (FIRST if telling.first else "")
-            size = len(name) + 4
+        for index, (_, size) in enumerate(marks):
             if used and used + size > room:
                 if len(rows) == MARK_LINES:
-                    rest = fact.tellings[shown:]
-                    counts = [
-                        f"{sum(1 for t in rest if t.kind == kind)}{glyph(kind)}"
-                        for kind in KIND_CLASSES
-                        if any(t.kind == kind for t in rest)
-                    ]
-                    rows[-1].append((f"+{len(rest)} more ({' '.join(counts)})", "brief--muted"))
                     break
-                rows.append([(" " * INDENT, "")])
+                rows.append([])
                 used = 0
-            kind_class = KIND_CLASSES.get(telling.kind, "")
-            rows[-1].append((glyph(telling.kind) + " ", kind_class))
-            rows[-1].append((name, "brief--first" if telling.first else kind_class))
-            rows[-1].append(("  ", ""))
+            rows[-1].append(index)
             used += size
-        return [tuple(row) for row in rows]
+        shown = sum(len(row) for row in rows)
+        label = None
+        if shown < len(marks):
+            last = rows[-1]
+            while True:
+                free = room + 1 - sum(marks[i][1] for i in last)  # to the edge: nothing follows
+                label = _more(fact.tellings[shown:], free)
+                if label is not None or len(last) <= 1:
+                    break
+                last.pop()  # the count takes the place of the last mark
+                shown -= 1
+            if label is None:
+                label = f"+{len(marks) - shown} more"
+        lines: list[tuple[Piece, ...]] = []
+        for row in rows:
+            pieces: list[Piece] = [(" " * INDENT, "")]
+            for index in row:
+                pieces.extend(marks[index][0])
+            lines.append(tuple(pieces))
+        if label is not None:
+            lines[-1] += ((label, "brief--muted"),)
+        return lines
 
     def _outlet_lines(self, outlet: Outlet, width: int) -> list[tuple[Piece, ...]]:
         brief = self.brief
@@ -305,10 +345,15 @@ class BriefView(FrameStyled, ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
 
     def _style(self, name: str) -> Style:
+        """Component class `name` resolved for the theme in front; one that sets no colour of
+        its own (an outlet's name) keeps the view's text colour, readable as body text."""
         # Resolved once per theme: a screen of cells asks for the same few styles many times.
         style = self._styles.get(name)
         if style is None:
-            style = self._styles[name] = text_style(self, name) if name else Style()
+            style = text_style(self, name) if name else Style()
+            if name and not self.get_component_styles(name).has_rule("color"):
+                style += Style(color=self.frame_style.color)
+            self._styles[name] = style
         return style
 
     def _render_pieces(self, line: _Line, width: int) -> Strip:

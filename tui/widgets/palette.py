@@ -15,11 +15,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from rich.color import Color as RichColor
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.color import Color
+from textual.filter import LineFilter
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
@@ -36,7 +40,7 @@ KIND_WORDS = {"verbatim": "copied", "near": "edited", "paraphrase": "reworded"}
 # Text contrast the styles keep (WCAG: 4.5 for body text, 3 for secondary text).
 BODY_CONTRAST = 4.5
 MUTED_CONTRAST = 3.0
-DIM_CONTRAST = 2.2
+DIM_CONTRAST = MUTED_CONTRAST  # shared text dimmed by `u` is secondary text: stepped back, read
 # How much of a group's colour is blended into the background: copied text, edited text.
 SOLID_TINT = 0.45
 LIGHT_TINT = 0.2  # shared text in the "only this source" view: there, but stepped back
@@ -79,12 +83,21 @@ def readable(colour: Color, background: Color, minimum: float) -> Color:
 
 
 def faded(foreground: Color, background: Color, ratio: float) -> Color:
-    """The colour between `background` and `foreground` with about `ratio` contrast."""
-    for step in range(1, 21):
-        mixed = background.blend(foreground, step / 20)
-        if contrast_ratio(mixed, background) >= ratio:
-            return mixed
-    return foreground
+    """The colour nearest `background` on its way to `foreground` with `ratio` contrast.
+
+    As near as can be: text dimmed to exactly the contrast it needs stands back furthest
+    from the bright text while it still reads. `foreground` itself when it has less.
+    """
+    if contrast_ratio(foreground, background) <= ratio:
+        return foreground
+    low, high = 0.0, 1.0
+    for _ in range(16):
+        middle = (low + high) / 2
+        if contrast_ratio(background.blend(foreground, middle), background) >= ratio:
+            high = middle
+        else:
+            low = middle
+    return background.blend(foreground, high)
 
 
 def _is_ansi(colour: Color) -> bool:
@@ -338,30 +351,103 @@ else:
 
 
 class FrameStyled(_MixedIntoWidget):
-    """A Line API widget whose own style (`rich_style`) is worked out once per frame.
+    """A Line API widget whose own style (`rich_style`) is worked out once per frame, and whose
+    text reads on every background it is drawn on.
 
     Textual works `rich_style` out from all of the widget's ancestors at every call, and each
     line drawn asks for it two or three times: a page of search results asked some 60 times, a
     third of the time a letter typed in search took.
+
+    Colours are chosen for the widget's own background; a cursor line, a tint or a highlight
+    puts another under them (a light theme's text on its cursor row read at 2.85:1). Each line
+    drawn keeps on such a background the contrast its text has on the widget's own (body text
+    4.5:1 at most), so nothing fades for standing under the cursor, and dimmed text stays
+    dimmer than bright text there too.
     """
 
     _frame_style: Style | None = None
+    _contrast_filter: KeepContrast | None = None
 
     @property
     def frame_style(self) -> Style:
-        """`rich_style`, as it is for the frame being drawn."""
+        """`rich_style`, as it is for the frame being drawn, its text colour readable as body
+        text (4.5:1) on its background (a theme's own foreground may read at less)."""
         style = self._frame_style
         if style is None:
-            style = self._frame_style = self.rich_style
+            style = self._frame_style = body_style(self.rich_style)
         return style
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._frame_style = None
         return super().render_lines(crop)
 
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then the one that keeps text readable on the background under it
+        (run once per line drawn: Textual keeps a line's filtered strip until it changes)."""
+        gutter = self.styles.gutter  # the border and the padding: drawn on the parent's colours
+        span = (gutter.left, self.region.width - gutter.right)
+        kept = self._contrast_filter
+        if kept is None or kept.span != span:
+            kept = self._contrast_filter = KeepContrast(*span)
+        return [*super().get_line_filters(), kept]
+
     def notify_style_update(self) -> None:
         self._frame_style = None
         super().notify_style_update()
+
+
+def body_style(style: Style) -> Style:
+    """`style` with its text colour moved just enough to read as body text on its background."""
+    color, bgcolor = style.color, style.bgcolor
+    if color is None or bgcolor is None or color.triplet is None or bgcolor.triplet is None:
+        return style
+    fg, bg = Color.from_rich_color(color), Color.from_rich_color(bgcolor)
+    if contrast_ratio(fg, bg) >= BODY_CONTRAST:
+        return style
+    return style + Style(color=readable(fg, bg, BODY_CONTRAST).rich_color)
+
+
+class KeepContrast(LineFilter):
+    """Keeps the text between cells `start` and `end` of each line that stands on another
+    background than the widget's own as readable there as it is on the widget's own."""
+
+    def __init__(self, start: int, end: int) -> None:
+        super().__init__()
+        self.span = (start, end)
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        start, end = self.span
+        own = background.rich_color
+        kept: list[Segment] | None = None
+        x = 0
+        for index, segment in enumerate(segments):
+            text, style, control = segment
+            width = segment.cell_length
+            if style is not None and start <= x and x + width <= end and text.strip():
+                colour = _kept_colour(style.color, style.bgcolor, own)
+                if colour is not None:
+                    if kept is None:
+                        kept = list(segments)
+                    kept[index] = Segment(text, style + Style(color=colour), control)
+            x += width
+        return segments if kept is None else kept
+
+
+@lru_cache(maxsize=1024)
+def _kept_colour(
+    color: RichColor | None, bgcolor: RichColor | None, background: RichColor
+) -> RichColor | None:
+    """The text colour `color` needs on `bgcolor` to read as well as on `background` (to 4.5:1),
+    or None when it does already."""
+    if color is None or bgcolor is None or bgcolor == background:
+        return None
+    if color.triplet is None or bgcolor.triplet is None or background.triplet is None:
+        return None  # a terminal's own colours: the terminal decides
+    fg, bg = Color.from_rich_color(color), Color.from_rich_color(bgcolor)
+    wanted = min(contrast_ratio(fg, Color.from_rich_color(background)), BODY_CONTRAST)
+    if contrast_ratio(fg, bg) >= wanted:
+        return None
+    return readable(fg, bg, wanted).rich_color
 
 
 class RestyleCheck:
