@@ -246,3 +246,31 @@ async def test_the_brief_reads_well_its_cursor_item_too(paths: Paths, theme: str
                     assert ratio >= BODY, (theme, segment)  # a fact's text, an outlet's name
                     body += 1
         assert body >= 10 and secondary > body
+
+
+@pytest.mark.parametrize("theme", LIGHT + DARK)
+async def test_the_coverage_matrix_reads_well_its_outlets_and_cursor_too(
+    paths: Paths, theme: str
+) -> None:
+    from brief_reader.tui.widgets.coverage import CoverageMatrix
+
+    app = make_app(paths, settings=Settings(theme=theme))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await library(app, pilot)
+        await pilot.press("b", "v", "j", "l")
+        await pilot.pause()
+        matrix = app.screen.query_one(CoverageMatrix)
+        assert matrix.brief is not None
+        names = [o.name for o in matrix.brief.outlets]
+        measured = 0
+        for strip in drawn(matrix):
+            for segment in inked(strip):
+                shown = segment.text.strip(" …")
+                if not shown or shown == ABSENT:
+                    continue  # an outlet that leaves the fact out: faint on purpose
+                ratio = contrast(segment.style)
+                assert ratio >= SECONDARY, (theme, segment)
+                if any(shown in name for name in names):
+                    assert ratio >= BODY, (theme, segment)  # an outlet's name
+                    measured += 1
+        assert measured >= 3

@@ -211,10 +211,15 @@ class CoverageMatrix(FrameStyled, ScrollView, can_focus=True):
         return strip.crop_extend(0, width, base)
 
     def _style(self, name: str) -> Style:
+        """Component class `name` resolved for the theme in front; one that sets no colour of
+        its own (an outlet's name) keeps the matrix's text colour, readable as body text."""
         # Resolved once per theme: a screen of cells asks for the same few styles many times.
         style = self._styles.get(name)
         if style is None:
-            style = self._styles[name] = text_style(self, name) if name else Style()
+            style = text_style(self, name) if name else Style()
+            if name and not self.get_component_styles(name).has_rule("color"):
+                style += Style(color=self.frame_style.color)
+            self._styles[name] = style
         return style
 
     def _header(self, width: int) -> Text:
