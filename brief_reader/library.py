@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -178,6 +179,7 @@ def _listed(
 
 
 NOT_UTF8_NAME = "its name is not UTF-8 text (rename the file to read it)"
+NOT_UTF8_PATH = "its path is not UTF-8 text (rename the file or the folders above it to read it)"
 
 
 def _utf8_name(name: str) -> bool:
@@ -292,10 +294,11 @@ def load_paths(
             raise NotFoundError(f"{path}: no such file or folder")
     for path in _distinct(paths):
         try:
-            if path.is_dir():
+            if not _utf8_name(str(path.absolute())):
+                # Every article's path starts with it: none could be kept or shown.
+                errors.append(ReadError(path, NOT_UTF8_PATH))
+            elif path.is_dir():
                 files += _listed(path, errors, errors)
-            elif not _utf8_name(str(path)):
-                errors.append(ReadError(path, NOT_UTF8_NAME))
             else:
                 files.append(_stat_file(path, path.parent))
         except OSError as error:
@@ -310,21 +313,45 @@ def _write_reason(error: OSError) -> str:
 
 
 def _distinct(paths: Sequence[Path]) -> list[Path]:
-    """The given paths, each file read once: a path given again (`x.txt ./x.txt`), or inside a
-    folder also given (`d d/tech`), is left out, so no article is read twice and found to share
-    everything with itself."""
-    kept: list[tuple[Path, Path]] = []
+    """The given paths, each file read once: a path given again (`x.txt ./x.txt`, or a link to
+    it), or inside a folder also given (`d d/tech`), is left out, so no article is read twice
+    and found to share everything with itself.
+
+    A stat each, and a real path per folder (a shell's `dir/*.txt` names thousands of files in
+    a few folders): the files' folders are resolved once each.
+    """
+    real_folders: dict[str, Path] = {}
+
+    def real_folder(folder: str) -> Path:
+        found = real_folders.get(folder)
+        if found is None:
+            found = real_folders[folder] = Path(os.path.realpath(folder or "."))
+        return found
+
+    entries: list[tuple[Path, Path, tuple[int, int] | None, bool]] = []
     for given in map(Path, paths):
         try:
-            real = given.resolve()
-        except (OSError, RuntimeError):
-            real = given.absolute()
-        if any(real == other or other in real.parents for _, other in kept):
+            info = os.stat(given)
+        except OSError:
+            entries.append((given, given.absolute(), None, False))
             continue
-        # A folder given after one inside it takes its place.
-        kept = [(p, other) for p, other in kept if real not in other.parents]
-        kept.append((given, real))
-    return [p for p, _ in kept]
+        is_dir = stat.S_ISDIR(info.st_mode)
+        name = os.fspath(given)
+        real = real_folder(name) if is_dir else real_folder(os.path.dirname(name)) / given.name
+        entries.append((given, real, (info.st_dev, info.st_ino), is_dir))
+    folders = {real for _, real, _, is_dir in entries if is_dir}
+    kept: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    for given, real, identity, _ in entries:
+        # Inside a folder also given: that folder reads it. Given twice: read once.
+        if (identity is not None and identity in seen) or any(
+            parent in folders for parent in real.parents
+        ):
+            continue
+        if identity is not None:
+            seen.add(identity)
+        kept.append(given)
+    return kept
 
 
 def _reason(error: OSError) -> str:
@@ -407,7 +434,7 @@ class Library:
             if path.is_dir():
                 # What cannot be walked (a symlink loop, a name that is not text) is reported.
                 candidates = list(walk(path, report.errors))
-            elif not _utf8_name(str(path)):
+            elif not _utf8_name(path.name):
                 report.errors.append(ReadError(path, NOT_UTF8_NAME))
                 continue
             else:

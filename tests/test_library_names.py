@@ -167,3 +167,19 @@ def test_adds_at_once_of_files_with_one_name_keep_every_file(tmp_path: Path) -> 
     kept = sorted(p.read_text(encoding="utf-8") for p in articles.glob("story*.txt"))
     assert kept == sorted(s.read_text(encoding="utf-8") for s in sources)
     assert not [p for p in articles.iterdir() if p.name.startswith(".adding-")]
+
+
+def test_a_folder_whose_name_is_not_utf8_is_one_clear_line_and_can_be_added(
+    cli: RunCli, tmp_path: Path, paths: Paths
+) -> None:
+    folder = os.path.join(os.fsencode(tmp_path), b"dir_caf\xe9")
+    write_article(Path(os.fsdecode(folder)), "good.txt", "Good story", "A good story to read.")
+    given = os.fsdecode(folder)
+    for args in (["list", given], ["list", os.path.join(given, "good.txt")]):
+        listed = cli(*args)
+        assert "Traceback" not in listed.stderr
+        assert "its path is not UTF-8 text" in listed.stderr, args
+    added = cli("add", given)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout == "added good.txt (1 article)\n"
+    assert "Good story" in cli("list").stdout
