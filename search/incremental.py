@@ -156,6 +156,8 @@ def update(
         return None  # some left the library: likewise
     if not arrived:
         return previous
+    if (len(old.keys) <= SMALL_LIBRARY) != (len(articles) <= SMALL_LIBRARY):
+        return None  # a small library's stories are made otherwise (`passages._sharing_stories`)
     prepared = prepare(sorted(arrived, key=lambda a: a.id))
     per_article = list(stem_counts(prepared))
     hashes = [sentence_hash(cls.words) for cls in prepared.classes]

@@ -423,17 +423,31 @@ def _finish(
 
 
 def _sharing_stories(story_of: list[int], raw: list[RawGroup]) -> list[int]:
-    """Each article's story (an index standing for it), where an article that shares no
-    passage with another article of its story stands alone."""
-    sharing: set[int] = set()
+    """Each article's story (an index standing for it), made of the articles of its story that
+    share passages with each other, directly or through others: an article sharing none stands
+    alone, and two pairs that share nothing with each other are two stories."""
+    parent = list(range(len(story_of)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
     for item in raw:
-        indices = {a for a, _, _ in item.passages}
-        for a in indices:
-            if any(story_of[b] == story_of[a] for b in indices if b != a):
-                sharing.add(a)
-    # Who stays keeps the story's index; who leaves gets one no story has (past the last).
+        by_story: dict[int, int] = {}
+        for a, _, _ in item.passages:
+            first = by_story.setdefault(story_of[a], a)
+            ra, rb = find(first), find(a)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    # A part keeps the index of its story when it holds the article standing for the story;
+    # the other parts take one no story has (past the last), by their first article.
     size = len(story_of)
-    return [root if index in sharing else size + index for index, root in enumerate(story_of)]
+    return [
+        story_of[index] if find(index) == find(story_of[index]) else size + find(index)
+        for index in range(size)
+    ]
 
 
 def _cover_repeats(prepared: Prepared, covered: dict[str, list[tuple[int, int]]]) -> None:
