@@ -10,6 +10,7 @@ own characters: curly quotes and non-breaking hyphens are folded only for matchi
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from brief_reader.article import BlockKind
@@ -380,26 +381,40 @@ def _domain(url: str) -> str:
     return host.removeprefix("www.")
 
 
-# A short line that states data: a rank ("10th League One"), a parenthesis ("WINNERS (once)"),
-# or a name and its value ("Animation - Brush Head"; an em dash sets off a clause instead, as in a
-# headline). Not a phone number ("Americas+1 212 318
-# 2000"): a page's contact menu lists those.
-_DATA_LINE_RE = re.compile(r"\b\d+(?:st|nd|rd|th)\b|\(\w|\w [-–] \w", re.I)
+# What a short line states as data: a rank ("10th League One"), words in parentheses
+# ("WINNERS (once)"), or the value after a name and a dash ("Animation - Brush Head"; an em dash
+# sets off a clause instead, as in a headline). Not a phone number ("Americas+1 212 318 2000"),
+# nor a code or a count in parentheses ("English (UK)", "Basket (0)"): menus list those.
+_RANK_RE = re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.I)
+_WORDS_IN_PARENTHESES_RE = re.compile(r"\(([a-z][^()]*)\)")
+_NAMED_VALUE_RE = re.compile(r"\w [-–] (\w.*)$")
 _PHONE_RE = re.compile(r"\+\d|\d{2,4}(?:[ .-]\d{2,4}){2,}")
 
 
-def states_data(text: str) -> bool:
-    """Whether a short line states data (a rank, a parenthesis, a name and its value), as
-    rows of a table of results or a list of award winners do; a menu's entries seldom do."""
-    return _DATA_LINE_RE.search(text) is not None and _PHONE_RE.search(text) is None
+def _data_value(text: str) -> str | None:
+    """What a short line states as data (its rank, its words in parentheses, the value after
+    its dash), or None when it states none."""
+    if _PHONE_RE.search(text):
+        return None
+    for pattern in (_RANK_RE, _WORDS_IN_PARENTHESES_RE, _NAMED_VALUE_RE):
+        found = pattern.search(text)
+        if found is not None:
+            return found.group(found.lastindex or 0).strip().casefold()
+    return None
+
+
+def states_data(texts: Sequence[str]) -> bool:
+    """Whether a run of short lines is a list of data (a table of results, a list of award
+    winners), not a menu: half of its lines or more state data, each its own. A menu's
+    template repeats its words ("Facebook (opens in new window)", "UK Edition - English"), and
+    its entries (section names) seldom state any."""
+    values = [v for v in map(_data_value, texts) if v is not None]
+    return 2 * len(values) >= len(texts) and len(set(values)) == len(values)
 
 
 def _lists_data(lines: list[Line], run: list[int]) -> bool:
-    """Whether a run of short lines is a list of data (a table of results, a list of award
-    winners), not a menu: half or more of its lines state a number, a parenthesis or a name
-    and its value, which a menu's entries (section names) seldom do."""
-    data = sum(1 for i in run if states_data(lines[i].text))
-    return 2 * data >= len(run)
+    """Whether a run of short lines taken for a menu is a list of data (`states_data`)."""
+    return states_data([lines[i].text for i in run])
 
 
 def _states_detail(text: str) -> bool:
@@ -492,7 +507,7 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
         if (
             len(kept) > 1
             and not is_title_candidate(kept[0].text)
-            and _may_be_kicker(kept[0].text)
+            and _may_be_kicker(kept[0].text, kept[1].text)
             and _words(kept[0].text) <= 3
             and looks_like_heading(kept[0].text)
             and is_title_candidate(kept[1].text)
@@ -502,7 +517,7 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
             kept = kept[1:]
         found = None
         if not is_title_candidate(kept[0].text) and (
-            _words(kept[0].text) > 3 or _may_be_kicker(kept[0].text)
+            _words(kept[0].text) > 3 or len(kept) < 2 or _may_be_kicker(kept[0].text, kept[1].text)
         ):
             # A short line (a widget's label) above a headline is not the title either.
             found = headline_below_chrome(kept)
@@ -539,12 +554,15 @@ def clean(text: str, hints: Metadata | None = None, *, markdown: bool = False) -
 _LONG_WORD_RE = re.compile(r"[^\W\d_][\w'’-]{3,}")
 
 
-def _may_be_kicker(text: str) -> bool:
+def _may_be_kicker(text: str, below: str) -> bool:
     """Whether a short line over a headline may be a section label or widget ("White House",
-    "Gold and Precious Metals", "Edit"): labels are capitalised word by word. A short line in
-    sentence case ("Prime minister's questions") is a headline of its own, though a question
-    under it reads like one too."""
-    return all(word[0].isupper() for word in _LONG_WORD_RE.findall(text))
+    "Gold and Precious Metals", "Breaking news"). A label capitalised word by word always may;
+    one in sentence case only over a headline, not over a sentence: "Prime minister's
+    questions" over "So who, if anyone, is playing politics with the security of the nation?"
+    is the headline, and the question its story's first line."""
+    if all(word[0].isupper() for word in _LONG_WORD_RE.findall(text)):
+        return True
+    return not below.rstrip().rstrip("\"'”’»)]").endswith((".", "?", "!"))
 
 
 def _headline_only(title: str, source: str | None) -> str:
@@ -588,11 +606,7 @@ def _in_data_list(parts: list[tuple[BlockKind, str]], index: int) -> bool:
     while hi < len(parts) and parts[hi][0] is BlockKind.HEADING:
         hi += 1
     run = [text for _, text in parts[lo:hi]]
-    return (
-        len(run) >= 3
-        and states_data(parts[index][1])
-        and 2 * sum(map(states_data, run)) >= len(run)
-    )
+    return len(run) >= 3 and _data_value(parts[index][1]) is not None and states_data(run)
 
 
 def _reads_as_label(text: str) -> bool:

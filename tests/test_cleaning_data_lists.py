@@ -176,3 +176,35 @@ def test_a_short_headline_in_sentence_case_is_the_title_not_a_section_label(
 )
 def test_a_label_in_title_case_still_gives_way_to_the_headline(text: str, title: str) -> None:
     assert clean(text).meta.title == title
+
+
+STORY = (
+    "Council approves new budget for city transport\n\n"
+    "The city council approved a new budget on Tuesday that will fund two new tram lines and "
+    "more buses, officials said.\n\n"
+    "The vote was 12 to 3, with opposition members saying the plan costs too much.\n\n"
+)
+MENUS = {
+    "languages": "Edition\nEnglish (UK)\nEnglish (US)\nFrançais (FR)\nDeutsch (DE)\nEspañol (ES)",
+    "account": "Sign in\nBasket (0)\nSaved (3)\nHelp - FAQ",
+    "editions": "UK Edition - English\nUS Edition - English\nAU Edition - English\nWorld - English",
+}
+
+
+@pytest.mark.parametrize("name", sorted(MENUS))
+def test_a_menu_whose_entries_repeat_a_template_or_a_code_still_goes(name: str) -> None:
+    body = body_of(STORY + MENUS[name] + "\n")
+    assert "opposition members" in body
+    for entry in MENUS[name].splitlines()[1:]:
+        assert entry not in body, (entry, body)
+
+
+@pytest.mark.parametrize("label", ["Breaking news", "Live updates", "Watch live", "Most read"])
+def test_a_label_in_sentence_case_over_a_headline_gives_way_to_it(label: str) -> None:
+    text = (
+        f"{label}\n\nMinister resigns over expenses scandal after weeks of pressure\n\n"
+        "The minister resigned on Tuesday after weeks of pressure over his expense claims.\n"
+    )
+    assert (
+        clean(text).meta.title == "Minister resigns over expenses scandal after weeks of pressure"
+    )
