@@ -214,104 +214,39 @@ def cluster(
     return groups
 
 
-# What a clause naming who said something is made of, besides the names and titles (words
-# written with a capital inside it): the verb of saying, a role, and the words joining them.
-_ATTRIBUTION_WORDS = frozenset(
-    [
-        "said",
-        "says",
-        "told",
-        "tells",
-        "added",
-        "adds",
-        "according",
-        "to",
-        "wrote",
-        "writes",
-        "asked",
-        "noted",
-        "explained",
-        "argued",
-        "claimed",
-        "stated",
-        "a",
-        "an",
-        "the",
-        "of",
-        "at",
-        "for",
-        "from",
-        "with",
-        "and",
-        "in",
-        "on",
-        "by",
-        "who",
-        "his",
-        "her",
-        "their",
-        "its",
-        "chief",
-        "executive",
-        "officer",
-        "financial",
-        "operating",
-        "president",
-        "vice",
-        "chairman",
-        "chairwoman",
-        "chair",
-        "director",
-        "managing",
-        "head",
-        "economist",
-        "analyst",
-        "analysts",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "secretary",
-        "minister",
-        "deputy",
-        "general",
-        "senior",
-        "junior",
-        "judge",
-        "founder",
-        "editor",
-        "correspondent",
-        "reporter",
-        "professor",
-        "researcher",
-        "lawyer",
-        "attorney",
-        "partner",
-        "member",
-        "leader",
-        "boss",
-        "official",
-        "officials",
-        "manager",
-        "governor",
-        "mayor",
-        "senator",
-        "representative",
-        "commissioner",
-    ]
+# What a passage naming who said something is made of, besides the names and titles (words
+# written with a capital inside it): a verb of saying or a role, and words joining them.
+_SAYING = "said says told tells added adds according wrote writes asked noted explained argued"
+_ROLES = (
+    "chief executive officer financial operating president vice chairman chairwoman chair "
+    "director managing head economist analyst analysts spokesman spokeswoman spokesperson "
+    "secretary minister deputy general senior junior judge founder editor correspondent "
+    "reporter professor researcher lawyer attorney partner member leader boss official "
+    "officials manager governor mayor senator representative commissioner"
 )
+_JOINING = "to a an the of at for from with and in on by who his her their its"
+_NAMING = frozenset(_SAYING.split()) | frozenset(_ROLES.split())
+_ATTRIBUTION_WORDS = _NAMING | frozenset(_JOINING.split())
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 def is_attribution(text: str) -> bool:
     """Whether a passage only says who spoke or who someone is ("said Fiat chief executive
     Sergio Marchionne.", "an economist at Natexis Banques Populaires."): after its first word,
-    a capitalised word is part of a name or title; every other word is one of saying, a role,
-    or a word joining them. Such a passage states no fact of its own."""
+    a capitalised word is part of a name or title, and every other word says or names a role,
+    or joins such words. Such a passage states no fact of its own.
+
+    A headline written in Title Case ("President Trump Signs Tax Bill Into Law") capitalises
+    every word and is never one: a passage must write some word of four letters or more in
+    lower case, as a sentence does.
+    """
     words = _WORD_RE.findall(text)
     if not words or len(words) > 12:
         return False
+    if all(w[0].isupper() for w in words[1:] if len(w) >= 4):
+        return False
     plain = [w.casefold() for i, w in enumerate(words) if i == 0 or not w[0].isupper()]
-    return all(w in _ATTRIBUTION_WORDS for w in plain)
+    return all(w in _ATTRIBUTION_WORDS for w in plain) and not _NAMING.isdisjoint(plain)
 
 
 def _one_per_fact(
