@@ -528,7 +528,9 @@ def _copy_atomic(source: Path, folder: Path, name: str) -> Path:
 
     The copy is written to a temporary file, then given its name by a hard link, which fails
     when the name is taken: a crash never leaves half an article, and two adds at once never
-    write over each other's file (a check for a free name, then a rename, could).
+    write over each other's file (a check for a free name, then a rename, could). Where the
+    file system has no hard links, the name is taken by creating it empty, in one step, and the
+    copy renamed over it.
     """
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".adding-")
     try:
@@ -545,7 +547,13 @@ def _copy_atomic(source: Path, folder: Path, name: str) -> Path:
                 if error.errno not in _NO_HARD_LINKS:
                     raise
                 if _claim(target):
-                    os.replace(tmp, target)
+                    # The name is ours, empty until the rename: stopped before it, the empty
+                    # file goes too (it would be read as an empty article).
+                    try:
+                        os.replace(tmp, target)
+                    except BaseException:
+                        target.unlink(missing_ok=True)
+                        raise
                     return target
                 continue
             return target

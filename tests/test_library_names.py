@@ -183,3 +183,33 @@ def test_a_folder_whose_name_is_not_utf8_is_one_clear_line_and_can_be_added(
     assert added.returncode == 0, added.stderr
     assert added.stdout == "added good.txt (1 article)\n"
     assert "Good story" in cli("list").stdout
+
+
+def test_without_hard_links_adds_still_keep_every_file_and_a_stop_leaves_none_empty(
+    tmp_path: Path, paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from brief_reader.library import Library
+
+    def no_links(source: object, target: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    sources = []
+    for n in range(3):
+        write_article(tmp_path / str(n), "story.txt", f"Story {n}", f"Story number {n} of three.")
+        sources.append(tmp_path / str(n) / "story.txt")
+    library = Library(paths)
+    library.add(sources[:2])
+    kept = sorted(p.name for p in paths.articles_dir.glob("story*.txt"))
+    assert kept == ["story-2.txt", "story.txt"]
+
+    def stopped(source: object, target: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        library.add(sources[2:])
+    left = sorted(p.name for p in paths.articles_dir.iterdir())
+    assert left == ["story-2.txt", "story.txt"]
