@@ -95,19 +95,28 @@ def decode(data: bytes) -> Decoded:
 _UNREADABLE_BYTE_RE = re.compile("[\udc80-\udcff]")
 
 
+_DAMAGE_SAMPLE = 1 << 18  # bytes looked at to tell damaged UTF-8 from a single-byte code page
+
+
 def _damaged_utf8(data: bytes) -> Decoded | None:
     """`data` read as UTF-8, each byte that is not shown as U+FFFD, when the rest of it shows it
-    is UTF-8: more characters written as whole multi-byte UTF-8 sequences than bytes that are
-    not. A stray byte in a UTF-8 file (a cut, a bad copy) then costs that character alone,
-    not every accent and curly quote of the file read as mojibake. Text in a single-byte code
-    page (cp1252, Latin-1) almost never holds such sequences: its high bytes stand alone."""
-    escaped = data.decode("utf-8", "surrogateescape")
-    unreadable = len(escaped) - len(_UNREADABLE_BYTE_RE.sub("", escaped))
-    whole = len(escaped) - len(escaped.encode("ascii", "ignore")) - unreadable
-    if whole <= unreadable:
+    is UTF-8. A stray byte in a UTF-8 file (a cut, a bad copy) then costs that character alone,
+    not every accent and curly quote of the file read as mojibake.
+
+    The evidence is the multi-byte sequences that are whole, each counting its bytes beyond the
+    first ("é" one, "’" two): text in a single-byte code page (cp1252, Latin-1) almost never
+    holds them, its high bytes stand alone, and a three-byte sequence by chance is rarer still.
+    It must outweigh the bytes that are not UTF-8. The file's first 256 KiB are looked at.
+    """
+    sample = data[:_DAMAGE_SAMPLE].decode("utf-8", "surrogateescape")
+    unreadable = len(_UNREADABLE_BYTE_RE.findall(sample))
+    wide = [c for c in sample if c > "\x7f" and not _UNREADABLE_BYTE_RE.match(c)]
+    evidence = sum(len(c.encode("utf-8", "surrogatepass")) - 1 for c in wide)
+    if evidence <= unreadable:
         return None
     text = data.decode("utf-8-sig", "replace")
-    note = f"{counted(unreadable, 'byte')} could not be read as UTF-8 (shown as \ufffd)"
+    bad = len(_UNREADABLE_BYTE_RE.findall(data.decode("utf-8", "surrogateescape")))
+    note = f"{counted(bad, 'byte')} could not be read as UTF-8 (shown as \ufffd)"
     return Decoded(strip_controls(text), "utf-8", note)
 
 

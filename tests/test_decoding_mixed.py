@@ -87,3 +87,12 @@ def test_show_prints_the_damaged_file_as_utf8(tmp_path: Path, cli: RunCli) -> No
     assert shown.returncode == 0
     assert STORY[0] in shown.stdout and "Officials\ufffd said the talks" in shown.stdout
     assert "1 byte could not be read as UTF-8" in shown.stderr
+
+
+def test_one_curly_quote_outweighs_one_stray_byte(tmp_path: Path) -> None:
+    path = tmp_path / "tie.txt"
+    path.write_bytes("Aide quits\n\nThe minister’s aide said he would go. ".encode() + b"\x93\n")
+    article = one_article(path)
+    assert "minister’s aide" in article.body
+    assert "â€" not in article.body
+    assert article.warnings == ("1 byte could not be read as UTF-8 (shown as \ufffd)",)
