@@ -30,7 +30,7 @@ from brief_reader.sanitize import UNSAFE_FIELD
 
 # Bump when reading or cleaning changes what an article holds: old entries are then ignored.
 # A change to the Article's fields changes the stamp by itself.
-CACHE_VERSION = 9
+CACHE_VERSION = 10
 # The format this cache replaced: never read, removed when the cache is written.
 _LEGACY_SUFFIX = ".pickle"
 

@@ -142,22 +142,29 @@ def _read_csv(text: str, dialect: type[csv.Dialect] | csv.Dialect) -> _CsvRead:
 
 
 def _distinct_names(names: list[str], notes: list[str]) -> list[str]:
-    """The header's column names, a name given twice numbered from its second time ("text",
-    "text 2"): a row read by name would otherwise keep only the last of them, and the first
-    column's text would be lost without a word. Each such column is named in `notes`."""
-    seen: dict[str, int] = {}
+    """The header's column names, a name given again numbered ("text", "text 2"): a row read by
+    name would otherwise keep only the last of them, and the first column's text would be lost
+    without a word. Each such named column is said in `notes`; columns without a name (an
+    export's empty trailing columns) are numbered without a word."""
+    taken = set(names)
+    seen: set[str] = set()
     out: list[str] = []
     for name in names:
-        count = seen[name] = seen.get(name, 0) + 1
-        if count == 1:
+        if name not in seen:
+            seen.add(name)
             out.append(name)
             continue
-        renamed = f"{name} {count}"
+        count = 2
+        while f"{name} {count}".strip() in taken:
+            count += 1
+        renamed = f"{name} {count}".strip()
+        taken.add(renamed)
         out.append(renamed)
-        notes.append(
-            f"the CSV names a column {name!r} twice: the first is read as {name!r}, "
-            f"the other as {renamed!r}"
-        )
+        if name:
+            notes.append(
+                f"the CSV names a column {name!r} twice: the first is read as {name!r}, "
+                f"the other as {renamed!r}"
+            )
     return out
 
 

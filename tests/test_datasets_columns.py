@@ -59,3 +59,22 @@ def test_rows_with_no_text_are_named_not_dropped_in_silence(tmp_path: Path) -> N
     assert [a.title for a in loaded.articles] == ["Harbour fire", "Bridge vote"]
     warned = [w for a in loaded.articles for w in a.warnings]
     assert warned == ["2 rows with no article text, skipped: 2, 4"]
+
+
+def test_unnamed_columns_say_nothing_and_renaming_takes_no_other_columns_name(
+    tmp_path: Path,
+) -> None:
+    blank = tmp_path / "blank.csv"
+    blank.write_text("title,text,,\nHarbour fire,A fire broke out at the harbour.,,\n", "utf-8")
+    (article,) = load_paths([blank]).articles
+    assert article.warnings == ()
+    clash = tmp_path / "clash.csv"
+    clash.write_text(
+        "title,text,text 2,text\nHarbour fire,A fire broke out at the harbour.,kept,third\n",
+        encoding="utf-8",
+    )
+    (article,) = load_paths([clash]).articles
+    assert article.body == "A fire broke out at the harbour."
+    assert article.warnings == (
+        "the CSV names a column 'text' twice: the first is read as 'text', the other as 'text 3'",
+    )
