@@ -49,6 +49,7 @@ _LONGEST_WORD = 200
 _MINUS_RE = re.compile(r'(?<![^\s(])[-\u2212](?=[^\W_]|["(])')
 _FIELD_RE = re.compile(r"(?<![\w.])([^\W\d]\w*):")
 _WIDEN = "\uffff"
+NOTHING_TO_SEARCH = "nothing to search for"  # the notice of a query with no words at all
 _FULL_DATE = 10  # len("YYYY-MM-DD")
 
 
@@ -144,7 +145,8 @@ def _problem(text: str) -> str | None:
         name = match.group(1)
         if name not in QUERY_FIELDS:
             return f"no field '{name}:' (fields: {', '.join(sorted(set(QUERY_FIELDS) - {'text'}))})"
-        if not outside[match.end() :].strip() or outside[match.end()].isspace():
+        rest = outside[match.end() :]
+        if not rest.strip() or rest[0].isspace() or rest[0] == ")":
             return f"nothing after '{name}:'"
     return None
 
@@ -221,7 +223,7 @@ def parse(text: str, parser: QueryParser) -> ParsedQuery:
     """Parse what the user typed; on trouble, fall back to its words with a notice."""
     text = normalize(text)
     if not text:
-        return ParsedQuery(text, wq.NullQuery, "nothing to search for")
+        return ParsedQuery(text, wq.NullQuery, NOTHING_TO_SEARCH)
     problem = _problem(text)
     q: wq.Query | None = None
     if problem is None:
@@ -232,7 +234,7 @@ def parse(text: str, parser: QueryParser) -> ParsedQuery:
     if q is None or q is wq.NullQuery:
         fallback = words_query(text)
         if fallback is wq.NullQuery:
-            return ParsedQuery(text, wq.NullQuery, "nothing to search for")
+            return ParsedQuery(text, wq.NullQuery, NOTHING_TO_SEARCH)
         reason = problem or "no search terms"
         return ParsedQuery(
             text, fallback, f"query not understood ({reason}); searched for its words instead"

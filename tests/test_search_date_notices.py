@@ -32,6 +32,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
         ("date:[2026-07 to 2026-06]", "the date range runs backwards"),
         ("date:[2026-07-02 TO 2026-07-01]", "the date range runs backwards"),
         ("qoder title:", "nothing after 'title:'"),
+        ("(claude date:)", "nothing after 'date:'"),
     ],
 )
 def test_a_query_that_cannot_match_by_its_form_says_why(

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from brief_reader.search.index import SearchIndex, annotation_source
+from brief_reader.search.query import NOTHING_TO_SEARCH
 from brief_reader.search.results import SearchResults, SyncReport
 from brief_reader.search.snippets import mark
 from brief_reader.tui.commands import (
@@ -127,7 +128,7 @@ def _report(report: SyncReport, from_library: bool) -> None:
         warn(f"{counted(count, 'file')} could not be read: {report.errors[0]}")
 
 
-NOTHING_TO_SEARCH = 'nothing to search for: give words, e.g. brief-reader search "bans"'
+GIVE_WORDS = f'{NOTHING_TO_SEARCH}: give words, e.g. brief-reader search "bans"'
 
 
 def run_search(args: argparse.Namespace, ctx: Context) -> int:
@@ -136,7 +137,7 @@ def run_search(args: argparse.Namespace, ctx: Context) -> int:
         raise BriefReaderError("--limit must be 1 or more")
     check_text(args.query)
     if not args.query.strip():
-        raise BriefReaderError(NOTHING_TO_SEARCH)
+        raise BriefReaderError(GIVE_WORDS)
     with _index_location(ctx) as location:
         index, report = _sync(ctx, location)
         _report(report, not ctx.inputs)
@@ -152,9 +153,9 @@ def run_search(args: argparse.Namespace, ctx: Context) -> int:
         kept = [hit for hit in results.hits if hit.id not in hidden]
         gone = len(results.hits) - len(kept)
         results = dataclasses.replace(results, hits=kept, total=results.total - gone)
-    if results.notice == "nothing to search for":
+    if results.notice == NOTHING_TO_SEARCH:
         # Punctuation alone ("-", a lone quote) is as empty as no query at all.
-        raise BriefReaderError(NOTHING_TO_SEARCH)
+        raise BriefReaderError(GIVE_WORDS)
     if results.notice:
         warn(results.notice)
     if args.json:
