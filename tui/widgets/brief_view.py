@@ -14,7 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from brief_reader.search.brief import Fact, Outlet, StoryBrief, Telling, short_name
-from brief_reader.tui.widgets.coverage import FIRST, KIND_CLASSES, glyph, legible, text_style
+from brief_reader.tui.widgets.coverage import (
+    FIRST,
+    KIND_CLASSES,
+    component_style,
+    glyph,
+    legible,
+)
 from brief_reader.tui.widgets.palette import FrameStyled
 from rich.cells import cell_len
 from rich.style import Style
@@ -345,16 +351,7 @@ class BriefView(FrameStyled, ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, base).apply_offsets(scroll_x, index)
 
     def _style(self, name: str) -> Style:
-        """Component class `name` resolved for the theme in front; one that sets no colour of
-        its own (an outlet's name) keeps the view's text colour, readable as body text."""
-        # Resolved once per theme: a screen of cells asks for the same few styles many times.
-        style = self._styles.get(name)
-        if style is None:
-            style = text_style(self, name) if name else Style()
-            if name and not self.get_component_styles(name).has_rule("color"):
-                style += Style(color=self.frame_style.color)
-            self._styles[name] = style
-        return style
+        return component_style(self, self._styles, name)
 
     def _render_pieces(self, line: _Line, width: int) -> Strip:
         text = Text(style=self.frame_style, no_wrap=True, end="")

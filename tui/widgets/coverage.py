@@ -42,6 +42,19 @@ LABEL_MAX = 56  # widest the fact column grows
 KEY_NAME = 32  # an outlet's name under the matrix is cut to this
 
 
+def component_style(widget: FrameStyled, styles: dict[str, Style], name: str) -> Style:
+    """Component class `name` of `widget` for the theme in front (`text_style`), kept in
+    `styles` (a screen of cells asks for the same few many times); one that sets no colour of
+    its own (an outlet's name) keeps the widget's text colour, readable as body text."""
+    style = styles.get(name)
+    if style is None:
+        style = text_style(widget, name) if name else Style()
+        if name and not widget.get_component_styles(name).has_rule("color"):
+            style += Style(color=widget.frame_style.color)
+        styles[name] = style
+    return style
+
+
 def text_style(widget: Widget, name: str) -> Style:
     """A component class's colour and text attributes, resolved against the widget's background.
 
@@ -211,16 +224,7 @@ class CoverageMatrix(FrameStyled, ScrollView, can_focus=True):
         return strip.crop_extend(0, width, base)
 
     def _style(self, name: str) -> Style:
-        """Component class `name` resolved for the theme in front; one that sets no colour of
-        its own (an outlet's name) keeps the matrix's text colour, readable as body text."""
-        # Resolved once per theme: a screen of cells asks for the same few styles many times.
-        style = self._styles.get(name)
-        if style is None:
-            style = text_style(self, name) if name else Style()
-            if name and not self.get_component_styles(name).has_rule("color"):
-                style += Style(color=self.frame_style.color)
-            self._styles[name] = style
-        return style
+        return component_style(self, self._styles, name)
 
     def _header(self, width: int) -> Text:
         assert self.brief is not None
