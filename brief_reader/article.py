@@ -85,8 +85,14 @@ class Article:
         return [self.body[b.start : b.end] for b in self.blocks]
 
     @property
+    def file_location(self) -> str:
+        """The file, with the row for a dataset, exactly: `--json`'s `path` (JSON escapes what
+        a terminal must not see), not for showing on a screen (`location` is)."""
+        return f"{self.path}#{self.row}" if self.row is not None else str(self.path)
+
+    @property
     def location(self) -> str:
-        """The file, with the row for a dataset, as shown to the user (and in `--json`).
+        """The file, with the row for a dataset, as shown to the user.
 
         A file's name is untrusted text too: one holding a newline, an escape sequence or a
         bidi override is shown with them taken out (`clean_field`), as every other field is.
@@ -100,7 +106,7 @@ class Article:
         """The article as DESIGN.md's machine-readable shape."""
         data: dict[str, Any] = {
             "id": self.id,
-            "path": self.location,
+            "path": self.file_location,
             "title": self.title,
             "source": self.source,
             "date": self.date,

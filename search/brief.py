@@ -181,7 +181,7 @@ class Brief:
 
     def to_json(self, articles: Sequence[Article]) -> dict[str, Any]:
         """DESIGN.md's `brief --json` document."""
-        paths = {a.id: a.location for a in articles}
+        paths = {a.id: a.file_location for a in articles}
 
         def passage(p: Passage) -> dict[str, Any]:
             return {

@@ -204,7 +204,7 @@ class SharedPassages:
                 "passages": [
                     {
                         "article": p.article,
-                        "path": by_id[p.article].location if p.article in by_id else None,
+                        "path": by_id[p.article].file_location if p.article in by_id else None,
                         "outlet": outlet(p.article),
                         "start": p.start,
                         "end": p.end,

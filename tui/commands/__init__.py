@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -113,9 +114,20 @@ def check_text(*values: str | None) -> None:
 
 
 def print_json(document: Any) -> None:
-    """Print `document` as JSON on stdout (UTF-8, not ASCII-escaped)."""
-    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
+    """Print `document` as JSON on stdout (UTF-8, not ASCII-escaped, but for what a terminal
+    must not be given raw: DEL, C1 controls and bidi overrides are written as escapes, as JSON
+    writes the C0 controls itself, so a value such as a file's name comes back exactly)."""
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    sys.stdout.write(_UNSHOWN.sub(_escaped, text))
     sys.stdout.write("\n")
+
+
+# Outside strings JSON holds none of these: each is a character of a string value.
+_UNSHOWN = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(found: re.Match[str]) -> str:
+    return f"\\u{ord(found.group()):04x}"
 
 
 def out(text: str = "") -> None:
