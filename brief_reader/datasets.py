@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from brief_reader.errors import ReadError
+from brief_reader.text import first_few
 
 MAX_DATASET_BYTES = 1024 * 1024 * 1024
 
@@ -86,16 +87,11 @@ def csv_rows(text: str, *, tab: bool, problems: list[str]) -> list[dict[str, Any
                 best = other
     problems += best.notes
     if best.problems:
-        shown = ", ".join(
+        named = [
             f"{'lines' if '-' in where else 'line'} {where} ({reason})"
-            for where, reason in best.problems[:10]
-        )
-        more = len(best.problems) - 10
-        problems.append(
-            "CSV rows that cannot be read, skipped: "
-            + shown
-            + (f" and {more} more" if more > 0 else "")
-        )
+            for where, reason in best.problems
+        ]
+        problems.append("CSV rows that cannot be read, skipped: " + first_few(named))
     return best.rows
 
 
@@ -168,11 +164,6 @@ def _distinct_names(names: list[str], notes: list[str]) -> list[str]:
     return out
 
 
-def _lines(numbers: list[int]) -> str:
-    shown = ", ".join(str(n) for n in numbers[:10])
-    return shown + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
-
-
 def jsonl_rows(text: str, problems: list[str]) -> Iterator[Mapping[str, Any]]:
     """The rows of a JSON Lines text; lines that cannot be read are named in `problems`."""
     bad: list[int] = []
@@ -191,9 +182,9 @@ def jsonl_rows(text: str, problems: list[str]) -> Iterator[Mapping[str, Any]]:
         if isinstance(value, dict):
             yield {str(k).lower(): v for k, v in value.items()}
     if bad:
-        problems.append(f"lines not JSON, skipped: {_lines(bad)}")
+        problems.append(f"lines not JSON, skipped: {first_few(bad)}")
     if deep:
-        problems.append(f"lines nested too deeply, skipped: {_lines(deep)}")
+        problems.append(f"lines nested too deeply, skipped: {first_few(deep)}")
 
 
 def _holds_text(row: object) -> bool:

@@ -26,6 +26,7 @@ from brief_reader.errors import BriefReaderError, NotFoundError, ReadError
 from brief_reader.formats import SUPPORTED_SUFFIXES
 from brief_reader.paths import Paths, ensure_private_dir, seeds_dir
 from brief_reader.settings import load_settings
+from brief_reader.text import first_few
 
 # Files a folder of articles often holds that are not articles.
 _SKIPPED_NAMES = re.compile(r"^(?:readme|license|licence|changelog|source|notice)(?:\.\w+)?$", re.I)
@@ -590,10 +591,9 @@ def find_article(articles: Sequence[Article], ref: str) -> Article:
         return matches[0]
     if not matches:
         raise NotFoundError(f"no article with id {ref!r} (see `brief-reader list`)")
-    listed = ", ".join(a.id for a in matches[:5])
-    more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
+    listed = first_few([a.id for a in matches], 5)
     raise NotFoundError(
-        f"id prefix {ref!r} matches {len(matches)} articles: {listed}{more} (give more of the id)"
+        f"id prefix {ref!r} matches {len(matches)} articles: {listed} (give more of the id)"
     )
 
 

@@ -33,7 +33,7 @@ from brief_reader.formats import DATASET_SUFFIXES, MAX_ARTICLE_BYTES
 from brief_reader.markdown_text import code_pieces, read_inline, unescape
 from brief_reader.outlets import find_credit
 from brief_reader.sanitize import clean_field, clean_text
-from brief_reader.text import counted
+from brief_reader.text import counted, first_few
 
 # The patterns below meet untrusted text, long lines included: each is written so that no
 # place is tried again from every character of a long run (a run of spaces, of "[" or of "**"),
@@ -479,8 +479,6 @@ def _dataset_articles(
     if not articles:
         raise ReadError(path, "no articles in the dataset")
     if empty:
-        shown = ", ".join(map(str, empty[:10])) + (
-            f" and {len(empty) - 10} more" if len(empty) > 10 else ""
-        )
-        problems.append(f"{counted(len(empty), 'row')} with no article text, skipped: {shown}")
+        skipped = first_few(empty)
+        problems.append(f"{counted(len(empty), 'row')} with no article text, skipped: {skipped}")
     return articles

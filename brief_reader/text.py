@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import accumulate, compress
 from typing import NamedTuple
@@ -156,3 +157,10 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u20
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """`n` and its noun, plural when `n` is not one ("1 outlet", "3 outlets", "2 stories")."""
     return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
+
+
+def first_few(items: Sequence[object], most: int = 10) -> str:
+    """The first `most` of `items`, comma-separated, and how many more there are ("2, 5, 9 and
+    4 more"): a list in a one-line message."""
+    shown = ", ".join(map(str, items[:most]))
+    return shown + (f" and {len(items) - most} more" if len(items) > most else "")
