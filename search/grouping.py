@@ -182,31 +182,24 @@ def cluster(
         group = _group(prepared, fact, adjacency, source_keys, shared)
         if group is None:
             continue
-        attributions = [
+        # Who said it ("said Yukos chief executive Steven Theede."), alone, is no fact.
+        keep = [
             k
             for k, (a, start, end) in enumerate(group.passages)
-            if is_attribution(prepared.articles[a].body[start:end])
+            if not is_attribution(prepared.articles[a].body[start:end])
         ]
-        if attributions:
-            # Who said it ("said Yukos chief executive Steven Theede."), alone, is no fact.
-            keep = [k for k in range(len(group.passages)) if k not in set(attributions)]
+        stories = Counter(story_of[group.passages[k][0]] for k in keep)
+        if len(stories) > 1:
+            # Across stories only long copies count: drop passages of other stories tied to the
+            # group by nothing longer than a stock phrase.
+            main = max(stories, key=lambda s: (stories[s], -s))
+            keep = [k for k in keep if story_of[group.passages[k][0]] == main or group.long[k]]
+        if len(keep) < len(group.passages):
             group.passages = [group.passages[k] for k in keep]
             group.long = [group.long[k] for k in keep]
             group.classes = [group.classes[k] for k in keep]
             if len(group.passages) >= 2:
                 relate(prepared, group, adjacency, source_keys)
-        stories = Counter(story_of[a] for a, _, _ in group.passages)
-        if len(stories) > 1:
-            # Across stories only long copies count: drop passages of other stories tied to the
-            # group by nothing longer than a stock phrase.
-            main = max(stories, key=lambda s: (stories[s], -s))
-            keep = [
-                k for k, p in enumerate(group.passages) if story_of[p[0]] == main or group.long[k]
-            ]
-            group.passages = [group.passages[k] for k in keep]
-            group.long = [group.long[k] for k in keep]
-            group.classes = [group.classes[k] for k in keep]
-            relate(prepared, group, adjacency, source_keys)
         if len(group.passages) >= 2 and len({source_keys[p[0]] for p in group.passages}) >= 2:
             groups.append(group)
     # The groups are made: what the classes kept for matching is not needed any more.
