@@ -8,6 +8,7 @@ import html.entities
 import re
 from dataclasses import dataclass
 
+from brief_reader.markdown_text import ESCAPE
 from brief_reader.sanitize import strip_controls
 from brief_reader.text import counted
 
@@ -157,7 +158,7 @@ _REFERENCE_RE = re.compile(
     r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}));"
 )
 # A backslash escape of Markdown: the "&" of "\&amp;" is a character, not a reference.
-_ESCAPE_OR_REFERENCE_RE = re.compile(r"\\[!-/:-@\[-`{-~]|" + _REFERENCE_RE.pattern)
+_ESCAPE_OR_REFERENCE_RE = re.compile(ESCAPE + "|" + _REFERENCE_RE.pattern)
 
 
 def _character(found: re.Match[str]) -> str:

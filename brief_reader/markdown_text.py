@@ -232,7 +232,7 @@ CodeKind = Literal["text", "span", "block"]
 
 # ASCII punctuation: what a backslash escapes in CommonMark (before anything else it is itself).
 _PUNCTUATION = r"!-/:-@\[-`{-~"
-_ESCAPE = rf"\\[{_PUNCTUATION}]"
+ESCAPE = rf"\\[{_PUNCTUATION}]"  # a backslash escape, as a pattern
 _ESCAPED_RE = re.compile(rf"\\([{_PUNCTUATION}])")
 # What code is escaped for: every punctuation character but the backticks, which no later
 # reading takes for syntax (code spans are found first, here).
@@ -240,16 +240,15 @@ _CODE_PUNCTUATION_RE = re.compile(r"([!-/:-@\[-_{-~])")
 # A fence opening a code block, and the whole line of one closing it.
 _FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)")
 _CLOSING_FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})[ \t]*")
-_BACKTICKS_RE = re.compile(r"`+")
-_ESCAPE_OR_BACKTICKS_RE = re.compile(rf"{_ESCAPE}|`+")
+_ESCAPE_OR_BACKTICKS_RE = re.compile(rf"{ESCAPE}|`+")
 _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
 # A backslash at the end of a line that the paragraph goes on after: a hard line break.
-_ESCAPE_OR_BREAK_RE = re.compile(rf"{_ESCAPE}|\\(?=\n[ \t]*\S)")
+_ESCAPE_OR_BREAK_RE = re.compile(rf"{ESCAPE}|\\(?=\n[ \t]*\S)")
 # Link and image text may hold escapes (`[a \] b](x)`), never a bracket of its own; an image
 # goes whole, a link leaves its text.
 _LINK_TEXT = r"(?:\\.|[^\][\\\n])"
 _ESCAPE_OR_LINK_RE = re.compile(
-    rf"{_ESCAPE}|!\[{_LINK_TEXT}*\]\([^)[\]]*\)"
+    rf"{ESCAPE}|!\[{_LINK_TEXT}*\]\([^)[\]]*\)"
     rf"|\[({_LINK_TEXT}+)\]\((?:[^)\s[\]]+)(?:\s+\"[^\"]*\")?\)"
 )
 # Emphasis, strong emphasis and strikethrough, each within a line and never across its own
@@ -257,11 +256,11 @@ _ESCAPE_OR_LINK_RE = re.compile(
 # `_` marks no emphasis inside a word ("snake_case_name", "a__b__c"); the strong kinds go
 # first, so "*a **b** c*" loses both. The lookahead passes every other character at once.
 _STRONG_RE = re.compile(
-    rf"(?=[\\*_~])(?:{_ESCAPE}|(\*\*|~~)(?=\S)((?:\\.|(?!\1)[^\\\n])+?)(?<=\S)\1"
+    rf"(?=[\\*_~])(?:{ESCAPE}|(\*\*|~~)(?=\S)((?:\\.|(?!\1)[^\\\n])+?)(?<=\S)\1"
     r"|__(?<!\w__)(?=\S)((?:\\.|(?!__)[^\\\n])+?)(?<=\S)__(?!\w))"
 )
 _EMPHASIS_RE = re.compile(
-    rf"(?=[\\*_])(?:{_ESCAPE}|\*(?=\S)((?:\\.|[^\\\n*])+?)(?<=\S)\*"
+    rf"(?=[\\*_])(?:{ESCAPE}|\*(?=\S)((?:\\.|[^\\\n*])+?)(?<=\S)\*"
     r"|_(?<!\w_)(?=\S)((?:\\.|[^\\\n_])+?)(?<=\S)_(?!\w))"
 )
 
@@ -363,7 +362,7 @@ def _spans_of(text: str) -> Iterator[tuple[str, CodeKind]]:
         yield text, "text"
         return
     runs: dict[int, list[int]] = {}
-    for run in _BACKTICKS_RE.finditer(text):
+    for run in _BACKTICKS.finditer(text):
         runs.setdefault(run.end() - run.start(), []).append(run.start())
     blanks = [blank.start() for blank in _BLANK_LINE_RE.finditer(text)]
     done = at = 0
