@@ -135,6 +135,11 @@ def out(text: str = "") -> None:
     sys.stdout.write(for_terminal(text) + "\n")
 
 
+def names_web_page(source: object) -> bool:
+    """Whether `add` was given an http(s) address rather than a file (checked when fetched)."""
+    return str(source).lower().startswith(("http://", "https://"))
+
+
 def shown_name(path: object) -> str:
     """A file's name or path on one line of output: a name is untrusted text, and one holding a
     newline or an escape sequence must not forge or colour the lines printed around it."""
@@ -153,6 +158,7 @@ __all__ = [
     "add_json_argument",
     "add_paths_argument",
     "check_text",
+    "names_web_page",
     "out",
     "print_json",
     "shown_name",

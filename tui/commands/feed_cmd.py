@@ -7,7 +7,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from brief_reader.tui.commands import Context, add_json_argument, out, print_json, warn
+from brief_reader.tui.commands import (
+    Context,
+    add_json_argument,
+    names_web_page,
+    out,
+    print_json,
+    warn,
+)
 
 from brief_reader.errors import BriefReaderError
 from brief_reader.text import counted
@@ -247,8 +254,8 @@ def run_add_urls(args: argparse.Namespace, ctx: Context) -> int:
     from brief_reader.feeds.http import HttpClient
 
     # Told apart as `add` tells them: an http(s) address that is refused is said to be one.
-    urls = [str(s) for s in args.sources if _names_web_page(str(s))]
-    files = [Path(s) for s in args.sources if not _names_web_page(str(s))]
+    urls = [str(s) for s in args.sources if names_web_page(s)]
+    files = [Path(s) for s in args.sources if not names_web_page(s)]
     status = 0
     with _store(ctx) as store, HttpClient() as client:
         for url in urls:
@@ -265,8 +272,3 @@ def run_add_urls(args: argparse.Namespace, ctx: Context) -> int:
 
         status = max(status, run_add(argparse.Namespace(sources=files), ctx))
     return status
-
-
-def _names_web_page(source: str) -> bool:
-    """True when `add` was given an http(s) address (checked when it is fetched)."""
-    return source.lower().startswith(("http://", "https://"))

@@ -9,6 +9,7 @@ from brief_reader.tui.commands import (
     Context,
     add_json_argument,
     add_paths_argument,
+    names_web_page,
     out,
     print_json,
     shown_name,
@@ -120,7 +121,7 @@ def run_show(args: argparse.Namespace, ctx: Context) -> int:
 
 def run_add(args: argparse.Namespace, ctx: Context) -> int:
     """Copy files into the library, reporting what was added, skipped and refused."""
-    if any(str(s).lower().startswith(("http://", "https://")) for s in args.sources):
+    if any(map(names_web_page, args.sources)):
         from brief_reader.tui.commands.feed_cmd import run_add_urls
 
         return run_add_urls(args, ctx)
